@@ -1,0 +1,5 @@
+"""Command line: ``python -m cockpit COMMAND``; see ``python -m cockpit --help``."""
+
+from cockpit.cli import main
+
+raise SystemExit(main())

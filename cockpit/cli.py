@@ -1,0 +1,74 @@
+"""The command-line interface: generate a sample township, build the database, print settings."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from cockpit.sample.generate import generate
+
+    summary = generate(
+        out_dir=Path(args.out),
+        geo_dir=Path(args.geo_out) if args.geo_out else None,
+        villages=args.villages,
+        months=args.months,
+        cases_per_year=args.cases_per_year,
+        seed=args.seed,
+        end=args.end,
+    )
+    print(summary)
+    return 0
+
+
+def _init_db(args: argparse.Namespace) -> int:
+    from cockpit import settings
+    from cockpit.store.build import BuildError, build_database
+
+    src = Path(args.from_dir) if args.from_dir else settings.path("sample_dir")
+    db = Path(args.db) if args.db else settings.path("db_path")
+    try:
+        report = build_database(src, db, replace=args.replace)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report)
+    return 0
+
+
+def _settings(_args: argparse.Namespace) -> int:
+    from cockpit.settings import settings_table_markdown
+
+    print(settings_table_markdown())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cockpit", description="Township digital cockpit")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write a synthetic township as CSV and GeoJSON")
+    gen.add_argument("--villages", type=int, default=18, help="administrative villages besides the seat")
+    gen.add_argument("--months", type=int, default=24, help="months of history")
+    gen.add_argument("--cases-per-year", type=int, default=4000, help="citizen appeals per year")
+    gen.add_argument("--seed", type=int, default=20261, help="random seed")
+    gen.add_argument("--end", default=None, help="last month YYYY-MM (default: last full month)")
+    gen.add_argument("--out", default="sample_data", help="folder for the CSV files")
+    gen.add_argument("--geo-out", default=None, help="folder for GeoJSON (default: OUT/../geodata)")
+    gen.set_defaults(func=_generate)
+
+    init = sub.add_parser("init-db", help="build the DuckDB database from a folder of CSV files")
+    init.add_argument("--from", dest="from_dir", default=None, help="folder of CSV files (default: sample_dir)")
+    init.add_argument("--db", default=None, help="database file (default: db_path setting)")
+    init.add_argument("--replace", action="store_true", help="rebuild even if the database exists")
+    init.set_defaults(func=_init_db)
+
+    st = sub.add_parser("settings", help="print the settings table (Markdown)")
+    st.set_defaults(func=_settings)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
