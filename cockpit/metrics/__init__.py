@@ -1,0 +1,1 @@
+"""Metrics computed from store query results: pure functions on numbers and DataFrames."""

@@ -1,0 +1,66 @@
+"""The state of the township in a month: one row per village, and township figures by month.
+
+This is where store queries meet the metric functions; pages and figure builders read
+these frames and compute nothing themselves.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cockpit.metrics.cases import case_rates
+from cockpit.metrics.catalog import coverage_key
+from cockpit.metrics.coverage import coverage_wide, service_index
+from cockpit.metrics.resources import funding_per_resident, staff_per_1000
+from cockpit.store import Store
+
+__all__ = ["village_table", "township_series", "WEIGHTS_DEFAULT"]
+
+WEIGHTS_DEFAULT = (0.30, 0.35, 0.35)
+
+
+def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT) -> pd.DataFrame:
+    """Every village with its profile and all of its metrics for ``period``.
+
+    Columns: the villages table, ``coverage:<domain>`` per domain, service_index, the case
+    counts and rates (cockpit.metrics.cases), cases_per_10k, funding_yuan, staff_fte,
+    funding_per_resident and staff_per_1000.
+    """
+    villages = store.villages().set_index("village_id")
+    domain_ids = list(store.domains()["domain_id"])
+    wide = coverage_wide(store.coverage(period), domain_ids)
+    wide.columns = [coverage_key(d) for d in wide.columns]
+    out = villages.join(wide)
+    out["service_index"] = service_index(out[wide.columns])
+
+    counts = store.case_counts(period)
+    counts = counts[counts["village_id"].notna()].set_index("village_id")
+    out = out.join(case_rates(counts, out["population"].reindex(counts.index), weights))
+
+    alloc = store.allocations(period).groupby("village_id")[["funding_yuan", "staff_fte"]].sum()
+    out = out.join(alloc)
+    out["funding_per_resident"] = funding_per_resident(out["funding_yuan"], out["population"])
+    out["staff_per_1000"] = staff_per_1000(out["staff_fte"], out["population"])
+    return out.reset_index()
+
+
+def township_series(store: Store, weights=WEIGHTS_DEFAULT) -> pd.DataFrame:
+    """Township figures for every month (index: period): coverage by domain, case rates,
+    case counts, funding per resident, staff per 1,000 and total population."""
+    population = float(store.villages()["population"].sum())
+
+    cov = store.coverage_by_period()
+    cov["value"] = cov["people_covered"] / cov["population"]
+    cov_wide = cov.pivot(index="period", columns="domain_id", values="value")
+    cov_wide.columns = [coverage_key(d) for d in cov_wide.columns]
+
+    counts = store.case_counts_by_period().set_index("period")
+    cases = case_rates(counts, pd.Series(population, index=counts.index), weights)
+
+    alloc = store.allocations_by_period().set_index("period")
+    alloc["funding_per_resident"] = funding_per_resident(alloc["funding_yuan"], population)
+    alloc["staff_per_1000"] = staff_per_1000(alloc["staff_fte"], population)
+
+    out = cov_wide.join([cases, alloc], how="outer").sort_index()
+    out["population"] = population
+    return out

@@ -1,0 +1,137 @@
+"""The store: one object that owns the database connection and answers named queries.
+
+Every query binds user values as parameters. Each thread gets its own cursor, because a
+DuckDB connection must not be shared between threads (Streamlit runs sessions in threads).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from cockpit.periods import month_bounds
+from cockpit.store.migrate import current_version
+from cockpit.store import case_sql
+
+__all__ = ["Store", "StoreError"]
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message names the path and says why."""
+
+
+class Store:
+    """Named, parameterized queries over one cockpit database file.
+
+    Parameters
+    ----------
+    path
+        The DuckDB file. It must exist and carry a schema_version table.
+    read_only
+        Open without write access (several processes may then read the same file).
+    """
+
+    def __init__(self, path: Path | str, read_only: bool = True):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: database file not found")
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: not a readable DuckDB database ({exc})") from None
+        try:
+            version = current_version(self._con)
+        except duckdb.Error as exc:
+            self._con.close()
+            raise StoreError(f"{self.path}: cannot be read ({exc})") from None
+        if version is None:
+            self._con.close()
+            raise StoreError(f"{self.path}: not a cockpit database (no schema_version table)")
+        self.schema_version = version
+        self._local = threading.local()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = self._con.cursor()
+        return cur
+
+    def _df(self, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+        return self._cursor().execute(sql, list(params)).df()
+
+    # -- reference data -------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        rows = self._cursor().execute("SELECT key, value FROM meta").fetchall()
+        return dict(rows)
+
+    def periods(self) -> list[str]:
+        """Months with coverage, allocation or case data, oldest first (``YYYY-MM``)."""
+        rows = self._cursor().execute(
+            "SELECT period FROM coverage UNION SELECT period FROM allocations "
+            "UNION SELECT strftime(received_at, '%Y-%m') FROM cases ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def villages(self) -> pd.DataFrame:
+        return self._df("SELECT * FROM villages ORDER BY kind = 'village', village_id")
+
+    def domains(self) -> pd.DataFrame:
+        return self._df("SELECT * FROM domains ORDER BY sort_order, domain_id")
+
+    def facilities(self) -> pd.DataFrame:
+        return self._df("SELECT * FROM facilities ORDER BY domain_id, facility_id")
+
+    # -- services and resources ---------------------------------------------------------
+
+    def coverage(self, period: str) -> pd.DataFrame:
+        """Coverage by village and domain in one month: village_id, domain_id, coverage."""
+        return self._df(
+            "SELECT village_id, domain_id, coverage FROM coverage WHERE period = ? "
+            "ORDER BY village_id, domain_id",
+            [period],
+        )
+
+    def coverage_by_period(self) -> pd.DataFrame:
+        """Population-weighted township coverage per domain and month."""
+        return self._df(
+            "SELECT c.period, c.domain_id, sum(c.coverage * v.population) AS people_covered, "
+            "sum(v.population) AS population FROM coverage c JOIN villages v USING (village_id) "
+            "GROUP BY ALL ORDER BY c.period, c.domain_id"
+        )
+
+    def allocations(self, period: str) -> pd.DataFrame:
+        """Funding (yuan) and staff (FTE) by village and domain in one month."""
+        return self._df(
+            "SELECT village_id, domain_id, funding_yuan, staff_fte FROM allocations WHERE period = ? "
+            "ORDER BY village_id, domain_id",
+            [period],
+        )
+
+    def allocations_by_period(self) -> pd.DataFrame:
+        """Township funding and staff per month."""
+        return self._df(
+            "SELECT period, sum(funding_yuan) AS funding_yuan, sum(staff_fte) AS staff_fte "
+            "FROM allocations GROUP BY period ORDER BY period"
+        )
+
+    # -- citizen appeals -------------------------------------------------------------------
+
+    def case_counts(self, period: str) -> pd.DataFrame:
+        """Numerators and denominators of the case metrics for one month, per village.
+
+        One row per village with cases or not (zeros), plus one township row whose
+        village_id is NULL. Columns are described in ``cockpit.store.case_sql.COUNT_COLUMNS``.
+        """
+        start, end = month_bounds(period)
+        return self._df(case_sql.COUNTS_BY_VILLAGE, case_sql.params(start, end))
+
+    def case_counts_by_period(self) -> pd.DataFrame:
+        """Township case-metric counts for every month of the data, oldest first."""
+        return self._df(case_sql.COUNTS_BY_MONTH)
