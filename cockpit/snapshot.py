@@ -45,14 +45,19 @@ def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT) -> pd.Data
 
 
 def township_series(store: Store, weights=WEIGHTS_DEFAULT) -> pd.DataFrame:
-    """Township figures for every month (index: period): coverage by domain, case rates,
-    case counts, funding per resident, staff per 1,000 and total population."""
+    """Township figures for every month (index: period): coverage by domain, service index,
+    case rates, case counts, funding per resident, staff per 1,000 and total population.
+
+    The township service index is the equal-weight mean of the township's domain coverages,
+    which equals the population-weighted mean of the village indices when no value is missing.
+    """
     population = float(store.villages()["population"].sum())
 
     cov = store.coverage_by_period()
     cov["value"] = cov["people_covered"] / cov["population"]
     cov_wide = cov.pivot(index="period", columns="domain_id", values="value")
     cov_wide.columns = [coverage_key(d) for d in cov_wide.columns]
+    cov_wide["service_index"] = service_index(cov_wide)
 
     counts = store.case_counts_by_period().set_index("period")
     cases = case_rates(counts, pd.Series(population, index=counts.index), weights)

@@ -35,6 +35,7 @@ def test_township_series(store):
     oct_ = ts.loc["2026-10"]
     assert oct_["coverage:health"] == pytest.approx((0.9 * 2000 + 0.6 * 1000) / 3000)
     assert oct_["coverage:digital"] == pytest.approx(0.7)
+    assert oct_["service_index"] == pytest.approx((0.8 + 0.7) / 2)
     assert oct_["funding_per_resident"] == pytest.approx(50_000 / 3000)
     assert oct_["staff_per_1000"] == pytest.approx(5.0 / 3)
     assert oct_["on_time_rate"] == pytest.approx(0.6)

@@ -1,0 +1,41 @@
+"""The "villages needing most attention" panel of the overview."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit.attention import attention_ranking
+from cockpit.fmt import format_value
+from cockpit.metrics.catalog import metric
+from cockpit.ui import state
+from cockpit.ui.pages import page_spec
+from cockpit.ui.shell import PageContext
+
+__all__ = ["attention_panel"]
+
+
+def _reason_text(ctx: PageContext, reason) -> str:
+    unit = "per1000" if reason.metric == "overdue_per_1000" else metric(reason.metric).unit
+    return ctx.t("overview.attention_reason", metric=ctx.t(f"metric.{reason.metric}.label"),
+                 value=format_value(reason.value, unit, ctx.lang),
+                 township=format_value(reason.township, unit, ctx.lang))
+
+
+def attention_panel(ctx: PageContext, villages, township_row, n: int = 3) -> None:
+    st.subheader(ctx.t("overview.attention"), help=ctx.t("overview.attention_help"))
+    ranking = attention_ranking(villages, township_row.to_dict(), n=n)
+    if ranking.empty:
+        st.info(ctx.t("overview.attention_none"))
+        return
+    names = villages.set_index("village_id")
+    cols = st.columns(n)
+    for col, row in zip(cols, ranking.itertuples()):
+        v = names.loc[row.village_id]
+        with col, st.container(border=True, key=f"attention_{row.village_id}"):
+            st.markdown(f"#### {ctx.t.name(v)}")
+            st.caption(f"{ctx.t('kind.' + v['kind'])} · {ctx.t('group.' + v['area_group'])}")
+            for reason in row.reasons:
+                st.markdown(f"- {_reason_text(ctx, reason)}")
+            st.page_link(page_spec("map").path, label=ctx.t("overview.open_on_map"),
+                         icon=":material/location_on:",
+                         query_params={**state.shared_query_params(), state.VILLAGE: row.village_id})

@@ -1,0 +1,94 @@
+"""Cached access to the store for pages.
+
+The DuckDB connection is one cached resource per database file and version; query results are
+cached by small arguments plus ``version`` (the file's modification time), so a rebuilt or
+re-imported database is read afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from cockpit import settings, snapshot
+from cockpit.metrics.cases import parse_weights
+from cockpit.store import Store, build_database
+
+__all__ = ["Data", "open_data"]
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str, version: int) -> Store:
+    return Store(path)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _village_table(path: str, version: int, period: str, weights: tuple) -> pd.DataFrame:
+    return snapshot.village_table(_store(path, version), period, weights)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _township_series(path: str, version: int, weights: tuple) -> pd.DataFrame:
+    return snapshot.township_series(_store(path, version), weights)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _reference(path: str, version: int, name: str):
+    store = _store(path, version)
+    return {"villages": store.villages, "domains": store.domains, "facilities": store.facilities,
+            "periods": store.periods, "meta": store.meta}[name]()
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _allocations(path: str, version: int, period: str) -> pd.DataFrame:
+    return _store(path, version).allocations(period)
+
+
+@dataclass(frozen=True)
+class Data:
+    """What pages read, bound to one database file and version."""
+
+    path: str
+    version: int
+    weights: tuple[float, float, float]
+
+    def villages(self) -> pd.DataFrame:
+        return _reference(self.path, self.version, "villages")
+
+    def domains(self) -> pd.DataFrame:
+        return _reference(self.path, self.version, "domains")
+
+    def facilities(self) -> pd.DataFrame:
+        return _reference(self.path, self.version, "facilities")
+
+    def periods(self) -> list[str]:
+        return _reference(self.path, self.version, "periods")
+
+    def meta(self) -> dict[str, str]:
+        return _reference(self.path, self.version, "meta")
+
+    def village_table(self, period: str) -> pd.DataFrame:
+        return _village_table(self.path, self.version, period, self.weights)
+
+    def township_series(self) -> pd.DataFrame:
+        return _township_series(self.path, self.version, self.weights)
+
+    def allocations(self, period: str) -> pd.DataFrame:
+        return _allocations(self.path, self.version, period)
+
+
+def open_data(building_message: str) -> Data:
+    """Open the configured database, building the sample first when the file is missing.
+
+    Raises StoreError or BuildError (with the path in the message) when it cannot be used.
+    """
+    path: Path = settings.path("db_path")
+    if not path.exists():
+        with st.spinner(building_message):
+            build_database(settings.path("sample_dir"), path)
+    version = path.stat().st_mtime_ns
+    _store(str(path), version)  # fail here, with the path named, if the file is unusable
+    return Data(str(path), version, parse_weights(settings.get("three_rates_weights")))

@@ -1,0 +1,166 @@
+"""The village map: controls, the pydeck chart, its legend and the click selection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from cockpit import geo, settings
+from cockpit.choropleth import choropleth, tooltip_html
+from cockpit.fmt import format_value
+from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
+from cockpit.ui import state
+from cockpit.ui.kpi import metric_label
+from cockpit.ui.shell import PageContext
+
+__all__ = ["MapOptions", "map_controls", "village_map", "build_deck", "MAP_KEY", "LABEL_MODES"]
+
+MAP_KEY = "village_map"
+MAP_HEIGHT = 640
+LABEL_MODES = ("zh", "en", "both", "none")
+_DOMAIN_COLORS = [(31, 119, 180), (214, 39, 40), (148, 103, 189), (255, 127, 14), (140, 86, 75),
+                  (23, 190, 207), (227, 119, 194), (127, 127, 127)]
+_TOOLTIP_STYLE = {"backgroundColor": "#1f2937", "color": "white", "fontSize": "14px",
+                  "padding": "8px 10px", "borderRadius": "6px"}
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    metric_key: str
+    facility_domains: list[str]
+    label_mode: str
+
+
+@st.cache_resource(show_spinner=False)
+def _boundaries(path: str, mtime: int):
+    return geo.load_villages_geojson(path)
+
+
+def load_boundaries(ctx: PageContext):
+    """The village polygons; stops the page with a clear message when the file is unusable."""
+    path: Path = settings.path("geodata_path")
+    try:
+        gdf = _boundaries(str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    except (geo.GeoDataError, OSError) as exc:
+        st.error(ctx.t("map.no_geodata", error=str(exc)))
+        st.stop()
+    repaired = gdf.attrs.get("repaired_ids") or []
+    if repaired:
+        st.warning(ctx.t("map.geodata_repaired", ids=", ".join(repaired)))
+    return gdf
+
+
+def map_controls(ctx: PageContext) -> MapOptions:
+    domains = ctx.data.domains()
+    keys = [coverage_key(d) for d in domains["domain_id"]] + list(MAP_METRICS)
+    names = dict(zip(domains["domain_id"], domains[f"name_{ctx.lang}"]))
+    c1, c2, c3 = st.columns([2, 3, 2])
+    with c1:
+        key = st.selectbox(ctx.t("map.metric"), keys, key="map_metric",
+                           format_func=lambda k: ctx.t("map.coverage_of", domain=names[k[9:]])
+                           if k.startswith("coverage:") else metric_label(ctx, k))
+    with c2:
+        shown = st.multiselect(ctx.t("map.facilities"), list(domains["domain_id"]),
+                               default=[], key="map_facilities", format_func=names.get)
+    with c3:
+        mode = st.segmented_control(ctx.t("map.labels"), LABEL_MODES, key="map_labels",
+                                    default=ctx.lang,
+                                    format_func=lambda m: ctx.t(f"map.labels_{m}"))
+    return MapOptions(key, shown, mode or "none")
+
+
+def _label_text(row, mode: str) -> str:
+    if mode == "both":
+        return f"{row['name_zh']}\n{row['name_en']}"
+    return row[f"name_{mode}"]
+
+
+def _village_tooltips(ctx: PageContext, vt: pd.DataFrame, key: str) -> dict[str, str]:
+    shown = [key] + [k for k in ("service_index", "on_time_rate", "satisfaction_rate") if k != key]
+    tips = {}
+    for _, row in vt.iterrows():
+        rows = [(ctx.t("card.population"), format_value(row["population"], "count"))]
+        rows += [(metric_label(ctx, k), format_value(row[k], metric(k).unit, ctx.lang)) for k in shown]
+        subtitle = f"{ctx.t('kind.' + row['kind'])} · {ctx.t('group.' + row['area_group'])}"
+        tips[row["village_id"]] = tooltip_html(ctx.t.name(row), subtitle, rows)
+    return tips
+
+
+def _facility_records(ctx: PageContext, domains_shown: list[str]) -> list[dict]:
+    fac = ctx.data.facilities()
+    domains = ctx.data.domains().reset_index(drop=True)
+    color = {d: _DOMAIN_COLORS[i % len(_DOMAIN_COLORS)] for i, d in enumerate(domains["domain_id"])}
+    dname = dict(zip(domains["domain_id"], domains[f"name_{ctx.lang}"]))
+    out = []
+    for _, f in fac[fac["domain_id"].isin(domains_shown)].iterrows():
+        rows = [(ctx.t("map.tip_staff"), format_value(f["staff"], "per1000")),
+                (ctx.t("map.tip_capacity"), format_value(f["capacity"], "count"))]
+        out.append({"lon": f["lon"], "lat": f["lat"], "color": [*color[f["domain_id"]], 235],
+                    "tooltip": tooltip_html(ctx.t.name(f), dname[f["domain_id"]], rows)})
+    return out
+
+
+def build_deck(villages_fc: dict, selected_fc: dict, labels: list[dict], facilities: list[dict],
+               view: dict) -> pdk.Deck:
+    """The offline deck: village polygons, selection outline, facility points and labels."""
+    layers = [
+        pdk.Layer("GeoJsonLayer", id="villages", data=villages_fc, pickable=True, stroked=True,
+                  filled=True, get_fill_color="properties.fill", get_line_color=[255, 255, 255],
+                  line_width_min_pixels=1.5, auto_highlight=True, highlight_color=[255, 255, 255, 70]),
+        pdk.Layer("GeoJsonLayer", id="selected", data=selected_fc, pickable=False, stroked=True,
+                  filled=False, get_line_color=[17, 24, 39], line_width_min_pixels=4),
+        pdk.Layer("ScatterplotLayer", id="facilities", data=facilities, pickable=True,
+                  get_position=["lon", "lat"], get_fill_color="color", get_radius=6,
+                  radius_units="pixels", stroked=True, get_line_color=[255, 255, 255],
+                  line_width_min_pixels=1.5),
+        pdk.Layer("TextLayer", id="labels", data=labels, pickable=False, get_position=["lon", "lat"],
+                  get_text="text", get_size=14, get_color=[17, 24, 39], character_set="auto",
+                  font_family="'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif",
+                  font_weight=600, background=True, get_background_color=[255, 255, 255, 190],
+                  background_padding=[3, 1]),
+    ]
+    return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view), map_provider=None,
+                    map_style=None, tooltip={"html": "{tooltip}", "style": _TOOLTIP_STYLE})
+
+
+def _clicked_village(event) -> str | None:
+    try:
+        objects = event["selection"]["objects"].get("villages") or []
+        return objects[0]["properties"]["village_id"] if objects else None
+    except (KeyError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[str | None, list]:
+    """Draw the map; return the selected village id (kept across metric changes) and legend."""
+    gdf = load_boundaries(ctx)
+    vt = vt[vt["village_id"].isin(gdf["village_id"])]
+    chor = choropleth(vt.set_index("village_id")[opts.metric_key], opts.metric_key, ctx.lang,
+                      ctx.t("map.no_data"))
+    tips = _village_tooltips(ctx, vt, opts.metric_key)
+    props = pd.DataFrame({"village_id": list(chor.colors),
+                          "fill": list(chor.colors.values()),
+                          "tooltip": [tips[v] for v in chor.colors]})
+    fc = geo.to_feature_collection(gdf, props)
+    selected = state.selected_village(set(vt["village_id"]))
+    selected_fc = {"type": "FeatureCollection",
+                   "features": [f for f in fc["features"] if f["properties"]["village_id"] == selected]}
+    labels = []
+    if opts.label_mode != "none":
+        points = geo.label_points(gdf).merge(vt[["village_id", "name_zh", "name_en"]], on="village_id")
+        labels = [{"lon": r["lon"], "lat": r["lat"], "text": _label_text(r, opts.label_mode)}
+                  for _, r in points.iterrows()]
+    view = geo.view_state(gdf, width_px=1100, height_px=MAP_HEIGHT)
+    deck = build_deck(fc, selected_fc, labels, _facility_records(ctx, opts.facility_domains), view)
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY,
+                            height=MAP_HEIGHT)
+    clicked = _clicked_village(event)
+    if clicked and clicked != st.session_state.get("_map_last_click"):
+        st.session_state["_map_last_click"] = clicked
+        state.select_village(clicked)
+        st.rerun()
+    return selected, chor.legend

@@ -1,0 +1,92 @@
+"""The page shell: the one call every page starts with.
+
+``ctx = shell.page("map")`` sets the page config, settles language and period, draws the
+sidebar (translated links, language and month selectors) and opens the data. It stops the
+page with a clear message when the database cannot be used, before any query runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from cockpit.store import BuildError, StoreError
+from cockpit.ui import state
+from cockpit.ui.data import Data, open_data
+from cockpit.ui.pages import PAGES, page_spec
+
+__all__ = ["PageContext", "page"]
+
+_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-size: 2.1rem; font-weight: 600; }
+[data-testid="stMetricLabel"] p { font-size: 1.0rem; }
+[data-testid="stSidebarNav"] { display: none; }
+.block-container { padding-top: 2.2rem; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class PageContext:
+    name: str
+    lang: str
+    t: Translator
+    data: Data
+    period: str
+    periods: list[str]
+
+    @property
+    def township_name(self) -> str:
+        from cockpit import settings
+
+        return settings.get("township_name") or self.data.meta().get(
+            f"township_name_{self.lang}", ""
+        )
+
+
+def _copy_widget(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+    st.query_params[key] = st.session_state[widget_key]
+
+
+def _selector(label: str, options: list[str], key: str, format_func) -> None:
+    widget_key = f"_w_{key}"
+    st.session_state[widget_key] = st.session_state[key]
+    st.selectbox(label, options, key=widget_key, format_func=format_func,
+                 on_change=_copy_widget, args=(widget_key, key))
+
+
+def page(name: str) -> PageContext:
+    """Start page ``name``: config, language, sidebar, data and period; return the context."""
+    spec = page_spec(name)
+    lang = state.init_language()
+    t = Translator(lang)
+    st.set_page_config(page_title=f"{t(spec.title_key)} · {t('app.title')}", page_icon="🧭",
+                       layout="wide", initial_sidebar_state="expanded")
+    st.markdown(_CSS, unsafe_allow_html=True)
+    with st.sidebar:
+        st.markdown(f"### {t('app.title')}")
+        for p in PAGES:
+            st.page_link(p.path, label=t(p.title_key), icon=p.icon,
+                         query_params=state.shared_query_params())
+        st.divider()
+        _selector(t("app.language"), list(LANGUAGES), state.LANG, LANGUAGE_NAMES.get)
+    try:
+        data = open_data(t("app.building_db"))
+        periods = data.periods()
+    except (StoreError, BuildError) as exc:
+        st.error(t("app.error_store", error=str(exc)))
+        st.info(t("app.error_store_hint"))
+        st.stop()
+    if not periods:
+        st.warning(t("app.no_periods"))
+        st.stop()
+    period = state.init_period(periods)
+    with st.sidebar:
+        _selector(t("app.period"), periods[::-1], state.PERIOD, t.period)
+        if data.meta().get("synthetic", "").lower() == "true":
+            st.caption(t("app.synthetic_note"))
+    return PageContext(name, lang, t, data, period, periods)
