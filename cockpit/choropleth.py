@@ -47,10 +47,10 @@ def choropleth(values: pd.Series, key: str, lang: str, no_data_text: str, k: int
         LegendEntry(colors_by_class[i],
                     f"{format_value(lo, m.unit, lang)} – {format_value(hi, m.unit, lang)}")
         for i, (lo, hi) in enumerate(zip(breaks[:-1], breaks[1:]))
-    ]
+    ][::-1]  # highest class first
     if values.isna().any():
         legend.append(LegendEntry(NO_DATA_COLOR, no_data_text))
-    return Choropleth(colors, legend[::-1], breaks)
+    return Choropleth(colors, legend, breaks)
 
 
 def tooltip_html(title: str, subtitle: str, rows: list[tuple[str, str]]) -> str:

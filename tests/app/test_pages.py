@@ -1,0 +1,146 @@
+"""AppTest: every page runs in both languages, and the behaviour users rely on holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cockpit import snapshot
+from cockpit.fmt import format_value
+from cockpit.i18n import Translator
+from cockpit.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+MAP_PAGE = ROOT / "pages" / "1_map.py"
+TIMEOUT = 60
+
+
+def _run(path: Path, lang: str | None = None, **state) -> AppTest:
+    at = AppTest.from_file(str(path), default_timeout=TIMEOUT)
+    if lang:
+        at.query_params["lang"] = lang
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def truth(sample_db):
+    store = Store(sample_db)
+    period = store.periods()[-1]
+    yield {"period": period, "series": snapshot.township_series(store),
+           "villages": snapshot.village_table(store, period)}
+    store.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", PAGE_FILES, ids=lambda p: p.name)
+def test_every_page_runs(sample_db, path, lang):
+    at = _run(path, lang)
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+    assert at.query_params["lang"] == [lang] or at.query_params["lang"] == lang
+
+
+def test_overview_kpis_equal_the_store(sample_db, truth):
+    at = _run(ROOT / "app.py", "en")
+    tiles = {m.label: m.value for m in at.metric}
+    row = truth["series"].loc[truth["period"]]
+    assert tiles["On-time closure rate"] == format_value(row["on_time_rate"], "percent")
+    assert tiles["Response rate"] == format_value(row["response_rate"], "percent")
+    assert tiles["Overdue cases"] == format_value(row["overdue_at_end"], "count")
+    assert tiles["Health"] == format_value(row["coverage:health"], "percent")
+    assert tiles["Funding per resident"] == format_value(row["funding_per_resident"], "yuan", "en")
+    assert len(at.metric) == 6 + 7 + 2
+
+
+def test_language_switch_changes_labels_and_is_remembered(sample_db):
+    at = _run(ROOT / "app.py")
+    assert "按期结案率" in [m.label for m in at.metric]  # default language is Chinese
+    at.selectbox(key="_w_lang").set_value("en").run()
+    assert "On-time closure rate" in [m.label for m in at.metric]
+    assert at.session_state["lang"] == "en"
+    at.switch_page("pages/1_map.py").run()
+    assert at.title[0].value == Translator("en")("map.title")
+
+
+def test_period_selector_changes_figures(sample_db, truth):
+    earlier = truth["series"].index[-7]
+    at = _run(ROOT / "app.py", "en")
+    at.selectbox(key="_w_period").set_value(earlier).run()
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Closure rate"] == format_value(truth["series"].loc[earlier, "closure_rate"], "percent")
+    assert at.query_params["period"] in ([earlier], earlier)
+
+
+def test_attention_panel_names_three_villages(sample_db, truth):
+    at = _run(ROOT / "app.py", "zh")
+    names = set(truth["villages"]["name_zh"])
+    shown = [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]
+    assert len(shown) == 3 and set(shown) <= names
+    reasons = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert reasons and all("全镇" in r for r in reasons)
+
+
+def _deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def _fills(deck: dict) -> dict[str, list[int]]:
+    layer = next(layer for layer in deck["layers"] if layer["id"] == "villages")
+    return {f["properties"]["village_id"]: f["properties"]["fill"] for f in layer["data"]["features"]}
+
+
+def test_map_is_offline_and_metric_changes_colours(sample_db, truth):
+    at = _run(MAP_PAGE, "en")
+    deck = _deck(at)
+    assert not deck.get("mapStyle") and deck.get("mapProvider") in (None, "")
+    before = _fills(deck)
+    assert set(before) == set(truth["villages"]["village_id"])
+    at.selectbox(key="map_metric").set_value("on_time_rate").run()
+    after = _fills(_deck(at))
+    assert after != before
+    vt = truth["villages"].set_index("village_id")
+    worst, best = vt["on_time_rate"].idxmin(), vt["on_time_rate"].idxmax()
+    assert after[worst][0] > after[worst][1] and after[best][1] > after[best][0]
+
+
+def test_map_selection_shows_card_and_survives_metric_change(sample_db, truth):
+    vt = truth["villages"]
+    village = vt[vt["kind"] == "village"].iloc[0]
+    selection = {"selection": {"indices": {"villages": [0]},
+                               "objects": {"villages": [{"properties": {"village_id": village["village_id"]}}]}}}
+    at = _run(MAP_PAGE, "zh", village_map=selection)
+    assert not at.exception
+    assert village["name_zh"] in [s.value for s in at.subheader]
+    at.selectbox(key="map_metric").set_value("satisfaction_rate").run()
+    assert village["name_zh"] in [s.value for s in at.subheader]
+    card_metrics = {m.label: m.value for m in at.metric}
+    assert card_metrics["户籍人口"] == format_value(village["population"], "count")
+
+
+def test_map_village_from_url_and_facilities_toggle(sample_db, truth):
+    vt = truth["villages"]
+    seat = vt[vt["kind"] == "seat"].iloc[0]
+    at = AppTest.from_file(str(MAP_PAGE), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.query_params["village"] = seat["village_id"]
+    at.run()
+    assert seat["name_en"] in [s.value for s in at.subheader]
+    facilities = lambda: next(l for l in _deck(at)["layers"] if l["id"] == "facilities")["data"]
+    assert facilities() == []
+    at.multiselect(key="map_facilities").set_value(["health"]).run()
+    assert len(facilities()) > 0
+
+
+def test_unusable_database_gives_clear_message(tmp_path, monkeypatch, sample_db):
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"not a database" * 200)
+    monkeypatch.setenv("COCKPIT_DB", str(junk))
+    at = _run(ROOT / "app.py", "en")
+    assert not at.exception
+    assert str(junk) in at.error[0].value

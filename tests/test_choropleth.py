@@ -1,0 +1,29 @@
+import math
+
+import pandas as pd
+
+from cockpit.choropleth import choropleth, tooltip_html
+from cockpit.classify import NO_DATA_COLOR
+
+
+def test_colours_follow_classes_and_direction():
+    values = pd.Series([0.5, 0.6, 0.7, 0.8, 0.9, math.nan], index=list("abcdef"))
+    c = choropleth(values, "on_time_rate", "en", "No data")
+    red, green = c.colors["a"][:3], c.colors["e"][:3]
+    assert red[0] > red[1] and green[1] > green[0]  # worst red, best green
+    assert c.colors["f"][:3] == list(NO_DATA_COLOR)
+    assert c.legend[0].text == "82.0% – 90.0%"  # best class first
+    assert c.legend[-1].text == "No data"
+
+
+def test_lower_is_better_reverses_colours():
+    values = pd.Series([1.0, 5.0], index=["a", "b"])
+    c = choropleth(values, "overdue_at_end", "en", "No data")
+    assert c.colors["b"][0] > c.colors["b"][1]  # many overdue cases are red
+
+
+def test_tooltip_escapes_data():
+    tip = tooltip_html("<img src=x onerror=alert(1)>", "村 & 社区", [("a<b", "1 > 0")])
+    assert "<img" not in tip
+    assert "&lt;img src=x onerror=alert(1)&gt;" in tip
+    assert "村 &amp; 社区" in tip and "a&lt;b" in tip and "1 &gt; 0" in tip
