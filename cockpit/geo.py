@@ -188,7 +188,7 @@ def load_villages_geojson(path: str | Path, id_property: str = DEFAULT_ID_PROPER
     """Load a FeatureCollection of village polygons.
 
     Returns a GeoDataFrame with columns ``village_id`` (text), ``name_zh``, ``name_en``
-    (None where the file has no such property) and ``geometry`` in EPSG:4326, in file order.
+    (missing, i.e. NA, where the file has no such property) and ``geometry`` in EPSG:4326, in file order.
     ``gdf.attrs["repaired_ids"]`` lists the villages whose invalid polygons were repaired
     (also reported as a :class:`GeoRepairWarning`). Raises :class:`GeoDataError`.
     """

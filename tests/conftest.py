@@ -1,0 +1,53 @@
+"""Fixtures shared by every test.
+
+``sample_db`` (session): a DuckDB database built once from ``sample_data/`` into a temporary
+folder. While it is in use the environment points the app at it and at the sample boundaries:
+``COCKPIT_DB``, ``COCKPIT_SAMPLE_DIR`` and ``COCKPIT_GEODATA`` (restored at the end of the session).
+Tests that change the database use ``fresh_db``: a private copy of it for one test.
+
+    def test_something(sample_db):          # a Path; cockpit.settings.path("db_path") == sample_db
+        ...
+
+Without ``sample_data/villages.csv`` (before ``make sample`` has been run) these tests skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = PROJECT_ROOT / "sample_data"
+SAMPLE_GEODATA = PROJECT_ROOT / "geodata" / "villages.geojson"
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Path of a database built from sample_data/ for this test session (read-only use)."""
+    if not (SAMPLE_DIR / "villages.csv").is_file():
+        pytest.skip(f"no sample township: {SAMPLE_DIR / 'villages.csv'} is missing "
+                    "(generate it with `make sample`)")
+    from cockpit.store.build import build_database
+
+    db = tmp_path_factory.mktemp("sample_db") / "cockpit.duckdb"
+    build_database(SAMPLE_DIR, db)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COCKPIT_DB", str(db))
+        mp.setenv("COCKPIT_SAMPLE_DIR", str(SAMPLE_DIR))
+        mp.setenv("COCKPIT_GEODATA", str(SAMPLE_GEODATA))
+        yield db
+
+
+@pytest.fixture
+def fresh_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the sample database for a test that writes to it (COCKPIT_DB points at it)."""
+    db = tmp_path / "cockpit.duckdb"
+    shutil.copy2(sample_db, db)
+    wal = sample_db.with_name(sample_db.name + ".wal")
+    if wal.exists():
+        shutil.copy2(wal, db.with_name(db.name + ".wal"))
+    monkeypatch.setenv("COCKPIT_DB", str(db))
+    return db
