@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cockpit.periods import previous_period
 from cockpit.metrics.catalog import CASE_KPIS, RESOURCE_KPIS, coverage_key
 from cockpit.ui import shell
 from cockpit.ui.attention_view import attention_panel
@@ -12,7 +13,9 @@ t = ctx.t
 series = ctx.data.township_series()
 
 st.title(ctx.township_name)
-st.caption(t("overview.subtitle", period=t.period(ctx.period)) + " · " + t("overview.trend_note"))
+st.caption(t("overview.subtitle", period=t.period(ctx.period)) + " · "
+           + t("overview.vs_previous", period=t.period(previous_period(ctx.period))) + " · "
+           + t("overview.trend_note"))
 
 st.subheader(t("overview.services"))
 coverage_keys = [coverage_key(d) for d in ctx.data.domains()["domain_id"]]

@@ -1,12 +1,14 @@
 """Village colours, legend entries and tooltips for the map: pure functions, no drawing.
 
-Every data value that ends up in tooltip HTML is escaped here, so a village named
-``<img src=x onerror=alert(1)>`` shows as text.
+Tooltips: the HTML template holds only fixed markup and ``{placeholders}``; data values travel
+as plain-text object fields, which Streamlit's deck.gl chart HTML-escapes when it fills the
+template (verified in Streamlit 1.67's frontend, and by a browser test with a village named
+``<img src=x onerror=alert(1)>``). Values are therefore never pre-escaped or concatenated
+into markup here.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,7 +17,8 @@ from cockpit.classify import NO_DATA_COLOR, class_breaks, class_of, ramp
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import metric
 
-__all__ = ["LegendEntry", "Choropleth", "choropleth", "tooltip_html"]
+__all__ = ["LegendEntry", "Choropleth", "choropleth", "tooltip_fields", "TOOLTIP_HTML",
+           "TOOLTIP_ROWS"]
 
 FILL_ALPHA = 200
 
@@ -53,9 +56,20 @@ def choropleth(values: pd.Series, key: str, lang: str, no_data_text: str, k: int
     return Choropleth(colors, legend, breaks)
 
 
-def tooltip_html(title: str, subtitle: str, rows: list[tuple[str, str]]) -> str:
-    """Tooltip markup: a bold title, a subtitle and label: value rows, every part escaped."""
-    esc = html.escape
-    lines = [f"<b>{esc(title)}</b>", f"<span style='opacity:.75'>{esc(subtitle)}</span>"]
-    lines += [f"{esc(label)}: <b>{esc(value)}</b>" for label, value in rows]
-    return "<br/>".join(lines)
+TOOLTIP_ROWS = 4
+TOOLTIP_HTML = (
+    "<b style='font-size:15px'>{tip_name}</b><br/><span style='opacity:.75'>{tip_sub}</span>"
+    + "".join(f"<br/>{{tip_r{i}}}" for i in range(TOOLTIP_ROWS))
+)
+
+
+def tooltip_fields(title: str, subtitle: str, rows: list[tuple[str, str]]) -> dict[str, str]:
+    """The plain-text fields TOOLTIP_HTML reads: tip_name, tip_sub and tip_r0 … tip_r3.
+
+    Every placeholder gets a field (empty when there are fewer rows), because the chart
+    leaves an unfilled ``{placeholder}`` as it is.
+    """
+    fields = {"tip_name": str(title), "tip_sub": str(subtitle)}
+    for i in range(TOOLTIP_ROWS):
+        fields[f"tip_r{i}"] = f"{rows[i][0]}: {rows[i][1]}" if i < len(rows) else ""
+    return fields

@@ -17,9 +17,11 @@ options = map_controls(ctx)
 villages = ctx.data.village_table(ctx.period)
 township = ctx.data.township_series().loc[ctx.period]
 
+legend_slot = st.container()
 left, right = st.columns([3, 1.3])
 with left:
     selected, entries = village_map(ctx, options, villages)
+with legend_slot:
     legend(ctx, metric_label(ctx, options.metric_key), entries,
            t(f"unit.{metric(options.metric_key).unit}"))
 with right:

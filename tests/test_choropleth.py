@@ -2,7 +2,9 @@ import math
 
 import pandas as pd
 
-from cockpit.choropleth import choropleth, tooltip_html
+import re
+
+from cockpit.choropleth import TOOLTIP_HTML, choropleth, tooltip_fields
 from cockpit.classify import NO_DATA_COLOR
 
 
@@ -22,8 +24,9 @@ def test_lower_is_better_reverses_colours():
     assert c.colors["b"][0] > c.colors["b"][1]  # many overdue cases are red
 
 
-def test_tooltip_escapes_data():
-    tip = tooltip_html("<img src=x onerror=alert(1)>", "村 & 社区", [("a<b", "1 > 0")])
-    assert "<img" not in tip
-    assert "&lt;img src=x onerror=alert(1)&gt;" in tip
-    assert "村 &amp; 社区" in tip and "a&lt;b" in tip and "1 &gt; 0" in tip
+def test_tooltip_template_holds_no_data_and_fields_stay_plain():
+    fields = tooltip_fields("<img src=x onerror=alert(1)>", "村 & 社区", [("a<b", "1 > 0")])
+    assert fields["tip_name"] == "<img src=x onerror=alert(1)>"  # escaped by the chart, not here
+    assert fields["tip_r0"] == "a<b: 1 > 0" and fields["tip_r3"] == ""
+    placeholders = set(re.findall(r"{(\w+)}", TOOLTIP_HTML))
+    assert placeholders == set(fields)

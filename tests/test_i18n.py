@@ -52,7 +52,7 @@ def test_dynamic_keys_exist():
 def test_translator_formats_and_names_periods():
     assert Translator("zh").period("2026-10") == "2026年10月"
     assert Translator("en").period("2026-01") == "January 2026"
-    assert Translator("en")("overview.vs_previous", period="x") == "vs x"
+    assert Translator("en")("overview.vs_previous", period="x") == "Changes are against x"
     with pytest.raises(KeyError, match="missing translation"):
         Translator("en")("no.such.key")
 

@@ -19,18 +19,20 @@ __all__ = ["legend", "village_card"]
 
 
 def legend(ctx: PageContext, title: str, entries: list[LegendEntry], unit: str) -> None:
+    """A one-line legend: title, unit and a swatch per class (highest first)."""
     swatches = "".join(
-        f"<div style='display:flex;align-items:center;gap:8px;margin:2px 0'>"
+        f"<span style='display:inline-flex;align-items:center;gap:6px;margin-right:14px'>"
         f"<span style='width:22px;height:14px;border-radius:3px;display:inline-block;"
-        f"background:rgb{e.color}'></span><span>{html.escape(e.text)}</span></div>"
+        f"background:rgb{e.color}'></span>{html.escape(e.text)}</span>"
         for e in entries
     )
     st.markdown(
-        f"<div data-testid='map-legend' style='font-size:0.95rem'><b>{html.escape(title)}</b>"
-        f"<span style='opacity:.7'> ({html.escape(unit)})</span>{swatches}</div>",
+        f"<div class='map-legend' style='font-size:0.95rem;line-height:1.9'>"
+        f"<b>{html.escape(title)}</b> <span style='opacity:.7'>({html.escape(unit)})</span>"
+        f"&nbsp;&nbsp;{swatches}</div>",
         unsafe_allow_html=True,
+        help=ctx.t("map.legend_method"),
     )
-    st.caption(ctx.t("map.legend_method"))
 
 
 def _fmt(value, unit: str, lang: str) -> str:

@@ -54,7 +54,6 @@ def _tile(ctx: PageContext, key: str, series: pd.DataFrame, extra_help: str = ""
         format_value(value, m.unit, ctx.lang),
         delta=format_delta(delta, m.unit, ctx.lang),
         delta_color=delta_color,
-        delta_description=ctx.t("overview.vs_previous", period=ctx.t.period(prev)),
         help=help_text,
         border=True,
         chart_data=list((spark * scale).round(2)) if len(spark) > 1 else None,

@@ -10,9 +10,9 @@ import pydeck as pdk
 import streamlit as st
 
 from cockpit import geo, settings
-from cockpit.choropleth import choropleth, tooltip_html
+from cockpit.choropleth import TOOLTIP_HTML, choropleth, tooltip_fields
 from cockpit.fmt import format_value
-from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
+from cockpit.metrics.catalog import MAP_METRICS, coverage_key, domain_of, metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext
@@ -61,8 +61,8 @@ def map_controls(ctx: PageContext) -> MapOptions:
     c1, c2, c3 = st.columns([2, 3, 2])
     with c1:
         key = st.selectbox(ctx.t("map.metric"), keys, key="map_metric",
-                           format_func=lambda k: ctx.t("map.coverage_of", domain=names[k[9:]])
-                           if k.startswith("coverage:") else metric_label(ctx, k))
+                           format_func=lambda k: ctx.t("map.coverage_of", domain=names[domain_of(k)])
+                           if domain_of(k) else metric_label(ctx, k))
     with c2:
         shown = st.multiselect(ctx.t("map.facilities"), list(domains["domain_id"]),
                                default=[], key="map_facilities", format_func=names.get)
@@ -79,14 +79,14 @@ def _label_text(row, mode: str) -> str:
     return row[f"name_{mode}"]
 
 
-def _village_tooltips(ctx: PageContext, vt: pd.DataFrame, key: str) -> dict[str, str]:
+def _village_tooltips(ctx: PageContext, vt: pd.DataFrame, key: str) -> dict[str, dict]:
     shown = [key] + [k for k in ("service_index", "on_time_rate", "satisfaction_rate") if k != key]
     tips = {}
     for _, row in vt.iterrows():
         rows = [(ctx.t("card.population"), format_value(row["population"], "count"))]
         rows += [(metric_label(ctx, k), format_value(row[k], metric(k).unit, ctx.lang)) for k in shown]
         subtitle = f"{ctx.t('kind.' + row['kind'])} · {ctx.t('group.' + row['area_group'])}"
-        tips[row["village_id"]] = tooltip_html(ctx.t.name(row), subtitle, rows)
+        tips[row["village_id"]] = tooltip_fields(ctx.t.name(row), subtitle, rows)
     return tips
 
 
@@ -96,11 +96,14 @@ def _facility_records(ctx: PageContext, domains_shown: list[str]) -> list[dict]:
     color = {d: _DOMAIN_COLORS[i % len(_DOMAIN_COLORS)] for i, d in enumerate(domains["domain_id"])}
     dname = dict(zip(domains["domain_id"], domains[f"name_{ctx.lang}"]))
     out = []
+    vnames = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
     for _, f in fac[fac["domain_id"].isin(domains_shown)].iterrows():
-        rows = [(ctx.t("map.tip_staff"), format_value(f["staff"], "per1000")),
+        rows = [(ctx.t("map.tip_village"), vnames.get(f["village_id"], f["village_id"])),
+                (ctx.t("map.tip_staff"), f"{f['staff']:.1f}"),
                 (ctx.t("map.tip_capacity"), format_value(f["capacity"], "count"))]
-        out.append({"lon": f["lon"], "lat": f["lat"], "color": [*color[f["domain_id"]], 235],
-                    "tooltip": tooltip_html(ctx.t.name(f), dname[f["domain_id"]], rows)})
+        out.append({"lon": float(f["lon"]), "lat": float(f["lat"]),
+                    "color": [*color[f["domain_id"]], 235],
+                    **tooltip_fields(ctx.t.name(f), dname[f["domain_id"]], rows)})
     return out
 
 
@@ -114,17 +117,17 @@ def build_deck(villages_fc: dict, selected_fc: dict, labels: list[dict], facilit
         pdk.Layer("GeoJsonLayer", id="selected", data=selected_fc, pickable=False, stroked=True,
                   filled=False, get_line_color=[17, 24, 39], line_width_min_pixels=4),
         pdk.Layer("ScatterplotLayer", id="facilities", data=facilities, pickable=True,
-                  get_position=["lon", "lat"], get_fill_color="color", get_radius=6,
+                  get_position="[lon, lat]", get_fill_color="color", get_radius=6,
                   radius_units="pixels", stroked=True, get_line_color=[255, 255, 255],
                   line_width_min_pixels=1.5),
-        pdk.Layer("TextLayer", id="labels", data=labels, pickable=False, get_position=["lon", "lat"],
+        pdk.Layer("TextLayer", id="labels", data=labels, pickable=False, get_position="[lon, lat]",
                   get_text="text", get_size=14, get_color=[17, 24, 39], character_set="auto",
                   font_family="'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif",
                   font_weight=600, background=True, get_background_color=[255, 255, 255, 190],
                   background_padding=[3, 1]),
     ]
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view), map_provider=None,
-                    map_style=None, tooltip={"html": "{tooltip}", "style": _TOOLTIP_STYLE})
+                    map_style=None, tooltip={"html": TOOLTIP_HTML, "style": _TOOLTIP_STYLE})
 
 
 def _clicked_village(event) -> str | None:
@@ -142,9 +145,8 @@ def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[s
     chor = choropleth(vt.set_index("village_id")[opts.metric_key], opts.metric_key, ctx.lang,
                       ctx.t("map.no_data"))
     tips = _village_tooltips(ctx, vt, opts.metric_key)
-    props = pd.DataFrame({"village_id": list(chor.colors),
-                          "fill": list(chor.colors.values()),
-                          "tooltip": [tips[v] for v in chor.colors]})
+    props = pd.DataFrame([{"village_id": v, "fill": fill, **tips[v]}
+                          for v, fill in chor.colors.items()])
     fc = geo.to_feature_collection(gdf, props)
     selected = state.selected_village(set(vt["village_id"]))
     selected_fc = {"type": "FeatureCollection",
@@ -152,7 +154,7 @@ def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[s
     labels = []
     if opts.label_mode != "none":
         points = geo.label_points(gdf).merge(vt[["village_id", "name_zh", "name_en"]], on="village_id")
-        labels = [{"lon": r["lon"], "lat": r["lat"], "text": _label_text(r, opts.label_mode)}
+        labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": _label_text(r, opts.label_mode)}
                   for _, r in points.iterrows()]
     view = geo.view_state(gdf, width_px=1100, height_px=MAP_HEIGHT)
     deck = build_deck(fc, selected_fc, labels, _facility_records(ctx, opts.facility_domains), view)

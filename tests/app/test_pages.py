@@ -19,8 +19,16 @@ MAP_PAGE = ROOT / "pages" / "1_map.py"
 TIMEOUT = 60
 
 
+def _app(path: Path) -> AppTest:
+    """An AppTest of ``path`` run the way the server runs it: app.py is the entrypoint."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if path != ROOT / "app.py":
+        at.switch_page(str(path.relative_to(ROOT)))
+    return at
+
+
 def _run(path: Path, lang: str | None = None, **state) -> AppTest:
-    at = AppTest.from_file(str(path), default_timeout=TIMEOUT)
+    at = _app(path)
     if lang:
         at.query_params["lang"] = lang
     for key, value in state.items():
@@ -126,7 +134,7 @@ def test_map_selection_shows_card_and_survives_metric_change(sample_db, truth):
 def test_map_village_from_url_and_facilities_toggle(sample_db, truth):
     vt = truth["villages"]
     seat = vt[vt["kind"] == "seat"].iloc[0]
-    at = AppTest.from_file(str(MAP_PAGE), default_timeout=TIMEOUT)
+    at = _app(MAP_PAGE)
     at.query_params["lang"] = "en"
     at.query_params["village"] = seat["village_id"]
     at.run()
