@@ -13,6 +13,7 @@ Without ``sample_data/villages.csv`` (before ``make sample`` has been run) these
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,8 @@ SAMPLE_GEODATA = PROJECT_ROOT / "geodata" / "villages.geojson"
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Path of a database built from sample_data/ for this test session (read-only use)."""
     if not (SAMPLE_DIR / "villages.csv").is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but the sample township is missing: {SAMPLE_DIR / 'villages.csv'}")
         pytest.skip(f"no sample township: {SAMPLE_DIR / 'villages.csv'} is missing "
                     "(generate it with `make sample`)")
     from cockpit.store.build import build_database

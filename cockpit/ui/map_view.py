@@ -24,6 +24,7 @@ MAP_HEIGHT = 640
 LABEL_MODES = ("zh", "en", "both", "none")
 _DOMAIN_COLORS = [(31, 119, 180), (214, 39, 40), (148, 103, 189), (255, 127, 14), (140, 86, 75),
                   (23, 190, 207), (227, 119, 194), (127, 127, 127)]
+_LABEL_FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 _TOOLTIP_STYLE = {"backgroundColor": "#1f2937", "color": "white", "fontSize": "14px",
                   "padding": "8px 10px", "borderRadius": "6px"}
 
@@ -65,7 +66,8 @@ def map_controls(ctx: PageContext) -> MapOptions:
                            if domain_of(k) else metric_label(ctx, k))
     with c2:
         shown = st.multiselect(ctx.t("map.facilities"), list(domains["domain_id"]),
-                               default=[], key="map_facilities", format_func=names.get)
+                               default=[], key="map_facilities", format_func=names.get,
+                               placeholder=ctx.t("map.facilities_placeholder"))
     with c3:
         mode = st.segmented_control(ctx.t("map.labels"), LABEL_MODES, key="map_labels",
                                     default=ctx.lang,
@@ -121,13 +123,17 @@ def build_deck(villages_fc: dict, selected_fc: dict, labels: list[dict], facilit
                   radius_units="pixels", stroked=True, get_line_color=[255, 255, 255],
                   line_width_min_pixels=1.5),
         pdk.Layer("TextLayer", id="labels", data=labels, pickable=False, get_position="[lon, lat]",
-                  get_text="text", get_size=14, get_color=[17, 24, 39], character_set="auto",
-                  font_family="'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif",
+                  get_text="text", get_size=14, get_color=[17, 24, 39],
+                  # pdk String: pydeck would turn a plain string into an accessor expression.
+                  character_set=pdk.types.String("auto"),
+                  font_family=pdk.types.String(_LABEL_FONT),
                   font_weight=600, background=True, get_background_color=[255, 255, 255, 190],
                   background_padding=[3, 1]),
     ]
+    # map_provider=None and no map_style: pydeck then writes its "__MAP_STYLE__" sentinel, which
+    # Streamlit drops. An explicit map_style=None makes Streamlit 1.67 fetch a Carto basemap.
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view), map_provider=None,
-                    map_style=None, tooltip={"html": TOOLTIP_HTML, "style": _TOOLTIP_STYLE})
+                    tooltip={"html": TOOLTIP_HTML, "style": _TOOLTIP_STYLE})
 
 
 def _clicked_village(event) -> str | None:

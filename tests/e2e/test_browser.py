@@ -57,6 +57,9 @@ def _pixel(lon: float, lat: float, view: dict, box: dict) -> tuple[float, float]
 
 def test_click_village_opens_card(browser_page, app_server, truth):
     page = browser_page
+    outside = []
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
     page.goto(f"{app_server}/map?lang=zh")
     wait_for_app_idle(page)
     gdf = geo.load_villages_geojson(__import__("cockpit.settings", fromlist=["path"]).path("geodata_path"))
@@ -80,3 +83,53 @@ def test_click_village_opens_card(browser_page, app_server, truth):
     card.wait_for(state="visible", timeout=15_000)
     assert vt.loc[target, "name_zh"] in card.inner_text()
     save_screenshot(page, "map_card_zh")
+    assert outside == [], f"the map fetched from outside: {outside}"
+
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def hostile_server(sample_db, tmp_path_factory):
+    """A server whose largest village is named like an HTML injection."""
+    import shutil
+
+    import duckdb
+
+    from tests.e2e.conftest import APP_SCRIPT, start_streamlit
+
+    db = tmp_path_factory.mktemp("hostile") / "cockpit.duckdb"
+    shutil.copy2(sample_db, db)
+    con = duckdb.connect(str(db))
+    village_id = con.execute(
+        "SELECT village_id FROM villages WHERE kind = 'village' ORDER BY population DESC LIMIT 1"
+    ).fetchone()[0]
+    con.execute("UPDATE villages SET name_zh = ? WHERE village_id = ?", [XSS_NAME, village_id])
+    con.close()
+    with start_streamlit(APP_SCRIPT, env={"COCKPIT_DB": str(db)}) as url:
+        yield url, village_id
+
+
+def test_hostile_village_name_is_text_in_tooltip_and_card(browser_page, hostile_server):
+    url, village_id = hostile_server
+    page = browser_page
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{url}/map?lang=zh&village={village_id}")
+    wait_for_app_idle(page)
+    gdf = geo.load_villages_geojson(__import__("cockpit.settings", fromlist=["path"]).path("geodata_path"))
+    view = geo.view_state(gdf, width_px=1100, height_px=MAP_HEIGHT)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(state="visible")
+    page.wait_for_timeout(1500)
+    point = geo.label_points(gdf).set_index("village_id").loc[village_id]
+    x, y = _pixel(point["lon"], point["lat"], view, canvas.bounding_box())
+    page.mouse.move(x, y)
+    tooltip = page.locator(".deck-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    assert XSS_NAME in tooltip.inner_text()
+    assert tooltip.locator("img").count() == 0
+    assert XSS_NAME in page.locator(".st-key-village_card").inner_text()
+    assert page.locator("img[src='x']").count() == 0
+    assert dialogs == []
+    save_screenshot(page, "map_hostile_name")
