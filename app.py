@@ -24,7 +24,9 @@ kpi_grid(ctx, coverage_keys, series, per_row=6, extra_help=coverage_people_help(
 st.subheader(t("overview.cases"))
 kpi_grid(ctx, list(CASE_KPIS), series, per_row=7)
 
-st.subheader(t("overview.resources"))
-kpi_grid(ctx, list(RESOURCE_KPIS), series, per_row=6)
-
-attention_panel(ctx, ctx.data.village_table(ctx.period), series.loc[ctx.period])
+resources, attention = st.columns([1, 2.2], gap="large")
+with resources:
+    st.subheader(t("overview.resources"))
+    kpi_grid(ctx, list(RESOURCE_KPIS), series, per_row=2)
+with attention:
+    attention_panel(ctx, ctx.data.village_table(ctx.period), series.loc[ctx.period])

@@ -5,7 +5,7 @@ service index, response, on-time closure, satisfaction (lower is worse) and over
 1,000 residents (higher is worse). A shortfall is measured in units of the spread between
 villages (population-weighted standard deviation), so figures on different scales add up.
 The attention score is the sum of a village's shortfalls; its reasons are the figures where it
-falls short by at least half a spread, largest first.
+falls short by at least half a spread, largest first (at most three).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ FACTORS: dict[str, bool] = {
     "overdue_per_1000": False,
 }
 REASON_THRESHOLD = 0.5
+MAX_REASONS = 3
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ def attention_ranking(villages: pd.DataFrame, township: dict[str, float], n: int
             for key, s in shortfalls.items() if s[idx] >= REASON_THRESHOLD
         ]
         reasons.sort(key=lambda r: r.shortfall, reverse=True)
+        reasons = reasons[:MAX_REASONS]
         rows.append({"village_id": df.at[idx, "village_id"], "score": float(score[idx]),
                      "reasons": reasons})
     return pd.DataFrame(rows, columns=["village_id", "score", "reasons"])

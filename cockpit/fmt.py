@@ -32,7 +32,8 @@ def format_value(value, unit: str, lang: str = "en") -> str:
     if unit == "yuan":
         if abs(value) >= 100_000:
             return f"{value / 10_000:,.1f} 万元" if lang == "zh" else f"¥{value / 10_000:,.1f}万"
-        return f"{value:,.1f} 元" if lang == "zh" else f"¥{value:,.1f}"
+        digits = 0 if abs(value) >= 1_000 else 1
+        return f"{value:,.{digits}f} 元" if lang == "zh" else f"¥{value:,.{digits}f}"
     if unit == "days":
         return f"{value:.1f} 天" if lang == "zh" else f"{value:.1f} d"
     if unit in ("per10k", "per1000", "index"):

@@ -8,6 +8,7 @@ def test_values():
     assert format_value(16.666, "yuan", "zh") == "16.7 元"
     assert format_value(16.666, "yuan", "en") == "¥16.7"
     assert format_value(1_234_567, "yuan", "zh") == "123.5 万元"
+    assert format_value(55_843.0, "yuan", "en") == "¥55,843"
     assert format_value(1.6667, "per1000") == "1.67"
     assert format_value(8.04, "days", "zh") == "8.0 天"
 

@@ -20,7 +20,7 @@ from cockpit.ui.shell import PageContext
 __all__ = ["MapOptions", "map_controls", "village_map", "build_deck", "MAP_KEY", "LABEL_MODES"]
 
 MAP_KEY = "village_map"
-MAP_HEIGHT = 640
+MAP_HEIGHT = 700
 LABEL_MODES = ("zh", "en", "both", "none")
 _DOMAIN_COLORS = [(31, 119, 180), (214, 39, 40), (148, 103, 189), (255, 127, 14), (140, 86, 75),
                   (23, 190, 207), (227, 119, 194), (127, 127, 127)]
