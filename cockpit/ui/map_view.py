@@ -21,6 +21,7 @@ __all__ = ["MapOptions", "map_controls", "village_map", "build_deck", "MAP_KEY",
 
 MAP_KEY = "village_map"
 MAP_HEIGHT = 700
+MAP_VIEW_WIDTH = 1100  # px the view is fitted to; the chart stretches to its column
 LABEL_MODES = ("zh", "en", "both", "none")
 _DOMAIN_COLORS = [(31, 119, 180), (214, 39, 40), (148, 103, 189), (255, 127, 14), (140, 86, 75),
                   (23, 190, 207), (227, 119, 194), (127, 127, 127)]
@@ -162,7 +163,7 @@ def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[s
         points = geo.label_points(gdf).merge(vt[["village_id", "name_zh", "name_en"]], on="village_id")
         labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": _label_text(r, opts.label_mode)}
                   for _, r in points.iterrows()]
-    view = geo.view_state(gdf, width_px=1100, height_px=MAP_HEIGHT)
+    view = geo.view_state(gdf, width_px=MAP_VIEW_WIDTH, height_px=MAP_HEIGHT)
     deck = build_deck(fc, selected_fc, labels, _facility_records(ctx, opts.facility_domains), view)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY,
                             height=MAP_HEIGHT)

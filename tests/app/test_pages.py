@@ -154,3 +154,12 @@ def test_unusable_database_gives_clear_message(tmp_path, monkeypatch, sample_db)
     at = _run(ROOT / "app.py", "en")
     assert not at.exception
     assert str(junk) in at.error[0].value
+
+
+def test_first_run_builds_the_missing_database(tmp_path, monkeypatch, sample_db):
+    db = tmp_path / "new" / "cockpit.duckdb"
+    monkeypatch.setenv("COCKPIT_DB", str(db))
+    at = _run(ROOT / "app.py", "en")
+    assert not at.exception
+    assert db.is_file() and Store(db).periods()
+    assert len(at.metric) == 6 + 7 + 2

@@ -6,10 +6,10 @@ import math
 
 import pytest
 
-from cockpit import geo, snapshot
+from cockpit import geo, settings, snapshot
 from cockpit.fmt import format_value
 from cockpit.store import Store
-from cockpit.ui.map_view import MAP_HEIGHT
+from cockpit.ui.map_view import MAP_HEIGHT, MAP_VIEW_WIDTH
 from tests.e2e.conftest import save_screenshot, wait_for_app_idle
 
 TILE = '[data-testid="stMetric"]'
@@ -55,6 +55,20 @@ def _pixel(lon: float, lat: float, view: dict, box: dict) -> tuple[float, float]
     return box["x"] + box["width"] / 2 + (x - cx), box["y"] + box["height"] / 2 + (y - cy)
 
 
+def _village_on_screen(page, village_id: str) -> tuple[float, float]:
+    """Where the label point of ``village_id`` is drawn, once the map has its first frame."""
+    gdf = geo.load_villages_geojson(settings.path("geodata_path"))
+    view = geo.view_state(gdf, width_px=MAP_VIEW_WIDTH, height_px=MAP_HEIGHT)
+    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for(state="visible")
+    page.wait_for_timeout(1500)  # let deck.gl draw the first frame
+    box = canvas.bounding_box()
+    point = geo.label_points(gdf).set_index("village_id").loc[village_id]
+    x, y = _pixel(point["lon"], point["lat"], view, box)
+    assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
+    return x, y
+
+
 def test_click_village_opens_card(browser_page, app_server, truth):
     page = browser_page
     outside = []
@@ -62,17 +76,9 @@ def test_click_village_opens_card(browser_page, app_server, truth):
             if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
     page.goto(f"{app_server}/map?lang=zh")
     wait_for_app_idle(page)
-    gdf = geo.load_villages_geojson(__import__("cockpit.settings", fromlist=["path"]).path("geodata_path"))
-    view = geo.view_state(gdf, width_px=1100, height_px=MAP_HEIGHT)
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    canvas.wait_for(state="visible")
-    page.wait_for_timeout(1500)  # let deck.gl draw the first frame
-    box = canvas.bounding_box()
     vt = truth["villages"].set_index("village_id")
     target = vt[vt["kind"] == "village"].sort_values("population").index[-1]
-    point = geo.label_points(gdf).set_index("village_id").loc[target]
-    x, y = _pixel(point["lon"], point["lat"], view, box)
-    assert box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]
+    x, y = _village_on_screen(page, target)
     page.mouse.move(x, y)
     page.wait_for_timeout(300)
     page.mouse.click(x, y)
@@ -117,13 +123,7 @@ def test_hostile_village_name_is_text_in_tooltip_and_card(browser_page, hostile_
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{url}/map?lang=zh&village={village_id}")
     wait_for_app_idle(page)
-    gdf = geo.load_villages_geojson(__import__("cockpit.settings", fromlist=["path"]).path("geodata_path"))
-    view = geo.view_state(gdf, width_px=1100, height_px=MAP_HEIGHT)
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
-    canvas.wait_for(state="visible")
-    page.wait_for_timeout(1500)
-    point = geo.label_points(gdf).set_index("village_id").loc[village_id]
-    x, y = _pixel(point["lon"], point["lat"], view, canvas.bounding_box())
+    x, y = _village_on_screen(page, village_id)
     page.mouse.move(x, y)
     tooltip = page.locator(".deck-tooltip")
     tooltip.wait_for(state="visible", timeout=10_000)
