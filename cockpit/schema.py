@@ -223,6 +223,26 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
+NORMS = Table(
+    "norms",
+    (
+        ("norm_id", "VARCHAR NOT NULL", "id"),
+        ("domain_id", "VARCHAR NOT NULL", "service domain the norm is about"),
+        ("measure", "VARCHAR NOT NULL",
+         "what is compared: coverage, facility_count (facilities of the domain in the village) "
+         "or broadband_share"),
+        ("threshold", "DOUBLE NOT NULL", "the level a village should reach"),
+        ("applies_to", "VARCHAR NOT NULL", "village (administrative villages only) or all"),
+        ("name_zh", "VARCHAR NOT NULL", "the norm in Chinese, e.g. 每个行政村至少一个村卫生室"),
+        ("name_en", "VARCHAR NOT NULL", "the norm in English"),
+        ("source", "VARCHAR", "where the norm comes from"),
+    ),
+    ("norm_id",),
+    "Service norms villages are held to (configurable data, not code).",
+)
+
+TABLES = TABLES + (NORMS,)
+
 CSV_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES)
 
 
@@ -235,7 +255,7 @@ def table(name: str) -> Table:
 
 
 def _v1_statements() -> list[str]:
-    stmts = [t.create_sql() for t in TABLES]
+    stmts = [t.create_sql() for t in TABLES if t.name != "norms"]
     stmts += [
         "CREATE INDEX cases_received ON cases (received_at)",
         "CREATE INDEX cases_due ON cases (due_at)",
@@ -247,6 +267,7 @@ def _v1_statements() -> list[str]:
 # Ordered migrations: version -> (description, statements). Never edit a released one; add the next.
 MIGRATIONS: dict[int, tuple[str, list[str]]] = {
     1: ("core tables: township, villages, services, allocations, cases, party", _v1_statements()),
+    2: ("service norms", [NORMS.create_sql()]),
 }
 
 SCHEMA_VERSION: int = max(MIGRATIONS)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["DOMAINS", "DEPARTMENTS", "CATEGORIES", "Category", "domains_frame", "departments_frame",
-           "categories_frame"]
+__all__ = ["DOMAINS", "DEPARTMENTS", "CATEGORIES", "NORMS", "Category", "domains_frame",
+           "departments_frame", "norms_frame", "categories_frame"]
 
 # (domain_id, name_zh, name_en)
 DOMAINS: tuple[tuple[str, str, str], ...] = (
@@ -86,3 +86,28 @@ def categories_frame() -> pd.DataFrame:
              float(c.response_hours), c.days_to_close) for c in CATEGORIES]
     return pd.DataFrame(rows, columns=["category_id", "domain_id", "department_id", "name_zh",
                                        "name_en", "response_hours", "days_to_close"])
+
+
+NORMS = (
+    ("clinic_per_village", "health", "facility_count", 1.0, "village", "每个行政村至少一个村卫生室",
+     "At least one village clinic per administrative village",
+     "村卫生室建设标准（一村一室）"),
+    ("broadband_all", "digital", "broadband_share", 1.0, "all", "宽带入户全覆盖",
+     "Broadband in every household", "数字乡村发展行动计划"),
+    ("education_coverage", "education", "coverage", 0.90, "all", "教育服务覆盖率不低于90%",
+     "Education coverage of at least 90%", "乡镇基本公共服务目标（可调整）"),
+    ("health_coverage", "health", "coverage", 0.90, "all", "医疗卫生覆盖率不低于90%",
+     "Health coverage of at least 90%", "乡镇基本公共服务目标（可调整）"),
+    ("elderly_coverage", "elderly", "coverage", 0.85, "all", "养老服务覆盖率不低于85%",
+     "Elderly-care coverage of at least 85%", "乡镇基本公共服务目标（可调整）"),
+    ("culture_coverage", "culture", "coverage", 0.85, "all", "文体服务覆盖率不低于85%",
+     "Culture and sports coverage of at least 85%", "乡镇基本公共服务目标（可调整）"),
+    ("assistance_coverage", "assistance", "coverage", 0.90, "all", "社会救助覆盖率不低于90%",
+     "Social-assistance coverage of at least 90%", "乡镇基本公共服务目标（可调整）"),
+)
+
+
+def norms_frame() -> pd.DataFrame:
+    """The default norms table of the sample township (targets are data, not code)."""
+    return pd.DataFrame(NORMS, columns=["norm_id", "domain_id", "measure", "threshold", "applies_to",
+                                        "name_zh", "name_en", "source"])

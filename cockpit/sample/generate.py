@@ -15,7 +15,7 @@ import pandas as pd
 
 from cockpit.sample import cases as cs
 from cockpit.sample import geography as geo
-from cockpit.sample.catalog import DOMAINS, categories_frame, departments_frame, domains_frame
+from cockpit.sample.catalog import DOMAINS, categories_frame, departments_frame, domains_frame, norms_frame
 from cockpit.sample.csvio import NAT, TableWriter, write_table
 from cockpit.sample.names import TOWNSHIP_EN, TOWNSHIP_ZH
 from cockpit.sample.party import assessments_frame, branches_frame, tasks_frame
@@ -112,6 +112,7 @@ def generate(out_dir: Path, geo_dir: Path | None, villages: int, months: int, ca
     counts["domains"] = write_table(out_dir, "domains", domains_frame())
     counts["departments"] = write_table(out_dir, "departments", departments_frame())
     counts["categories"] = write_table(out_dir, "categories", categories_frame())
+    counts["norms"] = write_table(out_dir, "norms", norms_frame())
     counts["facilities"] = write_table(out_dir, "facilities", facilities_frame(tw, _rng(seed, 5)))
     counts["allocations"] = write_table(out_dir, "allocations",
                                         allocations_frame(periods, vids, domains, funding, load.staff))

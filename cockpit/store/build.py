@@ -36,6 +36,7 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("party_branches", "village_id"): ("villages", "village_id"),
     ("party_tasks", "branch_id"): ("party_branches", "branch_id"),
     ("party_assessments", "branch_id"): ("party_branches", "branch_id"),
+    ("norms", "domain_id"): ("domains", "domain_id"),
 }
 
 

@@ -88,6 +88,31 @@ class Store:
     def facilities(self) -> pd.DataFrame:
         return self._df("SELECT * FROM facilities ORDER BY domain_id, facility_id")
 
+    def norms(self) -> pd.DataFrame:
+        return self._df("SELECT * FROM norms ORDER BY norm_id")
+
+    # -- one village ------------------------------------------------------------------------
+
+    def coverage_history(self, village_id: str) -> pd.DataFrame:
+        """The village's coverage by month and domain: period, domain_id, coverage."""
+        return self._df(
+            "SELECT period, domain_id, coverage FROM coverage WHERE village_id = ? "
+            "ORDER BY period, domain_id",
+            [village_id],
+        )
+
+    def party_branches(self, village_id: str) -> pd.DataFrame:
+        return self._df("SELECT * FROM party_branches WHERE village_id = ? ORDER BY branch_id",
+                        [village_id])
+
+    def party_tasks(self, village_id: str) -> pd.DataFrame:
+        """Tasks of the village's branches, latest due first."""
+        return self._df(
+            "SELECT t.* FROM party_tasks t JOIN party_branches b USING (branch_id) "
+            "WHERE b.village_id = ? ORDER BY t.due_on DESC, t.task_id",
+            [village_id],
+        )
+
     # -- services and resources ---------------------------------------------------------
 
     def coverage(self, period: str) -> pd.DataFrame:
