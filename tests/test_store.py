@@ -144,3 +144,25 @@ def test_replace_rebuilds_in_place(tmp_path):
     build_database(folder, db)
     assert "built" in build_database(folder, db, replace=True)
     assert Store(db).schema_version == SCHEMA_VERSION
+
+
+def test_existing_version_1_database_is_upgraded_not_rebuilt(tmp_path):
+    from cockpit.schema import MIGRATIONS
+    from cockpit.store.migrate import current_version
+
+    folder = write_tiny_township(tmp_path / "src")
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                "applied_at TIMESTAMP NOT NULL, description VARCHAR NOT NULL)")
+    for sql in MIGRATIONS[1][1]:
+        con.execute(sql)
+    con.execute("INSERT INTO schema_version VALUES (1, current_timestamp, 'v1')")
+    con.execute("INSERT INTO meta VALUES ('township_name_zh', '旧镇')")
+    con.close()
+    assert "upgraded to schema version" in build_database(folder, db)
+    con = duckdb.connect(str(db), read_only=True)
+    assert current_version(con) == SCHEMA_VERSION
+    assert con.execute("SELECT value FROM meta").fetchone()[0] == "旧镇"  # data kept
+    assert con.execute("SELECT count(*) FROM norms").fetchone()[0] == 0
+    con.close()

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import duckdb
 
-from cockpit.schema import TABLES, Table
+from cockpit.schema import MIGRATIONS, TABLES, Table
 from cockpit.store.migrate import current_version, migrate
 
-__all__ = ["BuildError", "build_database", "REQUIRED_FILES", "REFERENCES"]
+__all__ = ["BuildError", "build_database", "upgrade_database", "REQUIRED_FILES", "REFERENCES"]
 
 # Tables a township must provide; the others may be absent (they load empty).
 REQUIRED_FILES = ("meta", "villages", "domains", "departments", "categories", "coverage",
@@ -47,12 +47,15 @@ class BuildError(Exception):
 def build_database(src: Path, db: Path, replace: bool = False) -> str:
     """Build ``db`` from the CSV files in ``src``; return a one-line report.
 
-    Idempotent: an existing cockpit database is left as it is unless ``replace`` is true.
-    Raises ``BuildError`` naming the file and the reason when the input is unusable, or when
-    ``db`` exists but is not a cockpit database.
+    Idempotent: an existing cockpit database keeps its data unless ``replace`` is true; it is
+    only upgraded to the current schema version. Raises ``BuildError`` naming the file and the
+    reason when the input is unusable, or when ``db`` exists but is not a cockpit database.
     """
     src, db = Path(src), Path(db)
     if db.exists() and not replace:
+        applied = upgrade_database(db)
+        if applied:
+            return f"{db}: cockpit database upgraded to schema version {applied[-1]}"
         version = _existing_version(db)
         return f"{db}: cockpit database exists (schema version {version}); nothing to do"
     missing = [f"{name}.csv" for name in REQUIRED_FILES if not (src / f"{name}.csv").is_file()]
@@ -75,6 +78,20 @@ def build_database(src: Path, db: Path, replace: bool = False) -> str:
         _remove(tmp)
     rows = ", ".join(f"{n} {c:,}" for n, c in counts.items() if c)
     return f"{db}: built from {src} ({rows})"
+
+
+def upgrade_database(db: Path) -> list[int]:
+    """Apply pending schema migrations to an existing cockpit database; return those applied."""
+    if _existing_version(db) >= max(MIGRATIONS):
+        return []
+    try:
+        con = duckdb.connect(str(db))
+    except duckdb.Error as exc:
+        raise BuildError(f"{db}: cannot be opened to upgrade its schema ({exc})") from None
+    try:
+        return migrate(con)
+    finally:
+        con.close()
 
 
 def _existing_version(db: Path) -> int:

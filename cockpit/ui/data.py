@@ -16,6 +16,7 @@ import streamlit as st
 from cockpit import settings, snapshot
 from cockpit.metrics.cases import parse_weights
 from cockpit.store import Store, build_database
+from cockpit.store.build import upgrade_database
 
 __all__ = ["Data", "open_data"]
 
@@ -89,6 +90,8 @@ def open_data(building_message: str) -> Data:
     if not path.exists():
         with st.spinner(building_message):
             build_database(settings.path("sample_dir"), path)
+    else:
+        upgrade_database(path)
     version = path.stat().st_mtime_ns
     _store(str(path), version)  # fail here, with the path named, if the file is unusable
     return Data(str(path), version, parse_weights(settings.get("three_rates_weights")))
