@@ -36,6 +36,8 @@ def attention_panel(ctx: PageContext, villages, township_row, n: int = 3) -> Non
             st.caption(f"{ctx.t('kind.' + v['kind'])} · {ctx.t('group.' + v['area_group'])}")
             for reason in row.reasons:
                 st.markdown(f"- {_reason_text(ctx, reason)}")
+            params = {**state.shared_query_params(), state.VILLAGE: row.village_id}
             st.page_link(page_spec("map").path, label=ctx.t("overview.open_on_map"),
-                         icon=":material/location_on:",
-                         query_params={**state.shared_query_params(), state.VILLAGE: row.village_id})
+                         icon=":material/location_on:", query_params=params)
+            st.page_link(page_spec("village").path, label=ctx.t("overview.open_profile"),
+                         icon=":material/home_pin:", query_params=params)

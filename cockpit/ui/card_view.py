@@ -12,6 +12,7 @@ from cockpit.fmt import format_value
 from cockpit.metrics.catalog import metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
+from cockpit.ui.pages import page_spec
 from cockpit.ui.shell import PageContext
 from cockpit.village_card import case_rows, coverage_rows, resource_rows
 
@@ -81,6 +82,9 @@ def village_card(ctx: PageContext, village_id: str | None, vt: pd.DataFrame,
             ctx.t("card.funding"): [_fmt(x, "yuan", ctx.lang) for x in res["funding_yuan"]],
             ctx.t("card.staff"): [f"{x:.1f}" if pd.notna(x) else "–" for x in res["staff_fte"]],
         }), hide_index=True, width="stretch")
+        st.page_link(page_spec("village").path, label=ctx.t("overview.open_profile"),
+                     icon=":material/home_pin:",
+                     query_params={**state.shared_query_params(), state.VILLAGE: village_id})
         if st.button(ctx.t("map.clear"), key="clear_village"):
             state.select_village(None)
             st.rerun()

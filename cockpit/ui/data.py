@@ -40,12 +40,16 @@ def _township_series(path: str, version: int, weights: tuple) -> pd.DataFrame:
 def _reference(path: str, version: int, name: str):
     store = _store(path, version)
     return {"villages": store.villages, "domains": store.domains, "facilities": store.facilities,
-            "periods": store.periods, "meta": store.meta}[name]()
+            "periods": store.periods, "meta": store.meta, "norms": store.norms}[name]()
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def _allocations(path: str, version: int, period: str) -> pd.DataFrame:
-    return _store(path, version).allocations(period)
+def _by_key(path: str, version: int, query: str, key: str) -> pd.DataFrame:
+    """Queries of one argument (a period or a village id), by store method name."""
+    allowed = ("allocations", "coverage", "party_branches", "party_tasks", "coverage_history")
+    if query not in allowed:
+        raise ValueError(f"not a cached query: {query!r}")
+    return getattr(_store(path, version), query)(key)
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,20 @@ class Data:
     def township_series(self) -> pd.DataFrame:
         return _township_series(self.path, self.version, self.weights)
 
+    def norms(self) -> pd.DataFrame:
+        return _reference(self.path, self.version, "norms")
+
     def allocations(self, period: str) -> pd.DataFrame:
-        return _allocations(self.path, self.version, period)
+        return _by_key(self.path, self.version, "allocations", period)
+
+    def coverage(self, period: str) -> pd.DataFrame:
+        return _by_key(self.path, self.version, "coverage", period)
+
+    def party_branches(self, village_id: str) -> pd.DataFrame:
+        return _by_key(self.path, self.version, "party_branches", village_id)
+
+    def party_tasks(self, village_id: str) -> pd.DataFrame:
+        return _by_key(self.path, self.version, "party_tasks", village_id)
 
 
 def open_data(building_message: str) -> Data:

@@ -18,6 +18,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "app.py", "nav.overview", ":material/dashboard:"),
     PageSpec("map", "pages/1_map.py", "nav.map", ":material/map:"),
+    PageSpec("village", "pages/4_village.py", "nav.village", ":material/home_pin:"),
 )
 
 

@@ -17,7 +17,7 @@ from cockpit.ui import state
 from cockpit.ui.data import Data, open_data
 from cockpit.ui.pages import PAGES, page_spec
 
-__all__ = ["PageContext", "page"]
+__all__ = ["PageContext", "page", "persistent_selectbox"]
 
 _CSS = """
 <style>
@@ -52,7 +52,9 @@ def _copy_widget(widget_key: str, key: str) -> None:
     st.query_params[key] = st.session_state[widget_key]
 
 
-def _selector(label: str, options: list[str], key: str, format_func) -> None:
+def persistent_selectbox(label: str, options: list[str], key: str, format_func) -> None:
+    """A selectbox whose value lives in st.session_state[key] (and the URL), so it survives
+    page switches, unlike a widget's own state."""
     widget_key = f"_w_{key}"
     st.session_state[widget_key] = st.session_state[key]
     st.selectbox(label, options, key=widget_key, format_func=format_func,
@@ -73,7 +75,7 @@ def page(name: str) -> PageContext:
             st.page_link(p.path, label=t(p.title_key), icon=p.icon,
                          query_params=state.shared_query_params())
         st.divider()
-        _selector(t("app.language"), list(LANGUAGES), state.LANG, LANGUAGE_NAMES.get)
+        persistent_selectbox(t("app.language"), list(LANGUAGES), state.LANG, LANGUAGE_NAMES.get)
     try:
         data = open_data(t("app.building_db"))
         periods = data.periods()
@@ -86,7 +88,7 @@ def page(name: str) -> PageContext:
         st.stop()
     period = state.init_period(periods)
     with st.sidebar:
-        _selector(t("app.period"), periods[::-1], state.PERIOD, t.period)
+        persistent_selectbox(t("app.period"), periods[::-1], state.PERIOD, t.period)
         if data.meta().get("synthetic", "").lower() == "true":
             st.caption(t("app.synthetic_note"))
     return PageContext(name, lang, t, data, period, periods)

@@ -163,3 +163,20 @@ def test_first_run_builds_the_missing_database(tmp_path, monkeypatch, sample_db)
     assert not at.exception
     assert db.is_file() and Store(db).periods()
     assert len(at.metric) == 6 + 7 + 2
+
+
+def test_village_profile_from_url(sample_db, truth):
+    vt = truth["villages"]
+    village = vt[vt["kind"] == "village"].sort_values("coverage:elderly").iloc[0]
+    at = _app(ROOT / "pages" / "4_village.py")
+    at.query_params["lang"] = "en"
+    at.query_params["village"] = village["village_id"]
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == f"Village profile: {village['name_en']}"
+    facts = {m.label: m.value for m in at.metric}
+    assert facts["Population"] == format_value(village["population"], "count")
+    assert any("Elderly-care coverage" in w.value for w in at.warning)  # lowest elderly coverage
+    at.selectbox(key="_w_village").set_value(vt.iloc[0]["village_id"]).run()
+    assert at.title[0].value == f"Village profile: {vt.iloc[0]['name_en']}"
+    assert at.query_params["village"] in ([vt.iloc[0]["village_id"]], vt.iloc[0]["village_id"])
