@@ -79,11 +79,13 @@ def services(ctx: PageContext, v: pd.Series, township: pd.Series) -> None:
         st.success(ctx.t("profile.norms_all_met"))
         return
     names_by_norm = norms.set_index("norm_id")[f"name_{ctx.lang}"]
+    lines = []
     for gap in mine.itertuples():
         unit = "count" if gap.measure == "facility_count" else "percent"
-        st.warning(ctx.t("profile.norm_short", norm=names_by_norm[gap.norm_id],
-                         actual=format_value(gap.actual, unit, ctx.lang),
-                         threshold=format_value(gap.threshold, unit, ctx.lang)))
+        lines.append("- " + ctx.t("profile.norm_short", norm=names_by_norm[gap.norm_id],
+                                  actual=format_value(gap.actual, unit, ctx.lang),
+                                  threshold=format_value(gap.threshold, unit, ctx.lang)))
+    st.warning("\n".join(lines))
 
 
 def _history(ctx: PageContext, village_id: str, keys: list[str]) -> pd.DataFrame:
