@@ -101,17 +101,23 @@ class Store:
             [village_id],
         )
 
-    def party_branches(self, village_id: str) -> pd.DataFrame:
-        return self._df("SELECT * FROM party_branches WHERE village_id = ? ORDER BY branch_id",
-                        [village_id])
-
-    def party_tasks(self, village_id: str) -> pd.DataFrame:
-        """Tasks of the village's branches, latest due first."""
+    def party_branches(self, village_id: str | None = None) -> pd.DataFrame:
+        """Party branches of one village, or of all villages when ``village_id`` is None."""
         return self._df(
-            "SELECT t.* FROM party_tasks t JOIN party_branches b USING (branch_id) "
-            "WHERE b.village_id = ? ORDER BY t.due_on DESC, t.task_id",
-            [village_id],
+            "SELECT * FROM party_branches WHERE ? IS NULL OR village_id = ? ORDER BY branch_id",
+            [village_id, village_id],
         )
+
+    def party_tasks(self, village_id: str | None = None) -> pd.DataFrame:
+        """Tasks (with their branch's village_id) of one village or all, latest due first."""
+        return self._df(
+            "SELECT t.*, b.village_id FROM party_tasks t JOIN party_branches b USING (branch_id) "
+            "WHERE ? IS NULL OR b.village_id = ? ORDER BY t.due_on DESC, t.task_id",
+            [village_id, village_id],
+        )
+
+    def party_assessments(self) -> pd.DataFrame:
+        return self._df("SELECT * FROM party_assessments ORDER BY quarter, branch_id")
 
     # -- services and resources ---------------------------------------------------------
 

@@ -40,7 +40,9 @@ def _township_series(path: str, version: int, weights: tuple) -> pd.DataFrame:
 def _reference(path: str, version: int, name: str):
     store = _store(path, version)
     return {"villages": store.villages, "domains": store.domains, "facilities": store.facilities,
-            "periods": store.periods, "meta": store.meta, "norms": store.norms}[name]()
+            "periods": store.periods, "meta": store.meta, "norms": store.norms,
+            "party_branches": store.party_branches, "party_tasks": store.party_tasks,
+            "party_assessments": store.party_assessments}[name]()
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -90,11 +92,18 @@ class Data:
     def coverage(self, period: str) -> pd.DataFrame:
         return _by_key(self.path, self.version, "coverage", period)
 
-    def party_branches(self, village_id: str) -> pd.DataFrame:
+    def party_branches(self, village_id: str | None = None) -> pd.DataFrame:
+        if village_id is None:
+            return _reference(self.path, self.version, "party_branches")
         return _by_key(self.path, self.version, "party_branches", village_id)
 
-    def party_tasks(self, village_id: str) -> pd.DataFrame:
+    def party_tasks(self, village_id: str | None = None) -> pd.DataFrame:
+        if village_id is None:
+            return _reference(self.path, self.version, "party_tasks")
         return _by_key(self.path, self.version, "party_tasks", village_id)
+
+    def party_assessments(self) -> pd.DataFrame:
+        return _reference(self.path, self.version, "party_assessments")
 
 
 def open_data(building_message: str) -> Data:

@@ -19,6 +19,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "app.py", "nav.overview", ":material/dashboard:"),
     PageSpec("map", "pages/1_map.py", "nav.map", ":material/map:"),
     PageSpec("village", "pages/4_village.py", "nav.village", ":material/home_pin:"),
+    PageSpec("party", "pages/5_party.py", "nav.party", ":material/flag:"),
 )
 
 

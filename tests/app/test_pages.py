@@ -180,3 +180,21 @@ def test_village_profile_from_url(sample_db, truth):
     at.selectbox(key="_w_village").set_value(vt.iloc[0]["village_id"]).run()
     assert at.title[0].value == f"Village profile: {vt.iloc[0]['name_en']}"
     assert at.query_params["village"] in ([vt.iloc[0]["village_id"]], vt.iloc[0]["village_id"])
+
+
+def test_party_page_flags_planted_tasks_without_evidence(sample_db):
+    import pandas as pd
+
+    planted = pd.read_csv(ROOT / "sample_data" / "planted.csv", dtype=str)
+    tasks = pd.read_csv(ROOT / "sample_data" / "party_tasks.csv", dtype=str)
+    ids = planted[planted["pattern"].str.contains("evidence")]["record_id"]
+    done = pd.to_datetime(tasks[tasks["task_id"].isin(ids)]["completed_on"])
+    expected = int(((done >= "2025-07-01") & (done <= "2025-09-30")).sum())
+    assert expected > 0
+    at = _run(ROOT / "pages" / "5_party.py", "en")
+    at.selectbox(key="_w_period").set_value("2025-09").run()
+    assert not at.exception
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Done, no evidence"] == str(expected)
+    flagged = at.dataframe[-1].value
+    assert (flagged["Check"] == "⚠ done without evidence").sum() >= expected

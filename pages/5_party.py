@@ -1,0 +1,16 @@
+"""Party-building review (党建引领): branch tasks, assessments and the responsibility list."""
+
+import streamlit as st
+
+from cockpit.ui import party_view as party
+from cockpit.ui import shell
+
+ctx = shell.page("party")
+st.title(ctx.t("party.title"))
+board = party.quarter_summary(ctx)
+left, right = st.columns([1.4, 1], gap="large")
+with left:
+    party.branch_scoreboard(ctx, board)
+with right:
+    party.completion_trend(ctx)
+party.task_list(ctx)
