@@ -1,78 +1,201 @@
-"""SQL for the case-handling counts, written once and used per village and per month.
+"""SQL for the case-handling counts, by village, department, department × village or month.
 
-Each count is a FILTER over the cases relevant to a window [s, e) (see DOMAIN.md):
+Each count follows DOMAIN.md for a window [s, e) (a month or a range of months):
 
 - received: received in the window; responded_on_time: of those, acknowledged within the
-  category's response_hours;
+  category's response_hours (an acknowledgement stamped before receipt proves no response and
+  is not counted);
 - due: due in the window; closed_of_due: of those, closed (at any time in the data);
   on_time_of_due: of those, closed on or before the due time;
-- closed: closed in the window; rated / satisfied (rating 4 or 5) / resolution_flagged /
-  resolved: of those;
+- closed: closed in the window; rated (rating 1-5) / satisfied (rating 4 or 5) /
+  resolution_flagged / resolved: of those;
 - median and p90 days to close: over cases closed in the window, leaving out rows closed
   before they were received (a data error counted by the data-quality checks);
 - open_at_end / overdue_at_end: received before e and not closed by e / of those, due before e.
+
+Cancelled cases (status 'cancelled') are left out of every count. What is left out, and why,
+is counted by :mod:`cockpit.store.list_sql` (``EXCLUSIONS``).
+
+Each family of counts is a separate pass filtered on its own timestamp (cases are stored in
+receipt order, so the zone maps of DuckDB skip most of the table), then joined on the key.
+All user values are bound parameters; identifiers come only from the constants below.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-__all__ = ["COUNT_COLUMNS", "COUNTS_BY_VILLAGE", "COUNTS_BY_MONTH", "params"]
+from cockpit.cases.filters import FILTER_FIELDS, CaseFilter
 
-_IN = "{col} >= w.s AND {col} < w.e"
-_RECEIVED = _IN.format(col="c.received_at")
-_DUE = _IN.format(col="c.due_at")
-_CLOSED = _IN.format(col="c.closed_at")
-_OPEN_AT_END = "c.received_at < w.e AND (c.closed_at IS NULL OR c.closed_at >= w.e)"
-_DAYS = "(epoch(c.closed_at) - epoch(c.received_at)) / 86400.0"
+__all__ = ["COUNT_COLUMNS", "COUNTS_BY_VILLAGE", "COUNTS_BY_MONTH", "GROUPINGS", "params",
+           "filter_sql", "counts_sql", "monthly_counts_sql", "base_cte", "NOT_CANCELLED", "YM"]
 
-_COUNTS: tuple[tuple[str, str], ...] = (
-    ("received", f"count(*) FILTER (WHERE {_RECEIVED})"),
-    ("responded_on_time",
-     f"count(*) FILTER (WHERE {_RECEIVED} AND c.acknowledged_at IS NOT NULL AND "
-     "epoch(c.acknowledged_at) - epoch(c.received_at) <= c.response_hours * 3600)"),
-    ("due", f"count(*) FILTER (WHERE {_DUE})"),
-    ("closed_of_due", f"count(*) FILTER (WHERE {_DUE} AND c.closed_at IS NOT NULL)"),
-    ("on_time_of_due", f"count(*) FILTER (WHERE {_DUE} AND c.closed_at <= c.due_at)"),
-    ("closed", f"count(*) FILTER (WHERE {_CLOSED})"),
-    ("rated", f"count(*) FILTER (WHERE {_CLOSED} AND c.satisfaction IS NOT NULL)"),
-    ("satisfied", f"count(*) FILTER (WHERE {_CLOSED} AND c.satisfaction >= 4)"),
-    ("resolution_flagged", f"count(*) FILTER (WHERE {_CLOSED} AND c.resolved IS NOT NULL)"),
-    ("resolved", f"count(*) FILTER (WHERE {_CLOSED} AND c.resolved)"),
-    ("open_at_end", f"count(*) FILTER (WHERE {_OPEN_AT_END})"),
-    ("overdue_at_end", f"count(*) FILTER (WHERE {_OPEN_AT_END} AND c.due_at < w.e)"),
-    ("median_days_to_close",
-     f"quantile_cont({_DAYS}, 0.5) FILTER (WHERE {_CLOSED} AND c.closed_at >= c.received_at)"),
-    ("p90_days_to_close",
-     f"quantile_cont({_DAYS}, 0.9) FILTER (WHERE {_CLOSED} AND c.closed_at >= c.received_at)"),
+COUNT_COLUMNS: tuple[str, ...] = (
+    "received", "responded_on_time", "due", "closed_of_due", "on_time_of_due", "closed", "rated",
+    "satisfied", "resolution_flagged", "resolved", "open_at_end", "overdue_at_end",
+    "median_days_to_close", "p90_days_to_close",
 )
 
-COUNT_COLUMNS: tuple[str, ...] = tuple(name for name, _ in _COUNTS)
+NOT_CANCELLED = "c.status <> 'cancelled'"
+YM = "(year({col}) * 100 + month({col}))"  # a month as an integer 202610: much faster than date_trunc
 
-_SELECT = ",\n  ".join(f"{expr} AS {name}" for name, expr in _COUNTS)
-_CASES = (
-    "(SELECT cs.*, cat.response_hours FROM cases cs JOIN categories cat USING (category_id))"
+# filter field -> SQL condition on cases aliased c, with {ph} the placeholders "?, ?, ..."
+_FILTER_SQL = {
+    "village_ids": "c.village_id IN ({ph})",
+    "domain_ids": "c.category_id IN (SELECT category_id FROM categories WHERE domain_id IN ({ph}))",
+    "category_ids": "c.category_id IN ({ph})",
+    "department_ids": "c.department_id IN ({ph})",
+    "channels": "c.channel IN ({ph})",
+}
+
+
+def filter_sql(filt: CaseFilter | None) -> tuple[str, list]:
+    """The filter as ``" AND ..."`` conditions on cases aliased ``c``, and their parameters.
+
+    Empty filter: ``("", [])``. Only placeholders are generated; every value is a parameter.
+
+    >>> filter_sql(CaseFilter(village_ids=("v1", "v2"), channels=("app",)))
+    (' AND c.village_id IN (?, ?) AND c.channel IN (?)', ['v1', 'v2', 'app'])
+    """
+    if filt is None:
+        return "", []
+    sql, args = [], []
+    for name in FILTER_FIELDS:
+        values = list(getattr(filt, name))
+        if values:
+            sql.append(_FILTER_SQL[name].format(ph=", ".join(["?"] * len(values))))
+            args += values
+    return "".join(f" AND {s}" for s in sql), args
+
+
+def base_cte(filt: CaseFilter | None) -> tuple[str, list]:
+    """``base``: non-cancelled cases passing the filter, with their category's response_hours."""
+    where, args = filter_sql(filt)
+    sql = (
+        "base AS NOT MATERIALIZED (\n"
+        "  SELECT c.village_id, c.department_id, c.received_at, c.acknowledged_at, c.due_at,\n"
+        "         c.closed_at, c.satisfaction, c.resolved, cat.response_hours\n"
+        "  FROM cases c JOIN categories cat ON cat.category_id = c.category_id\n"
+        f"  WHERE {NOT_CANCELLED}{where})"
+    )
+    return sql, args
+
+
+_RESPONDED = ("acknowledged_at >= received_at AND "
+              "epoch(acknowledged_at) - epoch(received_at) <= response_hours * 3600")
+_DAYS = "(epoch(closed_at) - epoch(received_at)) / 86400.0"
+_R = f"count(*) AS received, count(*) FILTER (WHERE {_RESPONDED}) AS responded_on_time"
+_D = ("count(*) AS due, count(closed_at) AS closed_of_due, "
+      "count(*) FILTER (WHERE closed_at <= due_at) AS on_time_of_due")
+_C = ("count(*) AS closed, count(*) FILTER (WHERE satisfaction BETWEEN 1 AND 5) AS rated, "
+      "count(*) FILTER (WHERE satisfaction BETWEEN 4 AND 5) AS satisfied, "
+      "count(resolved) AS resolution_flagged, count(*) FILTER (WHERE resolved) AS resolved, "
+      f"quantile_cont({_DAYS}, [0.5, 0.9]) FILTER (WHERE closed_at >= received_at) AS q")
+_O = "count(*) AS open_at_end, count(*) FILTER (WHERE due_at < w.e) AS overdue_at_end"
+
+_SELECT = ",\n  ".join(
+    [f"coalesce({c}, 0) AS {c}" for c in COUNT_COLUMNS[:12]]
+    + ["q[1] AS median_days_to_close", "q[2] AS p90_days_to_close"]
 )
 
-COUNTS_BY_VILLAGE = f"""
-WITH w AS (SELECT CAST(? AS TIMESTAMP) AS s, CAST(? AS TIMESTAMP) AS e)
-SELECT v.village_id,
+# grouping -> (key columns of base, key list SQL (may use the filter), output names)
+GROUPINGS: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "village": (("village_id",), "SELECT v.village_id AS k1 FROM villages v WHERE true{vf} "
+                "UNION ALL SELECT NULL", ("village_id",)),
+    "department": (("department_id",), "SELECT d.department_id AS k1 FROM departments d "
+                   "WHERE true{df} UNION ALL SELECT NULL", ("department_id",)),
+    "department_village": (("department_id", "village_id"),
+                           "SELECT k1, k2 FROM r UNION SELECT k1, k2 FROM d "
+                           "UNION SELECT k1, k2 FROM cl UNION SELECT k1, k2 FROM o",
+                           ("department_id", "village_id")),
+}
+
+
+def _in(column: str, values: tuple[str, ...]) -> tuple[str, list]:
+    if not values:
+        return "", []
+    return f" AND {column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def counts_sql(by: str, filt: CaseFilter | None = None) -> tuple[str, list]:
+    """SQL and the parameters after the window for the counts grouped ``by`` (see GROUPINGS).
+
+    Call with ``[start, end] + params``. ``village`` and ``department`` give one row per village
+    (department), zeros included, plus a total row whose key is NULL; ``department_village``
+    gives one row per pair with any case in the window and no total row.
+    """
+    try:
+        cols, keys, names = GROUPINGS[by]
+    except KeyError:
+        raise ValueError(f"counts by {by!r}: expected one of {sorted(GROUPINGS)}") from None
+    base, base_args = base_cte(filt)
+    key_sel = ", ".join(f"{c} AS k{i + 1}" for i, c in enumerate(cols))
+    plain = ", ".join(cols)
+    group = f"GROUPING SETS (({plain}), ())" if len(cols) == 1 else plain
+    vf, vf_args = _in("v.village_id", filt.village_ids if filt else ())
+    df, df_args = _in("d.department_id", filt.department_ids if filt else ())
+    key_sql = keys.format(vf=vf, df=df)
+    key_args = vf_args + df_args
+    part = "SELECT {ks}, {agg} FROM base, w WHERE {where} GROUP BY {group}"
+    parts = {
+        "r": (_R, "received_at >= w.s AND received_at < w.e"),
+        "d": (_D, "due_at >= w.s AND due_at < w.e"),
+        "cl": (_C, "closed_at >= w.s AND closed_at < w.e"),
+        "o": (_O, "received_at < w.e AND (closed_at IS NULL OR closed_at >= w.e)"),
+    }
+    ctes = ",\n".join(f"{n} AS ({part.format(ks=key_sel, agg=a, where=wh, group=group)})"
+                      for n, (a, wh) in parts.items())
+    on = " AND ".join(f"keys.k{i + 1} IS NOT DISTINCT FROM {{t}}.k{i + 1}" for i in range(len(cols)))
+    joins = "\n".join(f"LEFT JOIN {t} ON {on.format(t=t)}" for t in parts)
+    out = ", ".join(f"keys.k{i + 1} AS {n}" for i, n in enumerate(names))
+    order = ", ".join(f"keys.k{i + 1} NULLS LAST" for i in range(len(cols)))
+    sql = (f"WITH w AS (SELECT CAST(? AS TIMESTAMP) AS s, CAST(? AS TIMESTAMP) AS e),\n{base},\n"
+           f"{ctes},\nkeys AS ({key_sql})\nSELECT {out},\n  {_SELECT}\nFROM keys\n{joins}\n"
+           f"ORDER BY {order}")
+    return sql, base_args + key_args
+
+
+def monthly_counts_sql(filt: CaseFilter | None = None) -> tuple[str, list]:
+    """SQL and parameters of the township counts for every month with cases received, oldest first.
+
+    Equal, month by month, to the total row of :func:`counts_sql` for that month. Open and
+    overdue at a month's end come from running sums: a case is open at the end of month M when
+    it was received by M and not closed by M, so open(M) = Σ received − Σ closed-after-receipt,
+    counting each closure in the month of max(received, closed) (and likewise with due for overdue).
+    """
+    base, args = base_cte(filt)
+    rm, dm, cm = (YM.format(col=c) for c in ("received_at", "due_at", "closed_at"))
+    out_m = YM.format(col="greatest(received_at, closed_at)")
+    due_m = YM.format(col="greatest(received_at, due_at)")
+    done_m = YM.format(col="greatest(received_at, due_at, closed_at)")
+    sql = f"""WITH {base},
+r AS (SELECT {rm} AS m, {_R} FROM base GROUP BY m),
+d AS (SELECT {dm} AS m, {_D} FROM base GROUP BY m),
+cl AS (SELECT {cm} AS m, {_C} FROM base WHERE closed_at IS NOT NULL GROUP BY m),
+oo AS (SELECT {out_m} AS m, count(*) AS n FROM base WHERE closed_at IS NOT NULL GROUP BY m),
+di AS (SELECT {due_m} AS m, count(*) AS n FROM base GROUP BY m),
+dd AS (SELECT {done_m} AS m, count(*) AS n FROM base WHERE closed_at IS NOT NULL GROUP BY m),
+allm AS (SELECT m FROM r UNION SELECT m FROM oo UNION SELECT m FROM di UNION SELECT m FROM dd),
+run AS (
+  SELECT allm.m,
+    sum(coalesce(r.received, 0) - coalesce(oo.n, 0)) OVER (ORDER BY allm.m) AS open_at_end,
+    sum(coalesce(di.n, 0) - coalesce(dd.n, 0)) OVER (ORDER BY allm.m) AS overdue_at_end
+  FROM allm LEFT JOIN r USING (m) LEFT JOIN oo USING (m) LEFT JOIN di USING (m)
+  LEFT JOIN dd USING (m)),
+months AS (SELECT DISTINCT {YM.format(col="c.received_at")} AS m FROM cases c)
+SELECT printf('%04d-%02d', months.m // 100, months.m % 100) AS period,
   {_SELECT}
-FROM w CROSS JOIN villages v LEFT JOIN {_CASES} c ON c.village_id = v.village_id
-GROUP BY GROUPING SETS ((v.village_id), ())
-ORDER BY v.village_id NULLS LAST
-"""
+FROM months LEFT JOIN r USING (m) LEFT JOIN d USING (m) LEFT JOIN cl USING (m)
+LEFT JOIN run AS o USING (m)
+ORDER BY months.m"""
+    return sql, args
 
-COUNTS_BY_MONTH = f"""
-WITH w AS (
-  SELECT DISTINCT date_trunc('month', received_at) AS s, s + INTERVAL 1 MONTH AS e FROM cases
-)
-SELECT strftime(w.s, '%Y-%m') AS period,
-  {_SELECT}
-FROM w CROSS JOIN {_CASES} c
-GROUP BY w.s
-ORDER BY w.s
-"""
+
+COUNTS_BY_VILLAGE: str = counts_sql("village")[0]
+"""Unfiltered counts per village and in total; parameters :func:`params`."""
+
+COUNTS_BY_MONTH: str = monthly_counts_sql()[0]
+"""Unfiltered township counts per month; no parameters."""
 
 
 def params(start: datetime, end: datetime) -> list[datetime]:

@@ -81,6 +81,10 @@ def completion_trend(ctx: PageContext) -> None:
                     key="party_trend", config={"displayModeBar": False})
 
 
+def _day(col: pd.Series) -> pd.Series:
+    return pd.to_datetime(col, errors="coerce").dt.strftime("%Y-%m-%d").fillna("")
+
+
 def task_list(ctx: PageContext) -> None:
     st.subheader(ctx.t("party.list"))
     as_of = _as_of(ctx)
@@ -111,9 +115,9 @@ def task_list(ctx: PageContext) -> None:
         ctx.t("party.task"): tasks[f"title_{ctx.lang}"],
         ctx.t("party.category"): [ctx.t(f"party.category.{c}") for c in tasks["category"]],
         ctx.t("profile.owner"): tasks["owner"],
-        ctx.t("party.assigned"): tasks["assigned_on"].astype(str).str[:10],
-        ctx.t("profile.due"): tasks["due_on"].astype(str).str[:10],
-        ctx.t("party.completed"): tasks["completed_on"].astype(str).str[:10].replace({"NaT": "", "None": ""}),
+        ctx.t("party.assigned"): _day(tasks["assigned_on"]),
+        ctx.t("profile.due"): _day(tasks["due_on"]),
+        ctx.t("party.completed"): _day(tasks["completed_on"]),
         ctx.t("profile.progress"): tasks["progress"] * 100,
         ctx.t("party.evidence"): tasks["evidence_count"],
         ctx.t("party.flag"): [ctx.t("party.flag_no_evidence") if f else "" for f in tasks["no_evidence"]],
