@@ -17,7 +17,8 @@ from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext
 
-__all__ = ["MapOptions", "map_controls", "village_map", "build_deck", "MAP_KEY", "LABEL_MODES"]
+__all__ = ["MapOptions", "map_controls", "village_map", "township_deck", "build_deck", "MAP_KEY",
+           "LABEL_MODES", "load_boundaries"]
 
 MAP_KEY = "village_map"
 MAP_HEIGHT = 700
@@ -145,8 +146,9 @@ def _clicked_village(event) -> str | None:
         return None
 
 
-def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[str | None, list]:
-    """Draw the map; return the selected village id (kept across metric changes) and legend."""
+def township_deck(ctx: PageContext, vt: pd.DataFrame, opts: MapOptions, selected: str | None,
+                  height: int = MAP_HEIGHT) -> tuple[pdk.Deck, list]:
+    """The deck for ``vt`` coloured by ``opts.metric_key``, and its legend entries."""
     gdf = load_boundaries(ctx)
     vt = vt[vt["village_id"].isin(gdf["village_id"])]
     chor = choropleth(vt.set_index("village_id")[opts.metric_key], opts.metric_key, ctx.lang,
@@ -155,7 +157,6 @@ def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[s
     props = pd.DataFrame([{"village_id": v, "fill": fill, **tips[v]}
                           for v, fill in chor.colors.items()])
     fc = geo.to_feature_collection(gdf, props)
-    selected = state.selected_village(set(vt["village_id"]))
     selected_fc = {"type": "FeatureCollection",
                    "features": [f for f in fc["features"] if f["properties"]["village_id"] == selected]}
     labels = []
@@ -163,8 +164,15 @@ def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[s
         points = geo.label_points(gdf).merge(vt[["village_id", "name_zh", "name_en"]], on="village_id")
         labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": _label_text(r, opts.label_mode)}
                   for _, r in points.iterrows()]
-    view = geo.view_state(gdf, width_px=MAP_VIEW_WIDTH, height_px=MAP_HEIGHT)
+    view = geo.view_state(gdf, width_px=MAP_VIEW_WIDTH, height_px=height)
     deck = build_deck(fc, selected_fc, labels, _facility_records(ctx, opts.facility_domains), view)
+    return deck, chor.legend
+
+
+def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[str | None, list]:
+    """Draw the map; return the selected village id (kept across metric changes) and legend."""
+    selected = state.selected_village(set(vt["village_id"]))
+    deck, legend = township_deck(ctx, vt, opts, selected)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY,
                             height=MAP_HEIGHT)
     clicked = _clicked_village(event)
@@ -172,4 +180,4 @@ def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[s
         st.session_state["_map_last_click"] = clicked
         state.select_village(clicked)
         st.rerun()
-    return selected, chor.legend
+    return selected, legend

@@ -29,9 +29,19 @@ _CSS = """
 """
 
 
+_KIOSK_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.block-container { padding-top: 0.8rem; }
+</style>
+"""
+
+
 @dataclass(frozen=True)
 class PageContext:
     name: str
+    kiosk: bool
     lang: str
     t: Translator
     data: Data
@@ -66,16 +76,18 @@ def page(name: str) -> PageContext:
     spec = page_spec(name)
     lang = state.init_language()
     t = Translator(lang)
+    kiosk = spec.kiosk and st.query_params.get("kiosk") == "1"
     st.set_page_config(page_title=f"{t(spec.title_key)} · {t('app.title')}", page_icon="🧭",
-                       layout="wide", initial_sidebar_state="expanded")
-    st.markdown(_CSS, unsafe_allow_html=True)
-    with st.sidebar:
-        st.markdown(f"### {t('app.title')}")
-        for p in PAGES:
-            st.page_link(p.path, label=t(p.title_key), icon=p.icon,
-                         query_params=state.shared_query_params())
-        st.divider()
-        persistent_selectbox(t("app.language"), list(LANGUAGES), state.LANG, LANGUAGE_NAMES.get)
+                       layout="wide", initial_sidebar_state="collapsed" if kiosk else "expanded")
+    st.markdown(_CSS + (_KIOSK_CSS if kiosk else ""), unsafe_allow_html=True)
+    if not kiosk:  # a kiosk takes language and month from its URL and shows no menus
+        with st.sidebar:
+            st.markdown(f"### {t('app.title')}")
+            for p in PAGES:
+                st.page_link(p.path, label=t(p.title_key), icon=p.icon,
+                             query_params=state.shared_query_params())
+            st.divider()
+            persistent_selectbox(t("app.language"), list(LANGUAGES), state.LANG, LANGUAGE_NAMES.get)
     try:
         data = open_data(t("app.building_db"))
         periods = data.periods()
@@ -87,8 +99,9 @@ def page(name: str) -> PageContext:
         st.warning(t("app.no_periods"))
         st.stop()
     period = state.init_period(periods)
-    with st.sidebar:
-        persistent_selectbox(t("app.period"), periods[::-1], state.PERIOD, t.period)
-        if data.meta().get("synthetic", "").lower() == "true":
-            st.caption(t("app.synthetic_note"))
-    return PageContext(name, lang, t, data, period, periods)
+    if not kiosk:
+        with st.sidebar:
+            persistent_selectbox(t("app.period"), periods[::-1], state.PERIOD, t.period)
+            if data.meta().get("synthetic", "").lower() == "true":
+                st.caption(t("app.synthetic_note"))
+    return PageContext(name, kiosk, lang, t, data, period, periods)
