@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Setting", "SETTINGS", "get", "path", "project_root", "settings_table_markdown"]
+__all__ = ["Setting", "SETTINGS", "get", "number", "path", "project_root", "settings_table_markdown",
+           "update_readme"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,24 @@ SETTINGS: tuple[Setting, ...] = (
             "Township name shown at the top; empty means the name stored in the database."),
     Setting("three_rates_weights", "0.30,0.35,0.35", "COCKPIT_THREE_RATES_WEIGHTS",
             "Weights of response, resolution and satisfaction in the composite three-rates score."),
+    Setting("command_refresh_seconds", "60", "COCKPIT_COMMAND_REFRESH",
+            "Command screen: seconds between automatic refreshes of its data."),
+    Setting("command_rotation_seconds", "20", "COCKPIT_COMMAND_ROTATION",
+            "Command screen: seconds each side panel stays before the next (轮播); 0 turns rotation off."),
+    Setting("on_time_target", "0.90", "COCKPIT_ON_TIME_TARGET",
+            "Target on-time closure rate; villages below it are listed as alerts on the command screen."),
+    Setting("access_threshold_km", "8", "COCKPIT_ACCESS_KM",
+            "Accessibility: travel distance (km on the ground) within which a facility serves a village."),
+    Setting("terrain_factor", "1.4", "COCKPIT_TERRAIN_FACTOR",
+            "Accessibility: ground distance ÷ straight-line distance (roads in hilly terrain)."),
+    Setting("access_method", "e2sfca", "COCKPIT_ACCESS_METHOD",
+            "Accessibility: 2sfca (two-step floating catchment) or e2sfca (with Gaussian distance decay)."),
+    Setting("session_timeout_minutes", "30", "COCKPIT_SESSION_TIMEOUT",
+            "Minutes of inactivity after which a signed-in user must sign in again; 0 turns the timeout off."),
+    Setting("lockout_threshold", "5", "COCKPIT_LOCKOUT_THRESHOLD",
+            "Failed sign-ins of one user name, within lockout_minutes, that lock it; 0 turns lock-out off."),
+    Setting("lockout_minutes", "15", "COCKPIT_LOCKOUT_MINUTES",
+            "How long a user name stays locked after too many failed sign-ins (minutes)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -59,6 +78,30 @@ def path(name: str) -> Path:
     """Return a path setting, resolved against the project folder when relative."""
     p = Path(get(name)).expanduser()
     return p if p.is_absolute() else project_root() / p
+
+
+def number(name: str) -> float:
+    """A numeric setting; raise ValueError naming the setting and its variable if not a number."""
+    value = get(name)
+    try:
+        return float(value)
+    except ValueError:
+        setting = _BY_NAME[name]
+        raise ValueError(f"setting {name} ({setting.env}) must be a number, got {value!r}") from None
+
+
+README_START, README_END = "<!-- settings:start -->", "<!-- settings:end -->"
+
+
+def update_readme(readme: Path) -> None:
+    """Replace the text between the settings markers of ``readme`` with the current table."""
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        raise ValueError(f"{readme}: no {README_START} … {README_END} markers")
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    readme.write_text(f"{head}{README_START}\n{settings_table_markdown()}\n{README_END}{tail}",
+                      encoding="utf-8")
 
 
 def settings_table_markdown() -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from cockpit.metrics.cases import case_rates
-from cockpit.metrics.catalog import coverage_key
+from cockpit.metrics.catalog import access_key, coverage_key
+from cockpit.services import village_accessibility
 from cockpit.metrics.coverage import coverage_wide, service_index
 from cockpit.metrics.resources import funding_per_resident, staff_per_1000
 from cockpit.store import Store
@@ -24,7 +25,8 @@ def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT) -> pd.Data
 
     Columns: the villages table, ``coverage:<domain>`` per domain, service_index, the case
     counts and rates (cockpit.metrics.cases), cases_per_10k, funding_yuan, staff_fte,
-    funding_per_resident and staff_per_1000.
+    funding_per_resident, staff_per_1000 and ``access:<domain>`` (accessibility: supply within
+    reach per 1,000 residents, cockpit.services.village_accessibility).
     """
     villages = store.villages().set_index("village_id")
     domain_ids = list(store.domains()["domain_id"])
@@ -41,6 +43,8 @@ def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT) -> pd.Data
     out = out.join(alloc)
     out["funding_per_resident"] = funding_per_resident(out["funding_yuan"], out["population"])
     out["staff_per_1000"] = staff_per_1000(out["staff_fte"], out["population"])
+    access = village_accessibility(villages.reset_index(), store.facilities(), domain_ids)
+    out = out.join(access.rename(columns=access_key))
     return out.reset_index()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cockpit.metrics.catalog import coverage_key
+from cockpit.metrics.catalog import access_key, coverage_key
 from cockpit.metrics.resources import funding_per_resident, staff_per_1000
 
 __all__ = ["coverage_rows", "case_rows", "resource_rows", "CARD_CASE_METRICS"]
@@ -14,11 +14,12 @@ CARD_CASE_METRICS = ("received", "response_rate", "closure_rate", "on_time_rate"
 
 
 def coverage_rows(village: pd.Series, township: pd.Series, domains: pd.DataFrame) -> pd.DataFrame:
-    """domain_id, village and township coverage, in domain order."""
+    """domain_id, village and township coverage, and the village's accessibility, in domain order."""
     keys = [coverage_key(d) for d in domains["domain_id"]]
     return pd.DataFrame({"domain_id": list(domains["domain_id"]),
                          "village": [village.get(k) for k in keys],
-                         "township": [township.get(k) for k in keys]})
+                         "township": [township.get(k) for k in keys],
+                         "access": [village.get(access_key(d)) for d in domains["domain_id"]]})
 
 
 def case_rows(village: pd.Series, township: pd.Series) -> pd.DataFrame:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Metric", "coverage_key", "domain_of", "CASE_KPIS", "RESOURCE_KPIS", "MAP_METRICS",
+__all__ = ["Metric", "coverage_key", "domain_of", "access_key", "access_domain_of", "CASE_KPIS",
+           "RESOURCE_KPIS", "MAP_METRICS",
            "metric"]
 
 
@@ -26,6 +27,15 @@ def coverage_key(domain_id: str) -> str:
 def domain_of(key: str) -> str | None:
     """The domain of a coverage key (``coverage:health`` → ``health``), else None."""
     return key.split(":", 1)[1] if key.startswith("coverage:") else None
+
+
+def access_key(domain_id: str) -> str:
+    return f"access:{domain_id}"
+
+
+def access_domain_of(key: str) -> str | None:
+    """The domain of an accessibility key (``access:health`` → ``health``), else None."""
+    return key.split(":", 1)[1] if key.startswith("access:") else None
 
 
 _FIXED = {
@@ -60,6 +70,8 @@ def metric(key: str) -> Metric:
     """The metric for ``key``; coverage keys (``coverage:<domain>``) are percentages."""
     if domain_of(key):
         return Metric(key, "percent", True)
+    if access_domain_of(key):
+        return Metric(key, "per1000", True)
     try:
         return _FIXED[key]
     except KeyError:

@@ -7,14 +7,16 @@ DuckDB connection must not be shared between threads (Streamlit runs sessions in
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from cockpit.periods import month_bounds
 from cockpit.store.migrate import current_version
-from cockpit.store import case_sql
+from cockpit.store.case_queries import CaseQueries
+from cockpit.store.quality_sql import QualityQueries
+from cockpit.store.repeat_sql import RepeatQueries
 
 __all__ = ["Store", "StoreError"]
 
@@ -23,7 +25,7 @@ class StoreError(Exception):
     """The database cannot be used; the message names the path and says why."""
 
 
-class Store:
+class Store(CaseQueries, RepeatQueries, QualityQueries):
     """Named, parameterized queries over one cockpit database file.
 
     Parameters
@@ -129,6 +131,11 @@ class Store:
             [period],
         )
 
+    def coverage_all(self) -> pd.DataFrame:
+        """Coverage of every month, village and domain."""
+        return self._df("SELECT period, village_id, domain_id, coverage FROM coverage "
+                        "ORDER BY period, village_id, domain_id")
+
     def coverage_by_period(self) -> pd.DataFrame:
         """Population-weighted township coverage per domain and month."""
         return self._df(
@@ -154,15 +161,16 @@ class Store:
 
     # -- citizen appeals -------------------------------------------------------------------
 
-    def case_counts(self, period: str) -> pd.DataFrame:
-        """Numerators and denominators of the case metrics for one month, per village.
+    # case_counts, case_counts_by_period and the other case queries (filters, departments,
+    # 条块 matrix, exclusions, case lists, repeats, trace-formalism checks) live in the mixins
+    # cockpit/store/case_queries.py, repeat_sql.py and quality_sql.py.
 
-        One row per village with cases or not (zeros), plus one township row whose
-        village_id is NULL. Columns are described in ``cockpit.store.case_sql.COUNT_COLUMNS``.
-        """
-        start, end = month_bounds(period)
-        return self._df(case_sql.COUNTS_BY_VILLAGE, case_sql.params(start, end))
+    def latest_cases(self, before: datetime, limit: int = 10) -> pd.DataFrame:
+        """The newest cases received before ``before``: no personal fields."""
+        return self._df(
+            "SELECT case_id, received_at, village_id, category_id, department_id, channel, "
+            "closed_at, due_at, summary FROM cases WHERE received_at < ? "
+            "ORDER BY received_at DESC, case_id LIMIT ?",
+            [before, limit],
+        )
 
-    def case_counts_by_period(self) -> pd.DataFrame:
-        """Township case-metric counts for every month of the data, oldest first."""
-        return self._df(case_sql.COUNTS_BY_MONTH)

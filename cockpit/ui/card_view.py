@@ -63,7 +63,9 @@ def village_card(ctx: PageContext, village_id: str | None, vt: pd.DataFrame,
             "": [names[d] for d in cov["domain_id"]],
             ctx.t("card.this_village"): [_fmt(x, "percent", ctx.lang) for x in cov["village"]],
             ctx.t("card.township"): [_fmt(x, "percent", ctx.lang) for x in cov["township"]],
+            ctx.t("card.access"): [_fmt(x, "per1000", ctx.lang) for x in cov["access"]],
         }), hide_index=True, width="stretch")
+        st.caption(ctx.t("card.access_note"))
 
         st.markdown(f"**{ctx.t('card.cases')}**")
         cases = case_rows(v, township)

@@ -8,12 +8,13 @@ re-imported database is read afresh.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from cockpit import settings, snapshot
+from cockpit import services, settings, snapshot
 from cockpit.metrics.cases import parse_weights
 from cockpit.store import Store, build_database
 from cockpit.store.build import upgrade_database
@@ -54,6 +55,18 @@ def _by_key(path: str, version: int, query: str, key: str) -> pd.DataFrame:
     return getattr(_store(path, version), query)(key)
 
 
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _latest_cases(path: str, version: int, before: datetime, limit: int) -> pd.DataFrame:
+    return _store(path, version).latest_cases(before, limit)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _equity_trend(path: str, version: int, user_weights: tuple | None) -> pd.DataFrame:
+    store = _store(path, version)
+    long = services.coverage_long(store.coverage_all(), store.villages())
+    return services.equity_trend(services.with_index(long, dict(user_weights) if user_weights else None))
+
+
 @dataclass(frozen=True)
 class Data:
     """What pages read, bound to one database file and version."""
@@ -85,6 +98,14 @@ class Data:
 
     def norms(self) -> pd.DataFrame:
         return _reference(self.path, self.version, "norms")
+
+    def equity_trend(self, user_weights: dict[str, float] | None = None) -> pd.DataFrame:
+        """Equity indices of every month and domain, and of the composite index."""
+        key = tuple(sorted(user_weights.items())) if user_weights else None
+        return _equity_trend(self.path, self.version, key)
+
+    def latest_cases(self, before: datetime, limit: int = 10) -> pd.DataFrame:
+        return _latest_cases(self.path, self.version, before, limit)
 
     def allocations(self, period: str) -> pd.DataFrame:
         return _by_key(self.path, self.version, "allocations", period)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.fmt import format_delta, format_value
-from cockpit.metrics.catalog import domain_of, metric
+from cockpit.metrics.catalog import access_domain_of, domain_of, metric
 from cockpit.periods import previous_period
 from cockpit.ui.shell import PageContext
 
@@ -21,6 +21,8 @@ def metric_label(ctx: PageContext, key: str) -> str:
     domain = domain_of(key)
     if domain:
         return ctx.t("metric.coverage.label", domain=_domain_name(ctx, domain))
+    if access_domain_of(key):
+        return ctx.t("metric.access.label", domain=_domain_name(ctx, access_domain_of(key)))
     return ctx.t(f"metric.{key}.label")
 
 
@@ -28,6 +30,8 @@ def metric_help(ctx: PageContext, key: str) -> str:
     domain = domain_of(key)
     if domain:
         return ctx.t("metric.coverage.help", domain=_domain_name(ctx, domain))
+    if access_domain_of(key):
+        return ctx.t("metric.access.help", domain=_domain_name(ctx, access_domain_of(key)))
     if key == "three_rates_score":
         w1, w2, w3 = ctx.data.weights
         return ctx.t("metric.three_rates_score.help", w1=f"{w1:.2f}", w2=f"{w2:.2f}", w3=f"{w3:.2f}")

@@ -12,7 +12,7 @@ import streamlit as st
 from cockpit import geo, settings
 from cockpit.choropleth import TOOLTIP_HTML, choropleth, tooltip_fields
 from cockpit.fmt import format_value
-from cockpit.metrics.catalog import MAP_METRICS, coverage_key, domain_of, metric
+from cockpit.metrics.catalog import MAP_METRICS, access_key, coverage_key, domain_of, metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext
@@ -59,7 +59,8 @@ def load_boundaries(ctx: PageContext):
 
 def map_controls(ctx: PageContext) -> MapOptions:
     domains = ctx.data.domains()
-    keys = [coverage_key(d) for d in domains["domain_id"]] + list(MAP_METRICS)
+    keys = ([coverage_key(d) for d in domains["domain_id"]] + list(MAP_METRICS)
+            + [access_key(d) for d in domains["domain_id"]])
     names = dict(zip(domains["domain_id"], domains[f"name_{ctx.lang}"]))
     c1, c2, c3 = st.columns([2, 3, 2])
     with c1:

@@ -13,13 +13,17 @@ class PageSpec:
     path: str
     title_key: str
     icon: str
+    kiosk: bool = False  # may be shown full-screen without sidebar or menus (?kiosk=1)
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "app.py", "nav.overview", ":material/dashboard:"),
     PageSpec("map", "pages/1_map.py", "nav.map", ":material/map:"),
+    PageSpec("services", "pages/2_services.py", "nav.services", ":material/balance:"),
     PageSpec("village", "pages/4_village.py", "nav.village", ":material/home_pin:"),
     PageSpec("party", "pages/5_party.py", "nav.party", ":material/flag:"),
+    PageSpec("command", "pages/6_command.py", "nav.command", ":material/tv:", kiosk=True),
+    PageSpec("admin", "pages/8_admin.py", "nav.admin", ":material/admin_panel_settings:"),
 )
 
 

@@ -1,0 +1,158 @@
+"""The services page: coverage heatmap, equity panel and trend, composite index, norm gaps,
+accessibility."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from cockpit import settings
+from cockpit.fmt import format_value
+from cockpit.metrics.catalog import coverage_key
+from cockpit.norms import norm_gaps
+from cockpit.services import INDEX_ID, NORMALIZATION, composite, village_accessibility
+from cockpit.ui.charts import FONT
+from cockpit.ui.shell import PageContext
+
+__all__ = ["heatmap", "equity_panel", "composite_panel", "norms_panel", "accessibility_panel",
+           "EQUITY_FIGURES"]
+
+# (column of the equity table, i18n key, number format)
+EQUITY_FIGURES = (("gini", "gini", "{:.3f}"), ("theil_t", "theil_t", "{:.4f}"),
+                  ("theil_l", "theil_l", "{:.4f}"), ("cv", "cv", "{:.3f}"),
+                  ("max_min", "max_min", "{:.2f}"), ("gap_diff", "gap_diff", "{:+.1%}"))
+
+
+def _domain_names(ctx: PageContext) -> dict[str, str]:
+    d = ctx.data.domains()
+    names = dict(zip(d["domain_id"], d[f"name_{ctx.lang}"]))
+    names[INDEX_ID] = ctx.t("services.index")
+    return names
+
+
+def heatmap(ctx: PageContext, vt: pd.DataFrame) -> None:
+    st.subheader(ctx.t("services.heatmap"))
+    domains = ctx.data.domains()
+    rows = vt.sort_values(["area_group", "service_index"], ascending=[False, False])
+    y = [f"{ctx.t('group.' + g)} · {n}" for g, n in zip(rows["area_group"], rows[f"name_{ctx.lang}"])]
+    z = rows[[coverage_key(d) for d in domains["domain_id"]]].to_numpy()
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(domains[f"name_{ctx.lang}"]), y=y, colorscale="RdYlGn", zmin=0.5, zmax=1.0,
+        text=[[f"{v:.0%}" for v in r] for r in z], texttemplate="%{text}",
+        colorbar=dict(tickformat=".0%"), hovertemplate="%{y}<br>%{x}: %{z:.1%}<extra></extra>"))
+    fig.update_layout(height=40 + 28 * len(y), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
+    st.plotly_chart(fig, key="services_heatmap", config={"displayModeBar": False})
+    st.caption(ctx.t("services.heatmap_note"))
+
+
+def equity_panel(ctx: PageContext, trend: pd.DataFrame) -> None:
+    st.subheader(ctx.t("services.equity"))
+    names = _domain_names(ctx)
+    options = [INDEX_ID] + list(ctx.data.domains()["domain_id"])
+    chosen = st.selectbox(ctx.t("services.equity_of"), options, key="equity_domain",
+                          format_func=names.get)
+    now = trend[(trend["period"] == ctx.period) & (trend["domain_id"] == chosen)]
+    if now.empty:
+        st.info(ctx.t("services.no_data"))
+        return
+    row = now.iloc[0]
+    cols = st.columns(len(EQUITY_FIGURES))
+    for col, (column, key, fmt) in zip(cols, EQUITY_FIGURES):
+        value = row[column]
+        col.metric(ctx.t(f"equity.{key}.label"), "–" if pd.isna(value) else fmt.format(value),
+                   help=ctx.t(f"equity.{key}.help"), border=True)
+    share = row["theil_t_between"] / row["theil_t"] if row["theil_t"] else float("nan")
+    st.markdown(ctx.t("services.equity_sentence", gini=f"{row['gini']:.3f}",
+                      spread=f"{2 * row['gini']:.0%}", between=format_value(share, "percent"),
+                      gap=f"{row['gap_diff']:+.1%}", ratio=f"{row['gap_ratio']:.2f}"))
+    series = trend[trend["domain_id"] == chosen].set_index("period").sort_index()
+    fig = go.Figure()
+    fig.add_scatter(x=series.index, y=series["theil_t_within"], stackgroup="t",
+                    name=ctx.t("services.within"), line=dict(color="#9aa5b1"))
+    fig.add_scatter(x=series.index, y=series["theil_t_between"], stackgroup="t",
+                    name=ctx.t("services.between"), line=dict(color="#d7301f"))
+    fig.add_scatter(x=series.index, y=series["gini"], name=ctx.t("equity.gini.label"), yaxis="y2",
+                    line=dict(color="#1f5fa8", width=3))
+    fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
+                      legend=dict(orientation="h", y=1.15), xaxis=dict(type="category"),
+                      yaxis=dict(title=ctx.t("equity.theil_t.label")),
+                      yaxis2=dict(title=ctx.t("equity.gini.label"), overlaying="y", side="right", tickformat=".3f"))
+    st.plotly_chart(fig, key="equity_trend", config={"displayModeBar": False})
+    st.caption(ctx.t("services.trend_note"))
+
+
+def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | None:
+    """Entropy or user weights; returns the user weights (None for entropy)."""
+    st.subheader(ctx.t("services.composite"))
+    domains = ctx.data.domains()
+    names = _domain_names(ctx)
+    mode = st.radio(ctx.t("services.weights"), ["entropy", "user"], horizontal=True, key="weights_mode",
+                    format_func=lambda m: ctx.t(f"services.weights_{m}", normalization=NORMALIZATION))
+    user = None
+    if mode == "user":
+        cols = st.columns(len(domains))
+        user = {d: col.slider(names[d], 0.0, 1.0, 1.0, 0.05, key=f"weight_{d}")
+                for col, d in zip(cols, domains["domain_id"])}
+        if sum(user.values()) == 0:
+            st.error(ctx.t("services.weights_zero"))
+            return None
+    wide = vt.set_index("village_id")[[coverage_key(d) for d in domains["domain_id"]]]
+    wide.columns = list(domains["domain_id"])
+    comp = composite(wide, user)
+    st.caption(ctx.t("services.weights_used") + " · " + " · ".join(
+        f"{names[d]} {w:.2f}" for d, w in comp.weights.items()))
+    show_topsis = st.toggle(ctx.t("services.topsis"), key="show_topsis")
+    table = pd.DataFrame({"index": comp.index, "closeness": comp.closeness}).join(
+        vt.set_index("village_id")[[f"name_{ctx.lang}", "area_group"]])
+    table = table.sort_values("closeness" if show_topsis else "index", ascending=False)
+    frame = {ctx.t("services.rank"): range(1, len(table) + 1),
+             ctx.t("party.village"): table[f"name_{ctx.lang}"],
+             ctx.t("services.group"): [ctx.t("group." + g) for g in table["area_group"]],
+             ctx.t("services.index"): table["index"] * 100}
+    if show_topsis:
+        frame[ctx.t("services.closeness")] = table["closeness"]
+    st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch", height=420,
+                 column_config={ctx.t("services.index"): st.column_config.ProgressColumn(
+                     format="%.1f", min_value=0, max_value=100)})
+    return user
+
+
+def norms_panel(ctx: PageContext) -> None:
+    st.subheader(ctx.t("services.norms"))
+    norms = ctx.data.norms()
+    if norms.empty:
+        st.info(ctx.t("profile.no_norms"))
+        return
+    gaps = norm_gaps(ctx.data.villages(), ctx.data.facilities(), ctx.data.coverage(ctx.period), norms)
+    short = gaps[~gaps["met"]]
+    villages = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
+    norm_names = norms.set_index("norm_id")[f"name_{ctx.lang}"]
+    unit = lambda m: "count" if m == "facility_count" else "percent"  # noqa: E731
+    st.caption(ctx.t("services.norms_caption", n=len(short), total=len(gaps)))
+    st.dataframe(pd.DataFrame({
+        ctx.t("party.village"): short["village_id"].map(villages),
+        ctx.t("services.norm"): short["norm_id"].map(norm_names),
+        ctx.t("services.actual"): [format_value(a, unit(m), ctx.lang) for a, m in zip(short["actual"], short["measure"])],
+        ctx.t("profile.norm"): [format_value(a, unit(m), ctx.lang) for a, m in zip(short["threshold"], short["measure"])],
+    }), hide_index=True, width="stretch", height=360)
+
+
+def accessibility_panel(ctx: PageContext) -> None:
+    st.subheader(ctx.t("services.access"))
+    c1, c2 = st.columns(2)
+    km = c1.slider(ctx.t("services.access_km"), 2.0, 20.0, settings.number("access_threshold_km"), 0.5,
+                   key="access_km")
+    method = c2.radio(ctx.t("services.access_method"), ["e2sfca", "2sfca"], horizontal=True,
+                      key="access_method", format_func=lambda m: ctx.t(f"services.method_{m}"))
+    domains = ctx.data.domains()
+    access = village_accessibility(ctx.data.villages(), ctx.data.facilities(),
+                                   list(domains["domain_id"]), threshold_km=km, method=method)
+    villages = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
+    table = access.rename(columns=_domain_names(ctx))
+    table.insert(0, ctx.t("party.village"), table.index.map(villages))
+    st.dataframe(table.round(2), hide_index=True, width="stretch", height=420)
+    unreached = access.attrs.get("unreached_facilities") or []
+    st.caption(ctx.t("services.access_note", factor=settings.get("terrain_factor"),
+                     unreached=len(unreached)))
