@@ -101,6 +101,11 @@ def demo_accounts_frame(t, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def login_form(t, connect: Connect, now: dt.datetime | None = None) -> User | None:
     """Draw the login page; return the user once signed in (remembered in the session), else None."""
+    with st.columns([1, 1.6, 1])[1]:  # a narrow column in the wide layout; stacked on a phone
+        return _login_form(t, connect, now)
+
+
+def _login_form(t, connect: Connect, now: dt.datetime | None) -> User | None:
     st.title(t("auth.title"))
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice == "timeout":
@@ -126,14 +131,18 @@ def login_form(t, connect: Connect, now: dt.datetime | None = None) -> User | No
     if len(demo):
         st.subheader(t("auth.demo_title"))
         st.caption(t("auth.demo_note"))
-        st.dataframe(demo, hide_index=True)
+        st.table(demo, hide_index=True)
     return None
 
 
-def require(t, page_name: str, connect: Connect, now: dt.datetime | None = None) -> User:
+def require(t, page_name: str, connect: Connect, now: dt.datetime | None = None,
+            timeout_minutes: float | None = None) -> User:
     """The signed-in user who may open ``page_name``; otherwise draw the login form or a refusal and
-    stop the page (``st.stop``) before it reads any data."""
-    user = current_user(connect, now)
+    stop the page (``st.stop``) before it reads any data.
+
+    ``timeout_minutes`` overrides the setting ``session_timeout_minutes`` (0: no timeout, e.g. for a
+    wall display that nobody touches)."""
+    user = current_user(connect, now, timeout_minutes)
     if user is None:
         if login_form(t, connect, now) is None:
             st.stop()

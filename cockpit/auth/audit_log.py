@@ -1,0 +1,108 @@
+"""The audit log: who did what, when. Append-only from the app.
+
+This module offers two operations only, :func:`audit` (insert one event) and
+:func:`read_audit` (read, filtered); the app has no path that updates or deletes a row
+(a test scans the code for one). ``detail`` is a small JSON object; never put a password in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+__all__ = ["EVENTS", "AuditFilter", "audit", "read_audit", "now"]
+
+EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import", "export", "download",
+                           "scenario_save", "user_change", "unmask")
+"""Events the log records; their labels are the catalog keys ``admin.event.<event>``."""
+
+_SECRET_WORDS = ("password", "passwd", "secret", "hash")
+
+
+def now() -> dt.datetime:
+    """Local time without zone, to the second: the convention of every timestamp in the database."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _actor(user) -> str | None:
+    if user is None or isinstance(user, str):
+        return user
+    return user.name
+
+
+def audit(con: duckdb.DuckDBPyConnection, user, event: str, detail: dict | None = None,
+          at: dt.datetime | None = None) -> None:
+    """Append one event to the audit log.
+
+    Parameters
+    ----------
+    con
+        A writable DuckDB connection or cursor of the cockpit database.
+    user
+        Who acted: a :class:`~cockpit.auth.users.User`, a user name, or None for the system.
+    event
+        One of :data:`EVENTS`.
+    detail
+        What was done, as a JSON-serialisable dict (e.g. ``{"table": "cases", "rows": 120}``).
+    at
+        When; default now (local time).
+    """
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event!r}; use one of {', '.join(EVENTS)}")
+    detail = dict(detail or {})
+    secret = [k for k in detail if any(w in str(k).lower() for w in _SECRET_WORDS)]
+    if secret:
+        raise ValueError(f"audit detail must not carry secrets: {secret}")
+    con.execute(
+        "INSERT INTO audit_log (logged_at, user_name, event, detail) VALUES (?, ?, ?, ?)",
+        [at or now(), _actor(user), event, json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)],
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to read: every field narrows the result; the defaults read the newest ``limit`` events.
+
+    ``since`` is inclusive, ``until`` exclusive; ``text`` matches inside the detail (case-insensitive).
+    """
+
+    user: str | None = None
+    events: tuple[str, ...] = ()
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    text: str | None = None
+    limit: int = 1000
+
+
+def read_audit(con: duckdb.DuckDBPyConnection, filters: AuditFilter | None = None) -> pd.DataFrame:
+    """Events matching ``filters``, newest first: event_id, logged_at, user_name, event, detail (JSON text)."""
+    f = filters or AuditFilter()
+    unknown = set(f.events) - set(EVENTS)
+    if unknown:
+        raise ValueError(f"unknown audit event(s): {sorted(unknown)}")
+    where, params = [], []
+    if f.user:
+        where.append("user_name = ?")
+        params.append(f.user)
+    if f.events:
+        where.append("list_contains(?, event)")
+        params.append(list(f.events))
+    if f.since is not None:
+        where.append("logged_at >= ?")
+        params.append(f.since)
+    if f.until is not None:
+        where.append("logged_at < ?")
+        params.append(f.until)
+    if f.text:
+        where.append("contains(lower(detail), lower(?))")
+        params.append(f.text)
+    sql = "SELECT event_id, logged_at, user_name, event, detail FROM audit_log"
+    if where:
+        sql += " WHERE " + " AND ".join(where)  # fixed clauses only; every value is a parameter
+    sql += " ORDER BY event_id DESC LIMIT ?"
+    params.append(max(0, int(f.limit)))
+    return con.execute(sql, params).df()
