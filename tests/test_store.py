@@ -38,7 +38,7 @@ def test_build_is_idempotent_and_versioned(tiny_db):
     assert "nothing to do" in report
     con = duckdb.connect(str(tiny_db), read_only=True)
     assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
-    assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == 7
+    assert con.execute("SELECT count(*) FROM cases").fetchone()[0] == 8  # 7 + 1 cancelled
     con.close()
 
 

@@ -28,11 +28,12 @@ ROWS: dict[str, list[dict]] = {
         dict(domain_id="health", name_zh="医疗卫生", name_en="Health", sort_order=1),
         dict(domain_id="digital", name_zh="数字接入", name_en="Digital access", sort_order=2),
     ],
-    "departments": [dict(department_id="health_office", name_zh="卫健办", name_en="Health Office")],
+    "departments": [dict(department_id="health_office", name_zh="卫健办", name_en="Health Office"),
+                    dict(department_id="net_office", name_zh="党政办", name_en="Network Office")],
     "categories": [
         dict(category_id="c1", domain_id="health", department_id="health_office", name_zh="看病就医",
              name_en="Medical care", response_hours=24, days_to_close=5),
-        dict(category_id="c2", domain_id="digital", department_id="health_office", name_zh="网络信号",
+        dict(category_id="c2", domain_id="digital", department_id="net_office", name_zh="网络信号",
              name_en="Network signal", response_hours=2, days_to_close=10),
     ],
     "facilities": [
@@ -69,7 +70,25 @@ _CASES = [
     ("5", _B, "c1", "2026-10-10 09:00", "2026-10-11 08:00", "2026-10-15 09:00", "2026-10-15 09:00", "", ""),
     ("6", _B, "c2", "2026-09-28 09:00", "2026-09-28 10:00", "2026-10-08 09:00", "2026-10-09 09:00", "true", 4),
     ("7", _B, "c1", "2026-10-20 09:00", "2026-10-20 09:30", "2026-10-25 09:00", "2026-10-19 09:00", "true", ""),
+    # cancelled: left out of every count, rate, list and repeat (so none of the figures above moves)
+    ("8", _A, "c1", "2026-10-05 09:00", "2026-10-05 10:00", "2026-10-10 09:00", "", "", ""),
 ]
+_STATUS = {"8": "cancelled"}
+# department owning the case (c2 cases belong to the network office), channel, coordinates
+_DEPARTMENT = {"2": "net_office", "6": "net_office"}
+_CHANNEL = {"5": "app", "7": "grid"}
+_LONLAT = {"7": (118.11, 27.4)}  # about 990 m east of the others (118.1, 27.4)
+# caller: cases 1, 2, 3 (and the cancelled 8) are 张三; 4 and 6 are 李小明; 5 and 7 call once
+_CONTACT = {
+    "1": ("张三", "13812341234", "小溪镇城关社区府前路1号"),
+    "2": ("张三", "138-1234-1234", "小溪镇城关社区府前路1号"),
+    "3": ("张三", "13812341234", "小溪镇城关社区府前路1号"),
+    "4": ("李小明", "13900001111", "小溪镇岭头村3组8号"),
+    "5": ("王五", "13700002222", "小溪镇岭头村1组2号"),
+    "6": ("李小明", "13900001111", "小溪镇岭头村3组8号"),
+    "7": ("赵六", "13600003333", "小溪镇岭头村5组9号"),
+    "8": ("张三", "13812341234", "小溪镇城关社区府前路1号"),
+}
 
 
 def _ts(value: str) -> str:
@@ -77,15 +96,17 @@ def _ts(value: str) -> str:
 
 
 ROWS["cases"] = [
-    dict(case_id=i, village_id=v, category_id=c, department_id="health_office", channel="hotline",
+    dict(case_id=i, village_id=v, category_id=c, department_id=_DEPARTMENT.get(i, "health_office"),
+         channel=_CHANNEL.get(i, "hotline"),
          received_at=_ts(r), acknowledged_at=_ts(a), due_at=_ts(d), closed_at=_ts(cl),
-         status="closed" if cl else "open", resolved=res, satisfaction=sat,
-         rated_at=_ts(cl) if sat != "" else "", lon=118.1, lat=27.4, summary="测试诉求")
+         status=_STATUS.get(i, "closed" if cl else "open"), resolved=res, satisfaction=sat,
+         rated_at=_ts(cl) if sat != "" else "", lon=_LONLAT.get(i, (118.1, 27.4))[0],
+         lat=_LONLAT.get(i, (118.1, 27.4))[1], summary="测试诉求")
     for i, v, c, r, a, d, cl, res, sat in _CASES
 ]
 ROWS["case_contacts"] = [
-    dict(case_id=row["case_id"], citizen_name="张三", phone="13812341234", address="小溪镇1组1号")
-    for row in ROWS["cases"]
+    dict(case_id=i, citizen_name=name, phone=phone, address=address)
+    for i, (name, phone, address) in _CONTACT.items()
 ]
 
 

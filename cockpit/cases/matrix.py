@@ -1,0 +1,67 @@
+"""The 条块 matrix: departments (条, rows) × villages (块, columns) for a joint meeting.
+
+Values are counts (overdue or open at the period's end, due, received) or rates (on-time or
+closure rate of the cases due in the period, NaN where nothing was due). A click on a cell
+becomes a filter with :func:`cell_filter`, which narrows the case list to that pair.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cockpit.cases.filters import CaseFilter
+
+__all__ = ["MATRIX_VALUES", "matrix", "department_village_matrix", "cell_filter"]
+
+# value -> (numerator column, denominator column or None for a count)
+MATRIX_VALUES: dict[str, tuple[str, str | None]] = {
+    "overdue_at_end": ("overdue_at_end", None),
+    "open_at_end": ("open_at_end", None),
+    "due": ("due", None),
+    "received": ("received", None),
+    "on_time_rate": ("on_time_of_due", "due"),
+    "closure_rate": ("closed_of_due", "due"),
+}
+
+
+def matrix(cells: pd.DataFrame, value: str = "overdue_at_end", departments=None,
+           villages=None) -> pd.DataFrame:
+    """Wide frame, index department_id, columns village_id, from ``Store.case_counts_matrix``.
+
+    ``departments`` / ``villages`` (lists of ids) fix the rows and columns and their order
+    (e.g. every department and village, for a stable heatmap); by default those with cases.
+    Counts are 0 and rates NaN in cells without cases.
+    """
+    try:
+        num, den = MATRIX_VALUES[value]
+    except KeyError:
+        raise ValueError(f"value must be one of {sorted(MATRIX_VALUES)}, got {value!r}") from None
+    frame = cells.copy()
+    if den is None:
+        frame["_v"] = frame[num].astype(float)
+    else:
+        d = frame[den].astype(float)
+        frame["_v"] = frame[num].astype(float) / d.where(d != 0, np.nan)
+    wide = frame.pivot_table(index="department_id", columns="village_id", values="_v",
+                             aggfunc="first", dropna=False)
+    rows = sorted(frame["department_id"].unique()) if departments is None else list(departments)
+    cols = sorted(frame["village_id"].unique()) if villages is None else list(villages)
+    wide = wide.reindex(index=rows, columns=cols)
+    if den is None:
+        wide = wide.fillna(0).astype(int)
+    wide.index.name, wide.columns.name = "department_id", "village_id"
+    return wide
+
+
+def department_village_matrix(store, period, filt: CaseFilter | None = None,
+                              value: str = "overdue_at_end", departments=None,
+                              villages=None) -> pd.DataFrame:
+    """:func:`matrix` of ``Store.case_counts_matrix(period, filt)``."""
+    return matrix(store.case_counts_matrix(period, filt), value, departments, villages)
+
+
+def cell_filter(base: CaseFilter | None, department_id: str, village_id: str) -> CaseFilter:
+    """``base`` narrowed to one department and one village (a clicked cell)."""
+    base = base or CaseFilter()
+    return base.with_(department_ids=(department_id,), village_ids=(village_id,))

@@ -1,0 +1,69 @@
+"""Repeat appeals: the same caller, or the same place and category, within 30 days.
+
+A repeat means the first appeal did not solve the problem; a repeat received after an earlier
+case of the same caller or place (received in the ``days`` before it) was closed signals a case
+"closed without being solved" (repeats_after_closure counts such cases of a group).
+
+- caller: the same phone number (digits only, so 138-1234-1234 is 13812341234). Numbers are
+  compared inside the store; the only trace of the number in the result is ``key``, the first
+  12 hex characters of its salted SHA-256 hash (SALT below);
+- place: the same village and category, and the same ~200 m grid cell of the case's
+  coordinates (cases without coordinates: the same village and category). A grid cell rather
+  than a pairwise "within 200 m": one linear pass over millions of cases, and no chaining of
+  neighbours into village-wide groups; two cases a few metres apart across a cell edge are
+  not matched.
+
+Consecutive cases of a group are at most ``days`` (30) apart. A group is reported when it has
+2 or more cases and its last case was received in the period (the ``days`` before the period
+are searched for predecessors). Cancelled cases are left out. All grouping runs in DuckDB.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cockpit.cases.filters import CaseFilter
+
+__all__ = ["SALT", "GROUP_COLUMNS", "repeats", "caller_groups", "place_groups"]
+
+SALT = "township-cockpit/repeat-callers/v1"
+"""Salt prepended to the phone digits before hashing (a constant: keys are stable)."""
+
+GROUP_COLUMNS = ("group_id", "kind", "key", "case_ids", "count", "first_received",
+                 "last_received", "villages", "categories", "repeats_after_closure",
+                 "closed_then_repeated")
+
+
+def _groups(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=list(GROUP_COLUMNS))
+    out = rows.copy()
+    for column in ("case_ids", "villages", "categories"):
+        out[column] = [tuple(v.tolist()) if hasattr(v, "tolist") else tuple(v) for v in out[column]]
+    out["repeats_after_closure"] = out["repeats_after_closure"].astype(int)
+    out["closed_then_repeated"] = out["repeats_after_closure"] > 0
+    out["kind"] = kind
+    out["group_id"] = [f"{kind}-{i + 1}" for i in range(len(out))]
+    return out[list(GROUP_COLUMNS)].reset_index(drop=True)
+
+
+def caller_groups(store, period, filt: CaseFilter | None = None, days: int = 30) -> pd.DataFrame:
+    """Groups of appeals by the same caller (GROUP_COLUMNS), numbered by first receipt."""
+    return _groups(store.repeat_groups("caller", period, filt, days, salt=SALT), "caller")
+
+
+def place_groups(store, period, filt: CaseFilter | None = None, days: int = 30,
+                 metres: float = 200.0) -> pd.DataFrame:
+    """Groups of appeals about the same place (village, category, ``metres`` grid cell)."""
+    return _groups(store.repeat_groups("place", period, filt, days, metres=metres), "place")
+
+
+def repeats(store, period, filt: CaseFilter | None = None, days: int = 30,
+            metres: float = 200.0) -> pd.DataFrame:
+    """Caller groups then place groups of ``period`` (GROUP_COLUMNS). A case can be in one
+    group of each kind. closed_then_repeated says whether repeats_after_closure > 0."""
+    frames = [caller_groups(store, period, filt, days), place_groups(store, period, filt, days, metres)]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=list(GROUP_COLUMNS))
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,86 @@
+"""Masking of citizens' personal fields (name, phone, address) for display and export.
+
+Masked by default: only a caller with the right to see personal data passes ``allowed=True``.
+
+>>> mask_name("张三"), mask_name("李小明")
+('张*', '李**')
+>>> mask_phone("13812341234")
+'138****1234'
+>>> mask_address("青溪镇岭头村12组26号")
+'青溪镇岭头村'
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+__all__ = ["mask_name", "mask_phone", "mask_address", "mask_frame", "PERSONAL_COLUMNS"]
+
+_VILLAGE_END = re.compile(r"(村|社区|居委会)")
+_TOWN_END = re.compile(r"(镇|乡|街道)")
+
+
+def _blank(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def mask_name(name):
+    """Keep the first character and replace every other one by ``*`` (at least one).
+
+    None / NaN / '' are returned unchanged.
+    """
+    if _blank(name) or str(name).strip() == "":
+        return name
+    text = str(name).strip()
+    return text[0] + "*" * max(1, len(text) - 1)
+
+
+def mask_phone(phone):
+    """Keep the first 3 and last 4 digits, mask the middle: 13812341234 → 138****1234.
+
+    Separators are dropped. Numbers with fewer than 8 digits are masked entirely (``*`` per digit).
+    """
+    if _blank(phone) or str(phone).strip() == "":
+        return phone
+    digits = re.sub(r"\D", "", str(phone))
+    if len(digits) < 8:
+        return "*" * max(1, len(digits))
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_address(address):
+    """Cut an address to its village: '青溪镇XX村N组M号' → '青溪镇XX村'.
+
+    The village part ends at the last 村 / 社区 / 居委会 before the first digit (so a village
+    called 村头村 stays whole); without one, the address is cut after its township
+    (镇 / 乡 / 街道); without either, it is replaced by ``***``.
+    """
+    if _blank(address) or str(address).strip() == "":
+        return address
+    text = str(address).strip()
+    head = re.split(r"\d", text, maxsplit=1)[0]
+    ends = [m.end() for m in _VILLAGE_END.finditer(head)]
+    if ends:
+        return head[: ends[-1]]
+    town = _TOWN_END.search(text)
+    return text[: town.end()] if town else "***"
+
+
+PERSONAL_COLUMNS = {"citizen_name": mask_name, "phone": mask_phone, "address": mask_address}
+"""Column name -> masking function, applied by :func:`mask_frame`."""
+
+
+def mask_frame(df: pd.DataFrame, allowed: bool = False) -> pd.DataFrame:
+    """A copy of ``df`` with the personal columns present (``PERSONAL_COLUMNS``) masked.
+
+    With ``allowed=True`` the copy is unmasked (for a role entitled to personal data).
+    """
+    out = df.copy()
+    if allowed:
+        return out
+    for column, mask in PERSONAL_COLUMNS.items():
+        if column in out.columns:
+            out[column] = out[column].map(mask).astype(object)
+    return out

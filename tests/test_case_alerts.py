@@ -1,0 +1,104 @@
+"""Weekly alerts: robust z-scores worked by hand."""
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cockpit.cases.alerts import ALERT_COLUMNS, alerts, robust_z, weekly_alerts
+from cockpit.store import Store, build_database
+from tests.tiny_township import write_tiny_township
+
+W0 = date(2026, 1, 5)  # a Monday
+WEEKS = [W0 + timedelta(weeks=i) for i in range(14)]
+
+
+def _frame(kind, key, counts):
+    return pd.DataFrame([dict(kind=kind, key=key, week=w, count=c)
+                         for w, c in zip(WEEKS, counts) if c])
+
+
+def test_robust_z_by_hand():
+    # median 3; |h − 3| sorted: six 0s, five 1s, one 2 -> MAD 0.5; scale 1.4826 × 0.5 = 0.7413
+    base, z = robust_z(9, [2, 3, 3, 4, 2, 3, 5, 3, 2, 4, 3, 3])
+    assert base == 3 and z == pytest.approx(6 / 0.7413)
+    # MAD 0: mean |h − 3| = 3/12 -> 1.2533 × 0.25 = 0.31, floored by √3
+    base, z = robust_z(10, [3] * 10 + [4, 5])
+    assert z == pytest.approx(7 / np.sqrt(3))
+    # all zeros: scale √max(0, 1) = 1
+    assert robust_z(4, [0] * 12)[1] == pytest.approx(4.0)
+    # vectorised over keys
+    _, zs = robust_z(np.array([9, 10]), np.array([[2, 3, 3, 4, 2, 3, 5, 3, 2, 4, 3, 3], [3] * 10 + [4, 5]]))
+    assert zs == pytest.approx([6 / 0.7413, 7 / np.sqrt(3)])
+
+
+def test_weekly_alerts_by_hand():
+    history = [2, 3, 3, 4, 2, 3, 5, 3, 2, 4, 3, 3]
+    counts = pd.concat([
+        _frame("category", "roads", history + [9, 5]),
+        _frame("category", "water", [3] * 10 + [4, 5] + [10, 3]),
+        _frame("village", "quiet", [0] * 12 + [4, 0]),
+        _frame("village", "loud", [0] * 12 + [6, 0]),
+    ])
+    out = weekly_alerts(counts, [WEEKS[12]], W0, window=12, threshold=3.5, min_count=5, all_rows=True)
+    out = out.set_index(["kind", "key"])
+    assert out.loc[("category", "roads"), "z"] == pytest.approx(6 / 0.7413)
+    assert out.loc[("category", "water"), "z"] == pytest.approx(7 / np.sqrt(3))
+    assert out.loc[("village", "quiet"), "z"] == pytest.approx(4.0)
+    assert not out.loc[("village", "quiet"), "alert"]  # z ≥ 3.5 but only 4 cases
+    assert out.loc[("village", "loud"), "alert"]
+    alerts_only = weekly_alerts(counts, [WEEKS[12]], W0)
+    assert list(alerts_only.columns) == list(ALERT_COLUMNS)
+    assert alerts_only["key"].tolist() == ["roads", "loud", "water"]  # highest z first
+    assert (alerts_only["week"] == WEEKS[12]).all()
+    assert alerts_only.set_index("key").loc["roads", "baseline"] == 3
+
+
+def test_weeks_need_a_full_window_of_history():
+    counts = _frame("category", "roads", [1] * 11 + [50])
+    assert weekly_alerts(counts, [WEEKS[11]], W0).empty  # only 11 weeks before it
+    assert len(weekly_alerts(counts, [WEEKS[11]], W0, window=11)) == 1
+    # the following week, back to 0 after a spike in the window: no alert
+    assert weekly_alerts(_frame("category", "roads", [1] * 12 + [50, 0]), [WEEKS[13]], W0).empty
+
+
+def test_empty_inputs():
+    assert weekly_alerts(pd.DataFrame(), [], W0).empty
+    with pytest.raises(ValueError, match="window"):
+        weekly_alerts(pd.DataFrame(), [W0], W0, window=0)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    folder = write_tiny_township(tmp_path_factory.mktemp("tiny"))
+    build_database(folder, folder / "db.duckdb")
+    s = Store(folder / "db.duckdb")
+    yield s
+    s.close()
+
+
+def test_weekly_case_counts_tiny(store):
+    w = store.weekly_case_counts(datetime(2026, 9, 1), datetime(2026, 11, 1))
+    got = {(r.kind, r.key, pd.Timestamp(r.week).date().isoformat()): r.count for r in w.itertuples()}
+    # weeks start on Monday: 4 (Sun 09-20) -> 09-14; 6, 1, 2 -> 09-28; 5 -> 10-05; 7 -> 10-19;
+    # 3 -> 10-26; the cancelled 8 is not counted
+    assert got == {
+        ("category", "c1", "2026-09-14"): 1, ("category", "c1", "2026-09-28"): 1,
+        ("category", "c1", "2026-10-05"): 1, ("category", "c1", "2026-10-19"): 1,
+        ("category", "c1", "2026-10-26"): 1, ("category", "c2", "2026-09-28"): 2,
+        ("village", "350781105001", "2026-09-28"): 2, ("village", "350781105001", "2026-10-26"): 1,
+        ("village", "350781105002", "2026-09-14"): 1, ("village", "350781105002", "2026-09-28"): 1,
+        ("village", "350781105002", "2026-10-05"): 1, ("village", "350781105002", "2026-10-19"): 1,
+    }
+
+
+def test_alerts_on_tiny_have_too_little_history(store):
+    assert alerts(store, "2026-10").empty
+    judged = alerts(store, "2026-10", window=2, min_count=1, threshold=0.5, all_rows=True)
+    # October weeks starting in October: 10-05, 10-12, 10-19, 10-26; village A in week 10-26:
+    # 1 case against weeks 10-12 and 10-19 (0, 0): median 0, MAD 0 -> scale 1, z = 1
+    row = judged.set_index(["kind", "key", "week"]).loc[("village", "350781105001", date(2026, 10, 26))]
+    assert (row["count"], row["baseline"], row["z"]) == (1, 0.0, 1.0)
+    assert sorted(set(judged["week"])) == [date(2026, 10, 5), date(2026, 10, 12), date(2026, 10, 19),
+                                           date(2026, 10, 26)]

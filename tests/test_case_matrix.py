@@ -1,0 +1,53 @@
+"""The 条块 matrix and the filter of a clicked cell (tiny township, October)."""
+
+import math
+
+import pytest
+
+from cockpit.cases.filters import CaseFilter
+from cockpit.cases.matrix import cell_filter, department_village_matrix, matrix
+from cockpit.cases.overdue import overdue_list
+from cockpit.store import Store, build_database
+from tests.tiny_township import write_tiny_township
+
+A, B = "350781105001", "350781105002"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    folder = write_tiny_township(tmp_path_factory.mktemp("tiny"))
+    build_database(folder, folder / "db.duckdb")
+    s = Store(folder / "db.duckdb")
+    yield s
+    s.close()
+
+
+def test_overdue_counts(store):
+    m = department_village_matrix(store, "2026-10", value="overdue_at_end")
+    assert m.to_dict() == {A: {"health_office": 0, "net_office": 0},
+                           B: {"health_office": 1, "net_office": 0}}
+
+
+def test_on_time_rate_with_fixed_axes(store):
+    m = department_village_matrix(store, "2026-10", value="on_time_rate",
+                                  departments=["net_office", "health_office", "other"],
+                                  villages=[B, A])
+    assert list(m.index) == ["net_office", "health_office", "other"] and list(m.columns) == [B, A]
+    # health × A: case 1 on time of 1 due; net × A: case 2 late; health × B: 5 and 7 on time;
+    # net × B: case 6 late; 'other' has no cases: NaN
+    assert m.loc["health_office", A] == 1.0 and m.loc["net_office", A] == 0.0
+    assert m.loc["health_office", B] == 1.0 and m.loc["net_office", B] == 0.0
+    assert math.isnan(m.loc["other", A])
+
+
+def test_unknown_value_raises(store):
+    with pytest.raises(ValueError, match="value must be one of"):
+        matrix(store.case_counts_matrix("2026-10"), "nope")
+
+
+def test_clicked_cell_filters_the_list(store):
+    base = CaseFilter(channels=("hotline",))
+    f = cell_filter(base, "health_office", B)
+    assert f == CaseFilter(channels=("hotline",), department_ids=("health_office",), village_ids=(B,))
+    assert overdue_list(store, "2026-10", f)["case_id"].tolist() == ["4"]
+    assert overdue_list(store, "2026-10", cell_filter(None, "net_office", B)).empty

@@ -1,0 +1,49 @@
+"""Masking of personal fields."""
+
+import math
+
+import pandas as pd
+
+from cockpit.privacy import mask_address, mask_frame, mask_name, mask_phone
+
+
+def test_names_keep_the_first_character():
+    assert mask_name("张三") == "张*"
+    assert mask_name("李小明") == "李**"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_name(" 王五 ") == "王*"
+    assert mask_name("张") == "张*"  # never shows a whole name
+    assert mask_name(None) is None and mask_name("") == ""
+    assert math.isnan(mask_name(float("nan")))
+
+
+def test_phones_keep_three_and_four_digits():
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_phone("138-1234-1234") == "138****1234"
+    assert mask_phone("059912345678") == "059*****5678"
+    assert mask_phone("12345") == "*****"
+    assert mask_phone(13812341234) == "138****1234"
+    assert mask_phone(None) is None
+
+
+def test_addresses_are_cut_to_the_village():
+    assert mask_address("青溪镇岭头村12组26号") == "青溪镇岭头村"
+    assert mask_address("青溪镇城关社区府前路170号") == "青溪镇城关社区"
+    assert mask_address("青溪镇村头村3组") == "青溪镇村头村"
+    assert mask_address("青溪镇某某路5号") == "青溪镇"
+    assert mask_address("somewhere 5") == "***"
+    assert mask_address(None) is None
+
+
+def test_mask_frame_masks_only_personal_columns_unless_allowed():
+    df = pd.DataFrame({"case_id": ["1", "2"], "citizen_name": ["张三", None],
+                       "phone": ["13812341234", "13900001111"],
+                       "address": ["青溪镇岭头村1组2号", "青溪镇溪滨社区中山路110号"]})
+    masked = mask_frame(df)
+    assert masked["citizen_name"][0] == "张*" and pd.isna(masked["citizen_name"][1])
+    assert masked.drop(columns="citizen_name").to_dict("list") == {
+        "case_id": ["1", "2"], "phone": ["138****1234", "139****1111"],
+        "address": ["青溪镇岭头村", "青溪镇溪滨社区"]}
+    assert df.loc[0, "phone"] == "13812341234"  # the input is not changed
+    assert mask_frame(df, allowed=True).equals(df)
+    assert mask_frame(df[["case_id"]]).equals(df[["case_id"]])
