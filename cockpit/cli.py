@@ -1,4 +1,5 @@
-"""The command-line interface: generate a sample township, build the database, print settings."""
+"""The command-line interface: generate a sample township, build the database, print settings,
+manage users."""
 
 from __future__ import annotations
 
@@ -40,10 +41,14 @@ def _init_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _settings(_args: argparse.Namespace) -> int:
-    from cockpit.settings import settings_table_markdown
+def _settings(args: argparse.Namespace) -> int:
+    from cockpit.settings import settings_table_markdown, update_readme
 
-    print(settings_table_markdown())
+    if args.update_readme:
+        update_readme(Path(args.update_readme))
+        print(f"{args.update_readme}: settings table updated")
+    else:
+        print(settings_table_markdown())
     return 0
 
 
@@ -68,7 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     init.set_defaults(func=_init_db)
 
     st = sub.add_parser("settings", help="print the settings table (Markdown)")
+    st.add_argument("--update-readme", metavar="README", default=None,
+                    help="rewrite the table between the settings markers of this file")
     st.set_defaults(func=_settings)
+
+    from cockpit.auth.cli import register as register_users
+
+    register_users(sub)  # users add|passwd|role|disable|enable|list (cockpit/auth/cli.py)
+
+    from cockpit.importer.cli import register as register_imports
+
+    register_imports(sub)  # import|export|imports|undo (cockpit/importer/cli.py)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Table", "TABLES", "CSV_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
+__all__ = ["Table", "TABLES", "CSV_TABLES", "APP_TABLES", "IMPORT_TABLES", "DECISION_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,8 @@ TABLES: tuple[Table, ...] = (
             ("acknowledged_at", "TIMESTAMP", "first action (签收); empty if not yet"),
             ("due_at", "TIMESTAMP NOT NULL", "closure deadline"),
             ("closed_at", "TIMESTAMP", "when closed (办结); empty while open"),
-            ("status", "VARCHAR NOT NULL", "open or closed"),
+            ("status", "VARCHAR NOT NULL",
+             "open, closed or cancelled (a cancelled case is left out of every count and rate)"),
             ("resolved", "BOOLEAN", "closed and the problem solved; empty when not flagged"),
             ("satisfaction", "SMALLINT", "follow-up rating 1-5 (5 very satisfied, 4 satisfied); empty if not rated"),
             ("rated_at", "TIMESTAMP", "when the rating was entered"),
@@ -243,7 +244,175 @@ NORMS = Table(
 
 TABLES = TABLES + (NORMS,)
 
+USERS = Table(
+    "users",
+    (
+        ("user_name", "VARCHAR NOT NULL", "sign-in name, lower case, unique"),
+        ("display_name", "VARCHAR", "name shown in the app"),
+        ("role", "VARCHAR NOT NULL",
+         "administrator, leader, party, planner, village_secretary or viewer (see cockpit/auth/roles.py)"),
+        ("village_ids", "VARCHAR", "village_secretary only: the village ids it may see, separated by spaces"),
+        ("password_hash", "VARCHAR NOT NULL", "scrypt hash with its parameters and salt; never a password"),
+        ("active", "BOOLEAN NOT NULL", "false when the account is disabled (accounts are never deleted)"),
+        ("demo", "BOOLEAN NOT NULL", "demo account of the synthetic sample; refused on a real township"),
+        ("created_at", "TIMESTAMP NOT NULL", "when the account was created"),
+        ("updated_at", "TIMESTAMP NOT NULL", "last change of role, password or state"),
+    ),
+    ("user_name",),
+    "User accounts (cockpit/auth/users.py). The sample ships demo accounts in users.csv.",
+)
+
+TABLES = TABLES + (USERS,)
+
+# Tables the app writes itself: created by migrations, never loaded from CSV files.
+AUDIT_LOG = Table(
+    "audit_log",
+    (
+        ("event_id", "BIGINT NOT NULL DEFAULT nextval('audit_log_seq')", "order of the events"),
+        ("logged_at", "TIMESTAMP NOT NULL", "when"),
+        ("user_name", "VARCHAR", "who acted (a user name, cli:<account> or empty for the system)"),
+        ("event", "VARCHAR NOT NULL",
+         "login_success, login_failure, logout, import, export, download, scenario_save, user_change "
+         "or unmask"),
+        ("detail", "VARCHAR", "what was done, as a JSON object"),
+    ),
+    ("event_id",),
+    "The audit log: append-only from the app (cockpit/auth/audit_log.py offers insert and read only).",
+)
+
+LOGIN_ATTEMPTS = Table(
+    "login_attempts",
+    (
+        ("attempt_id", "BIGINT NOT NULL DEFAULT nextval('login_attempts_seq')", "order of the attempts"),
+        ("user_name", "VARCHAR NOT NULL", "the name tried (also names that do not exist)"),
+        ("attempted_at", "TIMESTAMP NOT NULL", "when"),
+        ("outcome", "VARCHAR NOT NULL",
+         "success, failure, locked (refused during a lock-out) or reset (new password: lifts a lock)"),
+    ),
+    ("attempt_id",),
+    "Sign-in attempts, for the lock-out after repeated failures (cockpit/auth/login.py).",
+)
+
+APP_TABLES: tuple[Table, ...] = (AUDIT_LOG, LOGIN_ATTEMPTS)
+
 CSV_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES)
+
+
+# Imports (cockpit/importer, cockpit/store/imports.py): written by the app, never loaded from CSV.
+IMPORT_BATCHES = Table(
+    "import_batches",
+    (
+        ("batch_id", "INTEGER NOT NULL", "order of the imports and exports, from 1"),
+        ("direction", "VARCHAR NOT NULL", "import or export"),
+        ("kind", "VARCHAR NOT NULL", "what was imported (boundaries, villages, cases …) or exported (a table)"),
+        ("source_name", "VARCHAR", "the source the column mapping is remembered by (file name without dates)"),
+        ("file_name", "VARCHAR", "name of the uploaded or written file"),
+        ("stored_path", "VARCHAR", "copy of the original file under imports_dir"),
+        ("sha256", "VARCHAR", "SHA-256 checksum of the original file"),
+        ("file_bytes", "BIGINT", "size of the file in bytes"),
+        ("user_name", "VARCHAR NOT NULL", "who imported or exported ('local' before sign-in exists)"),
+        ("started_at", "TIMESTAMP NOT NULL", "when the import started"),
+        ("finished_at", "TIMESTAMP NOT NULL", "when it was committed, rejected or failed"),
+        ("mode", "VARCHAR", "valid_rows (load valid rows, quarantine the rest) or all_or_nothing"),
+        ("status", "VARCHAR NOT NULL", "loaded, rejected (nothing loaded), failed, undone or exported"),
+        ("rows_in", "INTEGER", "rows (records, features) in the file"),
+        ("rows_loaded", "INTEGER", "valid rows now in the database: inserted + updated + unchanged"),
+        ("rows_inserted", "INTEGER", "new rows"),
+        ("rows_updated", "INTEGER", "existing rows whose values changed"),
+        ("rows_unchanged", "INTEGER", "rows identical to what the database held"),
+        ("rows_rejected", "INTEGER", "rows with errors (in quarantine when loaded)"),
+        ("rows_flagged", "INTEGER", "rows loaded with a warning (closed before received, swapped coordinates …)"),
+        ("message", "VARCHAR", "why an import failed or was rejected"),
+        ("details", "VARCHAR", "JSON: encoding, delimiter, mapping, options, checksums of boundary files"),
+        ("undone_at", "TIMESTAMP", "when the import was undone"),
+        ("undone_by", "VARCHAR", "who undid it"),
+    ),
+    ("batch_id",),
+    "Every import and export: who, when, which file (with checksum), rows in / loaded / rejected.",
+)
+
+IMPORT_BATCH_ROWS = Table(
+    "import_batch_rows",
+    (
+        ("batch_id", "INTEGER NOT NULL", "the import"),
+        ("table_name", "VARCHAR NOT NULL", "table of the row (boundaries: the boundary file)"),
+        ("row_key", "VARCHAR NOT NULL", "primary key of the row as a JSON array of text"),
+        ("action", "VARCHAR NOT NULL", "insert (undo deletes the row) or update (undo restores old_row)"),
+        ("old_row", "VARCHAR", "update: the row before the import, as a JSON object"),
+    ),
+    ("batch_id", "table_name", "row_key"),
+    "Which rows each import inserted or changed, so that undo removes exactly those "
+    "(the core tables keep their columns).",
+)
+
+QUARANTINE = Table(
+    "quarantine",
+    (
+        ("batch_id", "INTEGER NOT NULL", "the import"),
+        ("line", "INTEGER NOT NULL", "line of the file (record or feature number for JSON)"),
+        ("problems", "VARCHAR NOT NULL", "why the row was rejected, in English"),
+        ("codes", "VARCHAR NOT NULL", "problem codes, comma-separated (catalog keys import.problem.<code>)"),
+        ("raw_row", "VARCHAR", "the row as it was in the file, a JSON object header -> cell"),
+        ("personal_keys", "VARCHAR", "JSON object: headers of raw_row holding personal data -> field (masked on export)"),
+    ),
+    ("batch_id", "line"),
+    "Rejected rows of imports that loaded their valid rows: kept for repair and re-import.",
+)
+
+COLUMN_MAPPINGS = Table(
+    "column_mappings",
+    (
+        ("source_name", "VARCHAR NOT NULL", "the source (file name without dates, or a name the user gave)"),
+        ("kind", "VARCHAR NOT NULL", "import kind"),
+        ("mapping", "VARCHAR NOT NULL", "JSON object: target field -> header of the file"),
+        ("updated_at", "TIMESTAMP NOT NULL", "when last saved"),
+        ("updated_by", "VARCHAR NOT NULL", "who saved it"),
+    ),
+    ("source_name", "kind"),
+    "Column mappings remembered per source, offered again for next month's file.",
+)
+
+IMPORT_TABLES: tuple[Table, ...] = (IMPORT_BATCHES, IMPORT_BATCH_ROWS, QUARANTINE, COLUMN_MAPPINGS)
+APP_TABLES = APP_TABLES + IMPORT_TABLES
+
+
+# Joint meetings (联席会议, cockpit/store/decisions.py): written by the app, never loaded from CSV.
+MEETINGS = Table(
+    "meetings",
+    (
+        ("meeting_id", "BIGINT NOT NULL DEFAULT nextval('meetings_seq')", "order of the meetings, from 1"),
+        ("held_on", "DATE NOT NULL", "day of the meeting"),
+        ("title", "VARCHAR NOT NULL", "title, e.g. 10月联席会议"),
+        ("period", "VARCHAR NOT NULL", "month the meeting reviewed, YYYY-MM"),
+        ("filters", "VARCHAR", "filters the presenter used (villages, departments, map metric), a JSON object"),
+        ("created_by", "VARCHAR", "who opened the meeting (a user name; empty before sign-in exists)"),
+    ),
+    ("meeting_id",),
+    "Joint meetings held with the presenter page: what they reviewed and with which filters.",
+)
+
+DECISIONS = Table(
+    "decisions",
+    (
+        ("decision_id", "BIGINT NOT NULL DEFAULT nextval('decisions_seq')", "order of the items, from 1"),
+        ("meeting_id", "BIGINT NOT NULL", "meeting where the item was recorded"),
+        ("kind", "VARCHAR NOT NULL", "decision or action (an action item)"),
+        ("text", "VARCHAR NOT NULL", "what was decided or is to be done, as typed (plain text)"),
+        ("owner", "VARCHAR", "person responsible"),
+        ("department_id", "VARCHAR", "department (条) responsible, if any"),
+        ("village_id", "VARCHAR", "village (块) concerned, if any"),
+        ("due_on", "DATE", "deadline; empty when none"),
+        ("slide", "VARCHAR", "key of the presenter slide on screen when it was recorded"),
+        ("status", "VARCHAR NOT NULL", "open or done"),
+        ("done_on", "DATE", "day it was marked done; empty while open"),
+        ("created_at", "TIMESTAMP NOT NULL", "when it was recorded"),
+    ),
+    ("decision_id",),
+    "Decisions and action items of joint meetings, listed at later meetings until done.",
+)
+
+DECISION_TABLES: tuple[Table, ...] = (MEETINGS, DECISIONS)
+APP_TABLES = APP_TABLES + DECISION_TABLES
 
 
 def table(name: str) -> Table:
@@ -255,7 +424,10 @@ def table(name: str) -> Table:
 
 
 def _v1_statements() -> list[str]:
-    stmts = [t.create_sql() for t in TABLES if t.name != "norms"]
+    # The tables of version 1, by name: tables added to TABLES later belong to later migrations.
+    v1 = ("meta", "villages", "domains", "departments", "categories", "facilities", "coverage",
+          "allocations", "cases", "case_contacts", "party_branches", "party_tasks", "party_assessments")
+    stmts = [table(name).create_sql() for name in v1]
     stmts += [
         "CREATE INDEX cases_received ON cases (received_at)",
         "CREATE INDEX cases_due ON cases (due_at)",
@@ -268,6 +440,25 @@ def _v1_statements() -> list[str]:
 MIGRATIONS: dict[int, tuple[str, list[str]]] = {
     1: ("core tables: township, villages, services, allocations, cases, party", _v1_statements()),
     2: ("service norms", [NORMS.create_sql()]),
+    3: ("users, audit log and sign-in attempts", [
+        USERS.create_sql(),
+        "CREATE SEQUENCE audit_log_seq START 1",
+        AUDIT_LOG.create_sql(),
+        "CREATE INDEX audit_log_time ON audit_log (logged_at)",
+        "CREATE SEQUENCE login_attempts_seq START 1",
+        LOGIN_ATTEMPTS.create_sql(),
+        "CREATE INDEX login_attempts_user ON login_attempts (user_name)",
+    ]),
+    4: ("imports: batches, their rows, quarantine, column mappings",
+        [t.create_sql() for t in IMPORT_TABLES]
+        + ["CREATE INDEX import_batch_rows_key ON import_batch_rows (table_name, row_key)"]),
+    5: ("joint meetings: meetings and their decisions and action items", [
+        "CREATE SEQUENCE meetings_seq START 1",
+        MEETINGS.create_sql(),
+        "CREATE SEQUENCE decisions_seq START 1",
+        DECISIONS.create_sql(),
+        "CREATE INDEX decisions_meeting ON decisions (meeting_id)",
+    ]),
 }
 
 SCHEMA_VERSION: int = max(MIGRATIONS)

@@ -55,6 +55,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins of one user name, within lockout_minutes, that lock it; 0 turns lock-out off."),
     Setting("lockout_minutes", "15", "COCKPIT_LOCKOUT_MINUTES",
             "How long a user name stays locked after too many failed sign-ins (minutes)."),
+    Setting("imports_dir", "data/imports", "COCKPIT_IMPORTS_DIR",
+            "Folder where the original of every imported file is kept (named by its SHA-256 checksum)."),
+    Setting("max_upload_mb", "200", "COCKPIT_MAX_UPLOAD_MB",
+            "Largest file the data page accepts, in megabytes."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

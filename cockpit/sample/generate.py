@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cockpit.auth.demo import demo_users_frame
 from cockpit.sample import cases as cs
 from cockpit.sample import geography as geo
 from cockpit.sample.catalog import DOMAINS, categories_frame, departments_frame, domains_frame, norms_frame
@@ -145,6 +146,8 @@ def generate(out_dir: Path, geo_dir: Path | None, villages: int, months: int, ca
     counts["party_branches"] = write_table(out_dir, "party_branches", branches)
     counts["party_tasks"] = write_table(out_dir, "party_tasks", tasks[[c for c in tasks if not c.startswith("_")]])
     counts["party_assessments"] = write_table(out_dir, "party_assessments", assess)
+    counts["users"] = write_table(out_dir, "users",  # demo accounts, see cockpit/auth/demo.py
+                                  demo_users_frame(vil, _rng(seed, 10), f"{periods[0]}-01 08:00:00"))
     planted = planter.frame()
     planted.to_csv(out_dir / "planted.csv", index=False, lineterminator="\n")
     _write_geo(tw, geo_dir)

@@ -90,6 +90,12 @@ class Store(CaseQueries, RepeatQueries, QualityQueries):
     def facilities(self) -> pd.DataFrame:
         return self._df("SELECT * FROM facilities ORDER BY domain_id, facility_id")
 
+    def departments(self) -> pd.DataFrame:
+        return self._df("SELECT * FROM departments ORDER BY department_id")
+
+    def categories(self) -> pd.DataFrame:
+        return self._df("SELECT * FROM categories ORDER BY category_id")
+
     def norms(self) -> pd.DataFrame:
         return self._df("SELECT * FROM norms ORDER BY norm_id")
 

@@ -1,8 +1,10 @@
 """Cached access to the store for pages.
 
-The DuckDB connection is one cached resource per database file and version; query results are
-cached by small arguments plus ``version`` (the file's modification time), so a rebuilt or
-re-imported database is read afresh.
+The DuckDB connection is one shared resource per database file (cockpit/ui/connection.py: read-only,
+reopened read-write only while a write holds the write lock). Query results are cached by small
+arguments plus ``version``, which changes when the file is replaced or rewritten and after every
+write through :meth:`Data.writer` (an import, an undo …), so pages read the new data on their
+next run.
 """
 
 from __future__ import annotations
@@ -15,16 +17,20 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import services, settings, snapshot
+from cockpit.cases.filters import CaseFilter
+from cockpit.cases.overdue import overdue_list
+from cockpit.cases.page import load_case_page
+from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
-from cockpit.store import Store, build_database
-from cockpit.store.build import upgrade_database
+from cockpit.store import build_database
+from cockpit.ui import connection
 
 __all__ = ["Data", "open_data"]
 
 
-@st.cache_resource(show_spinner=False)
-def _store(path: str, version: int) -> Store:
-    return Store(path)
+def _store(path: str, version: int):
+    """The Store of ``path`` (``version`` only keys the callers' caches)."""
+    return connection.guarded_store(path)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -43,7 +49,8 @@ def _reference(path: str, version: int, name: str):
     return {"villages": store.villages, "domains": store.domains, "facilities": store.facilities,
             "periods": store.periods, "meta": store.meta, "norms": store.norms,
             "party_branches": store.party_branches, "party_tasks": store.party_tasks,
-            "party_assessments": store.party_assessments}[name]()
+            "party_assessments": store.party_assessments, "departments": store.departments,
+            "categories": store.categories}[name]()
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -65,6 +72,21 @@ def _equity_trend(path: str, version: int, user_weights: tuple | None) -> pd.Dat
     store = _store(path, version)
     long = services.coverage_long(store.coverage_all(), store.villages())
     return services.equity_trend(services.with_index(long, dict(user_weights) if user_weights else None))
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple):
+    return load_case_page(_store(path, version), period, filt, weights=weights)
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _quality(path: str, version: int, period: str | None, filt: CaseFilter) -> tuple:
+    return tuple(run_checks(_store(path, version), period, filt))
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _overdue(path: str, version: int, period: str, filt: CaseFilter, allowed: bool) -> pd.DataFrame:
+    return overdue_list(_store(path, version), period, filt, allowed=allowed)
 
 
 @dataclass(frozen=True)
@@ -99,6 +121,25 @@ class Data:
     def norms(self) -> pd.DataFrame:
         return _reference(self.path, self.version, "norms")
 
+    def departments(self) -> pd.DataFrame:
+        return _reference(self.path, self.version, "departments")
+
+    def categories(self) -> pd.DataFrame:
+        return _reference(self.path, self.version, "categories")
+
+    def case_page(self, period: str, filt: CaseFilter):
+        """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked."""
+        return _case_page(self.path, self.version, period, filt, self.weights)
+
+    def quality_findings(self, period: str | None, filt: CaseFilter) -> tuple:
+        """Trace-formalism findings for a month, or for all the data when ``period`` is None."""
+        return _quality(self.path, self.version, period, filt)
+
+    def overdue_cases(self, period: str, filt: CaseFilter, allowed: bool = False) -> pd.DataFrame:
+        """Open cases past due at the period's end, oldest first; personal fields masked unless
+        ``allowed``."""
+        return _overdue(self.path, self.version, period, filt, allowed)
+
     def equity_trend(self, user_weights: dict[str, float] | None = None) -> pd.DataFrame:
         """Equity indices of every month and domain, and of the composite index."""
         key = tuple(sorted(user_weights.items())) if user_weights else None
@@ -126,6 +167,15 @@ class Data:
     def party_assessments(self) -> pd.DataFrame:
         return _reference(self.path, self.version, "party_assessments")
 
+    def reader(self):
+        """Context manager: a cursor for reads outside the cached queries (import records)."""
+        return connection.reading(self.path)
+
+    def writer(self):
+        """Context manager: a writable cursor under the database's one write lock; raises
+        connection.WriteUnavailable when the file cannot be written. Pages re-read afterwards."""
+        return connection.writing(self.path)
+
 
 def open_data(building_message: str) -> Data:
     """Open the configured database, building the sample first when the file is missing.
@@ -136,8 +186,9 @@ def open_data(building_message: str) -> Data:
     if not path.exists():
         with st.spinner(building_message):
             build_database(settings.path("sample_dir"), path)
-    else:
-        upgrade_database(path)
-    version = path.stat().st_mtime_ns
-    _store(str(path), version)  # fail here, with the path named, if the file is unusable
+    # Opened (and upgraded to the current schema) once per file; fails here, naming the path,
+    # when the file is unusable.
+    h = connection.handle(str(path))
+    stat = path.stat()
+    version = hash((stat.st_dev, stat.st_ino, stat.st_mtime_ns, h.generation)) & 0x7FFF_FFFF_FFFF_FFFF
     return Data(str(path), version, parse_weights(settings.get("three_rates_weights")))

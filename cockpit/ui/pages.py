@@ -20,10 +20,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "app.py", "nav.overview", ":material/dashboard:"),
     PageSpec("map", "pages/1_map.py", "nav.map", ":material/map:"),
     PageSpec("services", "pages/2_services.py", "nav.services", ":material/balance:"),
+    PageSpec("cases", "pages/3_cases.py", "nav.cases", ":material/support_agent:"),
     PageSpec("village", "pages/4_village.py", "nav.village", ":material/home_pin:"),
     PageSpec("party", "pages/5_party.py", "nav.party", ":material/flag:"),
     PageSpec("command", "pages/6_command.py", "nav.command", ":material/tv:", kiosk=True),
+    PageSpec("presenter", "pages/7_presenter.py", "nav.presenter", ":material/slideshow:"),
     PageSpec("admin", "pages/8_admin.py", "nav.admin", ":material/admin_panel_settings:"),
+    PageSpec("data", "pages/9_data.py", "nav.data", ":material/upload_file:"),
 )
 
 

@@ -247,3 +247,44 @@ def test_services_page_equity_figures_and_user_weights(sample_db, truth):
     top = vt.sort_values("coverage:health", ascending=False).iloc[0]
     assert ranking.iloc[0]["Village"] == top["name_en"]
     assert INDEX_ID == "_index"
+
+
+def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
+    import pandas as pd
+
+    from cockpit.cases.filters import CaseFilter
+    from cockpit.cases.kpis import kpi_table
+
+    store = Store(sample_db)
+    period = truth["period"]
+    at = _run(ROOT / "pages" / "3_cases.py", "en")
+    assert not at.exception
+    kpis = kpi_table(store, period).set_index("metric")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["On-time closure rate"] == format_value(kpis.loc["on_time_rate", "actual"], "percent")
+    assert tiles["Cases received"] == format_value(kpis.loc["received", "actual"], "count")
+
+    village = truth["villages"].sort_values("received", ascending=False).iloc[0]["village_id"]
+    at.multiselect(key="_w_case_village_ids").set_value([village]).run()
+    filtered = kpi_table(store, period, CaseFilter(village_ids=(village,))).set_index("metric")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Cases received"] == format_value(filtered.loc["received", "actual"], "count")
+    at.multiselect(key="_w_case_village_ids").set_value([]).run()
+
+    overdue = store.case_list(period, CaseFilter(), kind="overdue")
+    dept, vil = overdue.iloc[0]["department_id"], overdue.iloc[0]["village_id"]
+    at.session_state["cases_matrix"] = {"selection": {"points": [{"customdata": [dept, vil]}],
+                                                      "point_indices": [0], "box": [], "lasso": []}}
+    at.run()
+    listed = at.dataframe[1].value  # the overdue list
+    expected = overdue[(overdue.department_id == dept) & (overdue.village_id == vil)]
+    assert len(listed) == len(expected) > 0
+    assert all("*" in name for name in listed["Name"])  # masked
+    assert all("****" in phone for phone in listed["Phone"])
+
+    at.radio(key="quality_scope").set_value("all").run()
+    planted = pd.read_csv(ROOT / "sample_data" / "planted.csv", dtype=str)
+    n_closed_before = int((planted["pattern"] == "closed_before_received").sum())
+    labels = [e.label for e in at.expander]
+    assert any(f"Closed before received: {n_closed_before}" in label for label in labels), labels
+    store.close()

@@ -1,0 +1,407 @@
+"""The briefing PDF of a joint meeting (联席会议简报), in the deck's language.
+
+Built from the same :class:`cockpit.presenter.Deck` the presenter page shows: a cover
+(township, period, the filters used, the date), one section per slide with its figures, charts
+and tables and the speaker notes as key points, a static village map, and the decisions and
+action items recorded in the meeting.
+
+- Text: fpdf2 with Noto Sans CJK from Debian's ``fonts-noto-cjk``
+  (``NotoSansCJK-Regular.ttc``, collection index 2 = Simplified Chinese), embedded as a subset.
+  Every string is written as plain text (fpdf2's markdown is never switched on), so a village
+  called ``<img src=x onerror=alert(1)>`` is printed as exactly that.
+- Charts: Plotly → PNG with kaleido 1.x, which drives the system Chromium (``/usr/bin/chromium``;
+  ``BROWSER_PATH`` overrides). One browser renders every chart of a briefing; a browser that
+  fails to start is retried once. When charts cannot be drawn the PDF says so where they belong.
+- The map is drawn from the village polygons on plain axes (cockpit.slide_charts.static_map):
+  no tiles, no network.
+
+No Streamlit. ``briefing_pdf`` returns the PDF bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import datetime as dt
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from fpdf import FPDF, FontFace
+from fpdf.enums import WrapMode, XPos, YPos
+
+from cockpit.i18n import Translator
+from cockpit.presenter import Deck, Slide, Table
+from cockpit.slide_charts import static_map
+
+__all__ = ["FONT_PATH", "BOLD_FONT_PATH", "FONT_INDEX", "BriefingError", "ChartRenderError",
+           "font_problem", "chart_problem", "render_pngs", "briefing_pdf", "ChartImage"]
+
+FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+BOLD_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+FONT_INDEX = 2  # Simplified Chinese face of the Noto Sans CJK collection
+CHROMIUM = "/usr/bin/chromium"
+RENDER_TIMEOUT_S = 60
+
+_PAGE_W, _MARGIN = 297.0, 12.0  # A4 landscape, mm
+_BODY_W = _PAGE_W - 2 * _MARGIN
+_GOOD, _BAD, _MUTED, _INK = (26, 127, 60), (190, 30, 30), (100, 110, 125), (17, 24, 39)
+_HEAD_FILL = (229, 236, 246)
+
+
+class BriefingError(RuntimeError):
+    """The briefing cannot be made (e.g. the Chinese font is missing); says why."""
+
+
+class ChartRenderError(BriefingError):
+    """Charts could not be drawn (no Chromium, or it failed twice); says why."""
+
+
+@dataclass(frozen=True)
+class ChartImage:
+    """A chart to draw: its Plotly figure and its size in pixels (drawn at twice that)."""
+
+    figure: object
+    width: int
+    height: int
+
+
+def font_problem() -> str | None:
+    """Why the PDF cannot be made with Chinese text, or None when the font is there."""
+    if not FONT_PATH.is_file():
+        return f"the Chinese font {FONT_PATH} is missing (apt-get install fonts-noto-cjk)"
+    return None
+
+
+def _browser() -> str | None:
+    path = os.environ.get("BROWSER_PATH")
+    if path:
+        return path if os.path.isfile(path) else None
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chart_problem() -> str | None:
+    """Why charts cannot be drawn, or None when Chromium and kaleido are there."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return "charts need the kaleido package (pip install -r requirements.txt)"
+    if _browser() is None:
+        where = os.environ.get("BROWSER_PATH") or CHROMIUM
+        return f"charts need Chromium at {where} (apt-get install chromium)"
+    return None
+
+
+async def _render_all(charts: list[ChartImage]) -> list[bytes]:
+    import kaleido
+
+    kwargs = {"path": _browser()} if os.environ.get("BROWSER_PATH") else {}
+    # mathjax=False: kaleido would otherwise load MathJax from a CDN; plotly.js comes from the
+    # plotly package, so nothing is fetched from the network.
+    async with kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, **kwargs) as k:
+        return [await k.calc_fig(c.figure, opts={"format": "png", "width": c.width,
+                                                 "height": c.height, "scale": 2})
+                for c in charts]
+
+
+def render_pngs(charts: list[ChartImage]) -> list[bytes]:
+    """PNG bytes of every chart, drawn by one Chromium; one retry when the browser fails.
+
+    Runs the asyncio work in its own thread, so it works inside Streamlit's script threads.
+    Raises :class:`ChartRenderError` saying why when no image could be drawn.
+    """
+    if not charts:
+        return []
+    problem = chart_problem()
+    if problem:
+        raise ChartRenderError(problem)
+    last: Exception | None = None
+    for _attempt in range(2):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            try:
+                return pool.submit(asyncio.run, _render_all(charts)).result(timeout=4 * RENDER_TIMEOUT_S)
+            except Exception as exc:  # noqa: BLE001 - browser start-up fails in many ways
+                last = exc
+    raise ChartRenderError(f"charts could not be drawn: {type(last).__name__}: {last}")
+
+
+# -- the document ------------------------------------------------------------------------------
+
+class _Pdf(FPDF):
+    def __init__(self, t: Translator, township: str):
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.t, self.township = t, township
+        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
+        self.set_auto_page_break(True, margin=14)
+        self.add_font("cjk", "", str(FONT_PATH), collection_font_number=FONT_INDEX)
+        bold = BOLD_FONT_PATH if BOLD_FONT_PATH.is_file() else FONT_PATH
+        self.add_font("cjk", "B", str(bold), collection_font_number=FONT_INDEX)
+        self.set_font("cjk", "", 11)
+        self.alias_nb_pages()
+
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font("cjk", "", 8)
+        self.set_text_color(*_MUTED)
+        self.cell(0, 5, self.t("presenter.pdf.footer", township=self.township, page=str(self.page_no()),
+                               pages="{nb}"), align="C")
+        self.set_text_color(*_INK)
+
+    def text_block(self, text: str, size: float, bold: bool = False, color=_INK, gap: float = 1.5) -> None:
+        self.set_font("cjk", "B" if bold else "", size)
+        self.set_text_color(*color)
+        self.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                        wrapmode=self._wrap())
+        self.set_text_color(*_INK)
+        self.ln(gap)
+
+    def _wrap(self) -> WrapMode:
+        return WrapMode.CHAR if self.t.lang == "zh" else WrapMode.WORD
+
+    def ensure_space(self, height: float) -> None:
+        """Start a new page when ``height`` mm do not fit below, unless they would not fit on a
+        fresh page either (a long table then simply continues over the page break)."""
+        room, fresh = self.h - 16 - self.get_y(), self.h - 16 - self.t_margin
+        if height > room and (height <= fresh or room < 40):
+            self.add_page()
+
+
+def _cover(pdf: _Pdf, deck: Deck, meeting_title: str | None, generated: dt.datetime,
+           synthetic: bool) -> None:
+    t = pdf.t
+    pdf.add_page()
+    pdf.ln(10)
+    pdf.text_block(t("presenter.pdf.title", township=deck.township), 26, bold=True, gap=3)
+    if meeting_title:
+        pdf.text_block(meeting_title, 16, gap=2)
+    pdf.text_block(t("presenter.pdf.period", period=deck.period_label), 15, gap=5)
+    pdf.set_font("cjk", "", 12)
+    with pdf.table(col_widths=(55, 200), width=255, align="LEFT", first_row_as_headings=False,
+                   line_height=7, wrapmode=pdf._wrap(), padding=1.5) as table:
+        for label, value in deck.filter_lines:
+            row = table.row()
+            row.cell(label, style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL))
+            row.cell(value)
+    pdf.ln(4)
+    pdf.text_block(t("presenter.pdf.generated", date=generated.strftime("%Y-%m-%d %H:%M")), 11, color=_MUTED)
+    pdf.text_block(t("presenter.pdf.contents"), 12, bold=True, gap=1)
+    for i, slide in enumerate(deck.slides, start=1):
+        pdf.text_block(f"{i}. {slide.title}", 11, gap=0)
+    pdf.text_block(f"{len(deck.slides) + 1}. {deck.recorded.title}", 11, gap=3)
+    pdf.text_block(t("presenter.pdf.masked"), 10, color=_MUTED, gap=1)
+    if synthetic:
+        pdf.text_block(t("app.synthetic_note"), 10, color=_MUTED)
+
+
+def _figures(pdf: _Pdf, slide: Slide) -> None:
+    if not slide.figures:
+        return
+    n = len(slide.figures)
+    per_row = n if n <= 6 and n != 5 else 4
+    gap = 3.0
+    w = (_BODY_W - gap * (per_row - 1)) / per_row
+    h = 20.0
+    for start in range(0, len(slide.figures), per_row):
+        pdf.ensure_space(h + 2)
+        y = pdf.get_y()
+        for j, fig in enumerate(slide.figures[start:start + per_row]):
+            x = _MARGIN + j * (w + gap)
+            pdf.set_draw_color(200, 208, 220)
+            pdf.rect(x, y, w, h)
+            pdf.set_xy(x + 2.5, y + 1.5)
+            pdf.set_font("cjk", "", 9)
+            pdf.set_text_color(*_MUTED)
+            pdf.cell(w - 5, 5, fig.label)
+            pdf.set_xy(x + 2.5, y + 7)
+            pdf.set_font("cjk", "B", 17)
+            pdf.set_text_color(*_INK)
+            pdf.cell(w - 5, 8, fig.value)
+            line = pdf.t("presenter.pdf.delta", delta=fig.delta) if fig.delta else fig.detail
+            if line:
+                pdf.set_xy(x + 2.5, y + 15)
+                pdf.set_font("cjk", "", 9)
+                pdf.set_text_color(*{"good": _GOOD, "bad": _BAD}.get(fig.tone, _MUTED))
+                pdf.cell(w - 5, 4.5, line)
+            pdf.set_text_color(*_INK)
+        pdf.set_xy(_MARGIN, y + h + gap)
+    pdf.ln(1)
+
+
+def _width(text: str) -> int:
+    """Display width: a CJK character is as wide as two Latin ones."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _col_widths(frame: pd.DataFrame) -> list[float]:
+    """Relative column widths from the longest text of each column (header included), plus
+    room for the cell padding."""
+    widths = []
+    for col in frame.columns:
+        longest = max([_width(str(col)) * 0.8] + [_width(str(v)) for v in frame[col]])
+        widths.append(min(max(longest, 6), 56) + 3)
+    return widths
+
+
+def _table_height(table: Table, width: float) -> float:
+    """Rough height in mm of ``table`` with its title: lines per row from the text widths
+    (9.5 pt: about 1.75 mm per Latin character), 6.5 mm per line."""
+    frame = table.frame
+    if frame.empty:
+        return 16.0
+    rel = _col_widths(frame)
+    mm = [width * r / sum(rel) for r in rel]
+    lines = 0
+    for values in [list(frame.columns)] + [list(v) for v in frame.itertuples(index=False, name=None)]:
+        lines += max(1, *(int(_width(str(v)) * 1.75 // max(w - 2.4, 1)) + 1 for v, w in zip(values, mm)))
+    return 10.0 + 6.5 * lines
+
+
+def _table(pdf: _Pdf, table: Table, title: bool = True, x: float | None = None,
+           width: float = _BODY_W) -> None:
+    """``table`` with its title, at ``x`` (default: the left margin) and ``width`` mm wide."""
+    if x is None:
+        pdf.ensure_space(_table_height(table, width))
+    if title:
+        pdf.set_x(x if x is not None else _MARGIN)
+        pdf.set_font("cjk", "B", 12)
+        pdf.multi_cell(width, 6, table.title, new_x=XPos.LEFT, new_y=YPos.NEXT, wrapmode=pdf._wrap())
+        pdf.ln(1)
+    if table.frame.empty:
+        pdf.set_x(x if x is not None else _MARGIN)
+        pdf.set_font("cjk", "", 10)
+        pdf.set_text_color(*_MUTED)
+        pdf.multi_cell(width, 5, table.empty_text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*_INK)
+        pdf.ln(3)
+        return
+    pdf.set_font("cjk", "", 9.5)
+    with pdf.table(col_widths=_col_widths(table.frame), width=width, line_height=5.2,
+                   align="LEFT" if x is None else "RIGHT", text_align="LEFT", wrapmode=pdf._wrap(), padding=1.2,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL)) as out:
+        head = out.row()
+        for col in table.frame.columns:
+            head.cell(str(col))
+        for values in table.frame.itertuples(index=False, name=None):
+            row = out.row()
+            for value in values:
+                row.cell(str(value))
+    pdf.ln(4)
+
+
+def _image(pdf: _Pdf, png: bytes | None, title: str, width_mm: float, aspect: float,
+           missing: str | None, left: bool = False) -> float:
+    """Draw a chart under its title (centred, or at the left margin); return its bottom y."""
+    height = width_mm * aspect
+    pdf.ensure_space(0.75 * height + 8)  # a chart may shrink by a quarter to stay on the page
+    pdf.text_block(title, 12, bold=True, gap=1)
+    if png is None:
+        pdf.text_block(missing or "", 10, color=_BAD, gap=3)
+        return pdf.get_y()
+    room = pdf.h - 16 - pdf.get_y()
+    if height > room:
+        height, width_mm = room, room / aspect
+    x = _MARGIN if left else _MARGIN + (_BODY_W - width_mm) / 2
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(png), x=x, y=top, w=width_mm, h=height)
+    pdf.set_y(top + height + 3)
+    return top + height + 3
+
+
+# chart key -> (width px, width mm); heights follow from the figure (see _chart_height)
+_CHART_SIZES = {"trend": (1400, _BODY_W), "matrix": (1400, _BODY_W), "completion": (1100, 190.0),
+                "map": (1000, 150.0)}
+
+
+def _chart_height(key: str, figure) -> int:
+    if key == "trend":
+        return 250
+    if key == "matrix":
+        return 150 + 36 * len(figure.data[0].y) if figure.data else 300
+    if key == "completion":
+        return 80 + 26 * len(figure.data[0].y) if figure.data else 300
+    return int(figure.layout.height or 420)
+
+
+def _chart_jobs(deck: Deck, boundaries, label_points) -> list[tuple[str, str, ChartImage, float]]:
+    """(slide key, title, chart, width in mm) of every chart of the briefing, in order."""
+    jobs = []
+    for slide in deck.slides:
+        for chart in slide.charts:
+            px, mm = _CHART_SIZES.get(chart.key, (1400, _BODY_W))
+            jobs.append((slide.key, chart.title, ChartImage(chart.figure, px, _chart_height(chart.key, chart.figure)), mm))
+        if slide.map is not None and boundaries is not None:
+            spec = slide.map
+            fig = static_map(boundaries, spec.colors, spec.names, list(spec.legend), spec.highlight,
+                             label_points, width=1000, height=800)
+            px, mm = _CHART_SIZES["map"]
+            jobs.append((slide.key, spec.title, ChartImage(fig, px, 800), mm))
+    return jobs
+
+
+def _section(pdf: _Pdf, number: int, slide: Slide, charts: list, missing: str) -> None:
+    """One slide: title, subtitle, figures, key points, charts and tables. The map slide puts
+    its map on the left and its table beside it."""
+    t = pdf.t
+    pdf.add_page()
+    pdf.text_block(f"{number}. {slide.title}", 18, bold=True, gap=1)
+    if slide.subtitle:
+        pdf.text_block(slide.subtitle, 10.5, color=_MUTED, gap=3)
+    _figures(pdf, slide)
+    if slide.notes:
+        pdf.text_block(t("presenter.pdf.key_points"), 12, bold=True, gap=0.5)
+        pdf.text_block(slide.notes, 10.5, gap=4)
+    tables = list(slide.tables)
+    for title, chart, width, png in charts:
+        if slide.map is not None and tables:
+            top = pdf.get_y()
+            bottom = _image(pdf, png, title, width, chart.height / chart.width, missing, left=True)
+            pdf.set_y(top)
+            _table(pdf, tables.pop(0), x=_MARGIN + width + 8, width=_BODY_W - width - 8)
+            pdf.set_y(max(bottom, pdf.get_y()))
+        else:
+            _image(pdf, png, title, width, chart.height / chart.width, missing)
+    for table in tables:
+        _table(pdf, table)
+
+
+def briefing_pdf(deck: Deck, boundaries=None, label_points: pd.DataFrame | None = None, *,
+                 meeting_title: str | None = None, generated: dt.datetime | None = None,
+                 synthetic: bool = False, draw_charts: bool = True) -> bytes:
+    """The briefing of ``deck`` as PDF bytes.
+
+    ``boundaries`` (a GeoDataFrame of village polygons, cockpit.geo) and ``label_points``
+    (village_id, lon, lat) draw the map; without them the map section keeps its table only.
+    ``draw_charts=False`` leaves the charts out (a note says so). Raises :class:`BriefingError`
+    when the Chinese font is missing; a chart failure only replaces the charts by a note.
+    """
+    problem = font_problem()
+    if problem:
+        raise BriefingError(problem)
+    t = Translator(deck.lang)
+    generated = generated or dt.datetime.now()
+    jobs = _chart_jobs(deck, boundaries, label_points)
+    pngs: list[bytes | None] = [None] * len(jobs)
+    missing = t("presenter.pdf.no_charts", reason=t("presenter.pdf.charts_off"))
+    if draw_charts and jobs:
+        try:
+            pngs = list(render_pngs([job[2] for job in jobs]))
+        except ChartRenderError as exc:
+            missing = t("presenter.pdf.no_charts", reason=str(exc))
+    pdf = _Pdf(t, deck.township)
+    pdf.set_title(t("presenter.pdf.title", township=deck.township))
+    pdf.set_creator(t("app.title"))
+    pdf.set_lang("zh-CN" if deck.lang == "zh" else "en")
+    _cover(pdf, deck, meeting_title, generated, synthetic)
+    for number, slide in enumerate(deck.slides, start=1):
+        charts = [(title, chart, width, png) for (key, title, chart, width), png in zip(jobs, pngs)
+                  if key == slide.key]
+        _section(pdf, number, slide, charts, missing)
+    pdf.add_page()
+    pdf.text_block(f"{len(deck.slides) + 1}. {deck.recorded.title}", 18, bold=True, gap=3)
+    _table(pdf, deck.recorded, title=False)
+    return bytes(pdf.output())

@@ -1,0 +1,382 @@
+"""An import from end to end: open the file, suggest the mapping, check, load in one transaction,
+undo; and exports that respect the personal-data policy.
+
+The steps the data page and the command line share::
+
+    upload = open_upload(data, "cases_2026-10.csv", "cases")
+    mapping = suggested_mapping(con, upload, source_name(upload.filename))
+    checked = check(con, upload, mapping)                # nothing written yet
+    result = load(con, upload, checked, mode="valid_rows", user="local", source=...,
+                  imports_dir=..., geodata_path=...)     # one transaction
+
+``load`` copies the original file to ``imports_dir`` (named by its SHA-256), then in one
+transaction stages and upserts the valid rows, records which rows it touched, puts rejected rows
+in the quarantine, saves the column mapping and records the batch. Any failure rolls all of it
+back (a killed process leaves the uncommitted transaction behind, which DuckDB discards) and the
+failure is recorded as a failed batch. With ``mode="all_or_nothing"`` a file with any rejected
+row loads nothing and is recorded as rejected.
+
+Boundaries are the exception that lives outside the database: the merged boundary file is
+written and checked beside the real one before the transaction, and moved into place (an atomic
+rename) right after the commit; the previous file is kept for undo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from cockpit import geo
+from cockpit.export import to_csv_bytes
+from cockpit.importer import boundaries as bnd
+from cockpit.importer.kinds import REFERENCES, Kind, kind as kind_of
+from cockpit.importer.mapping import suggest
+from cockpit.importer.problems import ImportFailed, Problem
+from cockpit.importer.reading import RawTable, read_table
+from cockpit.importer.report import quarantine_rows
+from cockpit.importer.validate import Checked, Options, validate
+from cockpit.privacy import PERSONAL_COLUMNS, mask_frame
+from cockpit.store import imports as sql
+
+__all__ = ["Upload", "Result", "MODES", "open_upload", "suggested_mapping", "check", "load", "undo",
+           "export_table", "mask_quarantine", "PAUSE_ENV", "now"]
+
+MODES = ("valid_rows", "all_or_nothing")
+PAUSE_ENV = "COCKPIT_TEST_IMPORT_PAUSE"
+"""Test hook: seconds to sleep between staging and commit (the kill test sets it)."""
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class Upload:
+    """An opened file: its kind, bytes, checksum and cells (and geometries, for boundaries)."""
+
+    kind: Kind
+    filename: str
+    data: bytes
+    raw: RawTable
+    geometries: list | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Result:
+    batch_id: int
+    status: str                 # loaded, rejected, failed, undone
+    rows_in: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    stored_path: str | None = None
+    message: Problem | None = None
+    tables: dict = field(default_factory=dict)
+
+    @property
+    def loaded(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+
+def open_upload(data: bytes, filename: str, kind_name: str) -> Upload:
+    """Read ``data``; raise ImportFailed when it is not a usable file of that kind."""
+    kind = kind_of(kind_name)
+    if kind.name == "boundaries":
+        raw, geometries = bnd.read_geojson(data)
+        return Upload(kind, filename, data, raw, geometries)
+    if kind.name != "cases" and filename.lower().endswith((".json", ".geojson")):
+        raise ImportFailed("json_only_cases")
+    return Upload(kind, filename, data, read_table(data, filename))
+
+
+def suggested_mapping(con: duckdb.DuckDBPyConnection, upload: Upload, source: str | None) -> dict:
+    """The saved mapping of ``source`` where its headers still exist, else automatic suggestions."""
+    saved = sql.saved_mapping(con, source, upload.kind.name) if source else None
+    return suggest(upload.raw.headers, upload.kind, saved)
+
+
+def _boundaries(geodata_path: Path | None):
+    if geodata_path is None or not Path(geodata_path).is_file():
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", geo.GeoRepairWarning)
+            return geo.load_villages_geojson(geodata_path)
+    except geo.GeoDataError:
+        return None
+
+
+def check(con: duckdb.DuckDBPyConnection, upload: Upload, mapping: dict, options: Options = Options(), *,
+          geodata_path: Path | None = None, progress: Callable[[float], None] | None = None) -> Checked:
+    """Validate the upload against the database; writes nothing."""
+    extra = ("cases",) if upload.kind.name == "case_contacts" else ()
+    ctx = sql.context(con, _boundaries(geodata_path), extra)
+    if upload.kind.name == "boundaries":
+        existing = bnd.read_collection(geodata_path) if geodata_path else None
+        return bnd.validate_boundaries(upload.raw, upload.geometries, mapping, ctx, options, existing)
+    return validate(upload.raw, upload.kind, mapping, ctx, options, progress)
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", Path(name).name)[-80:] or "upload"
+
+
+def _keep_original(upload: Upload, imports_dir: Path) -> Path:
+    imports_dir = Path(imports_dir)
+    imports_dir.mkdir(parents=True, exist_ok=True)
+    target = imports_dir / f"{upload.sha256[:16]}_{_safe_name(upload.filename)}"
+    if not target.exists():
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(upload.data)
+        os.replace(tmp, target)
+    return target
+
+
+def _pause_for_tests() -> None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        print("cockpit-import: staged, paused before commit", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
+def _audit(con, user: str, event: str, detail: dict) -> None:
+    """Also write the event to the audit log of cockpit.auth, where that log exists."""
+    if not sql.has_table(con, "audit_log"):
+        return
+    try:
+        from cockpit.auth.audit_log import audit
+    except ImportError:  # the audit module is not there: import_batches still records everything
+        return
+    audit(con, user, event, detail)
+
+
+def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mode: str, user: str,
+         source: str | None, imports_dir: Path, geodata_path: Path | None = None,
+         options: Options = Options(), progress: Callable[[float], None] | None = None) -> Result:
+    """Load ``checked`` in one transaction (see the module docstring); return what happened."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    step = progress or (lambda _f: None)
+    started = now()
+    stored = _keep_original(upload, imports_dir)
+    step(0.1)
+    details = {"encoding": upload.raw.encoding, "delimiter": upload.raw.delimiter,
+               "mapping": {k: v for k, v in checked.mapping.items() if v}, "gcj02": options.gcj02,
+               "notes": [n.text() for n in checked.notes]}
+    base = {"direction": "import", "kind": upload.kind.name, "source_name": source, "file_name": upload.filename,
+            "stored_path": str(stored), "sha256": upload.sha256, "file_bytes": len(upload.data),
+            "user_name": user, "started_at": started, "mode": mode, "rows_in": checked.rows_in,
+            "rows_rejected": len(checked.rejected), "rows_flagged": len(checked.flagged)}
+    pending_file: tuple[Path, Path] | None = None
+    con.execute("BEGIN TRANSACTION")
+    try:
+        batch_id = sql.next_batch_id(con)
+        result = Result(batch_id, "loaded", checked.rows_in, rejected=len(checked.rejected),
+                        flagged=len(checked.flagged), stored_path=str(stored))
+        if checked.rows.num_rows == 0 or (mode == "all_or_nothing" and checked.rejected):
+            result.status = "rejected"
+            result.message = Problem("nothing_valid" if checked.rows.num_rows == 0 else "rejected_all_or_nothing",
+                                     {"rows": len(checked.rejected)})
+        elif upload.kind.name == "boundaries":
+            pending_file = _stage_boundaries(con, batch_id, checked, geodata_path, imports_dir, details)
+            result.inserted = checked.rows.num_rows
+        else:
+            _load_table_rows(con, batch_id, upload.kind, checked, result)
+        step(0.7)
+        if result.status == "loaded":
+            sql.add_quarantine(con, batch_id, quarantine_rows(checked))
+            if source:
+                sql.save_mapping(con, source, upload.kind.name, checked.mapping, user, started)
+        sql.record_batch(con, {**base, "batch_id": batch_id, "finished_at": now(), "status": result.status,
+                               "rows_loaded": result.loaded, "rows_inserted": result.inserted,
+                               "rows_updated": result.updated, "rows_unchanged": result.unchanged,
+                               "message": result.message.text() if result.message else None,
+                               "details": json.dumps(details, ensure_ascii=False, default=str)})
+        _audit(con, user, "import", {"batch_id": batch_id, "kind": upload.kind.name, "file": upload.filename,
+                                     "status": result.status, "rows_in": checked.rows_in,
+                                     "rows_loaded": result.loaded, "rows_rejected": len(checked.rejected)})
+        step(0.9)
+        _pause_for_tests()
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if pending_file:
+            pending_file[0].unlink(missing_ok=True)
+        if isinstance(exc, Exception):
+            _record_failure(con, base, exc)
+        raise
+    if pending_file:
+        os.replace(*pending_file)
+    step(1.0)
+    return result
+
+
+def _load_table_rows(con, batch_id: int, kind: Kind, checked: Checked, result: Result) -> None:
+    data = checked.rows.drop(["_line"])
+    refs = REFERENCES.get(kind.table, {})
+    bad = sql.check_references(con, kind.table, data, refs)
+    if bad:  # the database changed since the check (another import): start again
+        raise ImportFailed("references_changed", values=[f"{c}={v}" for c, v in bad])
+    result.inserted, result.updated, result.unchanged = sql.load_rows(con, batch_id, kind.table, data,
+                                                                      checked.supplied)
+    result.tables[kind.table] = (result.inserted, result.updated, result.unchanged)
+    if checked.contacts is not None:
+        result.tables["case_contacts"] = sql.load_rows(con, batch_id, "case_contacts",
+                                                       checked.contacts.drop(["_line"]), checked.supplied)
+
+
+def _stage_boundaries(con, batch_id: int, checked: Checked, geodata_path: Path | None, imports_dir: Path,
+                      details: dict) -> tuple[Path, Path]:
+    if geodata_path is None:
+        raise ValueError("a boundaries import needs geodata_path")
+    geodata_path = Path(geodata_path)
+    existing = bnd.read_collection(geodata_path)
+    villages = {r["village_id"]: r for r in con.execute(
+        "SELECT village_id, name_zh, name_en, kind, area_group FROM villages").df().to_dict("records")}
+    doc = bnd.merged_collection(existing, checked, villages)
+    tmp = geodata_path.with_name(f".{geodata_path.name}.{batch_id}.{os.getpid()}.new")
+    details["result_sha256"] = bnd.write_atomic(doc, tmp)
+    details["geodata_path"] = str(geodata_path)
+    if existing is not None:
+        previous = Path(imports_dir) / f"boundaries_before_batch_{batch_id}.geojson"
+        shutil.copy2(geodata_path, previous)
+        details["previous_copy"] = str(previous)
+    keys = [(vid,) for vid in checked.extra["geometries"]]
+    had = {str((f.get("properties") or {}).get("village_id")) for f in (existing or {}).get("features", [])}
+    con.executemany("INSERT INTO import_batch_rows VALUES (?, 'boundaries', ?, ?, NULL)",
+                    [[batch_id, json.dumps([k[0]]), "update" if k[0] in had else "insert"] for k in keys])
+    return tmp, geodata_path
+
+
+def _record_failure(con, base: dict, exc: Exception) -> None:
+    message = exc.problem.text() if isinstance(exc, ImportFailed) else f"{type(exc).__name__}: {exc}"
+    try:
+        con.execute("BEGIN TRANSACTION")
+        sql.record_batch(con, {**base, "batch_id": sql.next_batch_id(con), "finished_at": now(),
+                               "status": "failed", "rows_loaded": 0, "message": message[:2000]})
+        con.execute("COMMIT")
+    except duckdb.Error:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+
+
+def undo(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Result:
+    """Remove exactly what import ``batch_id`` loaded; raise ImportFailed when it cannot be undone."""
+    info = sql.batch(con, batch_id)
+    if info is None:
+        raise ImportFailed("no_such_batch", batch=batch_id)
+    if info["status"] != "loaded" or info["direction"] != "import":
+        raise ImportFailed("not_undoable", batch=batch_id, status=info["status"])
+    later = sql.later_conflicts(con, batch_id)
+    if later:
+        raise ImportFailed("undo_later_batches", batch=batch_id, later=later)
+    details = json.loads(info["details"] or "{}")
+    restore: tuple[Path, Path | None] | None = None
+    result = Result(batch_id, "undone")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in sql.batch_tables(con, batch_id):
+            if table == "boundaries":
+                restore = _boundary_restore(batch_id, details)
+                continue
+            deleted, restored = sql.undo_rows(con, batch_id, table)
+            result.tables[table] = (deleted, restored)
+            result.inserted += deleted
+            result.updated += restored
+        sql.mark_undone(con, batch_id, user, now())
+        _audit(con, user, "import", {"batch_id": batch_id, "action": "undo", "kind": info["kind"]})
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    if restore:
+        target, previous = restore
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            tmp = target.with_name(f".{target.name}.undo.tmp")
+            shutil.copy2(previous, tmp)
+            os.replace(tmp, target)
+    return result
+
+
+def _boundary_restore(batch_id: int, details: dict) -> tuple[Path, Path | None]:
+    target = Path(details["geodata_path"])
+    current = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
+    if current != details.get("result_sha256"):
+        raise ImportFailed("boundaries_changed", batch=batch_id)
+    previous = details.get("previous_copy")
+    if previous and not Path(previous).is_file():
+        raise ImportFailed("previous_missing", path=previous)
+    return target, Path(previous) if previous else None
+
+
+def mask_quarantine(frame: pd.DataFrame) -> pd.DataFrame:
+    """Quarantine rows with the personal cells of raw_row masked (personal_keys dropped)."""
+    out = frame.copy()
+    for i, (raw, keys) in enumerate(zip(out["raw_row"], out["personal_keys"])):
+        if not keys or not raw:
+            continue
+        record, personal = json.loads(raw), json.loads(keys)
+        for header, fieldname in personal.items():
+            if record.get(header) is not None:
+                record[header] = PERSONAL_COLUMNS[fieldname](str(record[header]))
+        out.iat[i, out.columns.get_loc("raw_row")] = json.dumps(record, ensure_ascii=False)
+    return out.drop(columns=["personal_keys"])
+
+
+def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, *, allow_personal: bool = False,
+                 user: str = "local", record: bool = True) -> bytes:
+    """The table as CSV (UTF-8 with BOM, formula-safe) or Parquet bytes; personal fields masked
+    unless ``allow_personal``. The export is recorded in import_batches (and the audit log)."""
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"format must be csv or parquet, got {fmt!r}")
+    frame = sql.read_table(con, table)
+    if table == "quarantine" and not allow_personal:
+        frame = mask_quarantine(frame)
+    else:
+        frame = mask_frame(frame, allowed=allow_personal)
+    if fmt == "csv":
+        data = to_csv_bytes(frame)
+    else:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+    if record:
+        at = now()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            sql.record_batch(con, {"batch_id": sql.next_batch_id(con), "direction": "export", "kind": table,
+                                   "file_name": f"{table}.{fmt}", "sha256": hashlib.sha256(data).hexdigest(),
+                                   "file_bytes": len(data), "user_name": user, "started_at": at,
+                                   "finished_at": at, "status": "exported", "rows_in": len(frame),
+                                   "details": json.dumps({"format": fmt, "personal": allow_personal})})
+            _audit(con, user, "export", {"table": table, "format": fmt, "rows": len(frame),
+                                         "personal": allow_personal})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return data

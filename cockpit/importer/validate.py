@@ -1,0 +1,424 @@
+"""Check every row of a mapped file against the schema and the database; nothing is dropped silently.
+
+Each row ends up either accepted (typed, ready to load) or rejected with one or more problems
+naming its line, the column, the value and the reason. Rows that load but look wrong are
+flagged, never fixed: a case closed before it was received, swapped coordinates (swapped back),
+a case whose status says open but that has a closing time.
+
+What is filled in, and said in the report's notes: a missing English name from the Chinese one;
+for cases, the department from the category, the due time from the category's days to close,
+the status from the closing time, the channel (hotline when the file has none) and the village
+from the case's location inside a village polygon; for party tasks, the status. A date without
+a time means the start of the day, except for due and closing times, where it means the end of
+the day (23:59:59), so a case closed on its due day counts on time and one closed on the day it
+was received is not flagged as closed before received.
+
+Duplicate keys: rows that repeat another row exactly are rejected as copies of the first; rows
+that share a key but differ are all rejected, each naming the other lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Callable
+
+import numpy as np
+import pyarrow as pa
+
+from cockpit.importer import coords, dates, values
+from cockpit.importer.kinds import DERIVED, REFERENCES, Field, Kind
+from cockpit.importer.mapping import missing_required
+from cockpit.importer.problems import ImportFailed, Problem, ValueProblem
+from cockpit.importer.reading import RawTable
+
+__all__ = ["Context", "Options", "Issue", "Checked", "validate", "ARROW_TYPES", "END_OF_DAY_FIELDS",
+           "UPDATED_WHEN_DERIVED"]
+
+ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "SMALLINT": pa.int16(),
+               "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
+               "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32()}
+END_OF_DAY_FIELDS = {"due_at", "closed_at"}
+# Filled-in columns that an update of an existing row changes too (they follow from the file's data);
+# defaults that do not (channel "hotline", an English name copied from the Chinese) fill new rows only.
+UPDATED_WHEN_DERIVED = frozenset({"status", "due_at", "department_id", "village_id"})
+_NAMED = ("villages", "categories", "departments", "domains", "party_branches")
+
+
+@dataclass
+class Context:
+    """What the database already holds that a file is checked against."""
+
+    ids: dict[str, set[str]] = field(default_factory=dict)                  # table -> ids
+    names: dict[str, dict[str, list[str]]] = field(default_factory=dict)    # table -> name -> ids
+    categories: dict[str, tuple[str, int]] = field(default_factory=dict)    # id -> (dept, days)
+    box: coords.BBox = coords.CHINA
+    boundaries: Any = None                                                   # GeoDataFrame or None
+
+
+@dataclass(frozen=True)
+class Options:
+    gcj02: bool = False                # coordinates are GCJ-02 (Amap, Tencent): convert to WGS84
+    village_id: str | None = None      # boundaries: the village of a bare geometry
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem of one row: ``severity`` is "error" (row rejected) or "flag" (row kept)."""
+
+    line: int
+    field: str
+    header: str
+    value: Any
+    problem: Problem
+    severity: str = "error"
+
+
+@dataclass
+class Checked:
+    """The outcome of :func:`validate`."""
+
+    kind: Kind
+    raw: RawTable
+    mapping: dict[str, str | None]
+    rows: pa.Table                       # accepted rows: the table's columns plus _line
+    contacts: pa.Table | None            # cases: personal fields of accepted cases (case_contacts)
+    rejected: dict[int, list[Issue]]     # row index -> problems
+    flagged: dict[int, list[Issue]]
+    notes: list[Problem]
+    extra: dict = field(default_factory=dict)   # kind-specific results (boundaries: geometries)
+    supplied: frozenset = frozenset()           # columns the file gives: an update changes only these
+
+    @property
+    def rows_in(self) -> int:
+        return len(self.raw.rows)
+
+    @property
+    def rows_valid(self) -> int:
+        return self.rows_in - len(self.rejected)
+
+    def issues(self) -> list[Issue]:
+        """Every problem, in line order (errors before flags on a line)."""
+        out = [i for v in self.rejected.values() for i in v] + [i for v in self.flagged.values() for i in v]
+        return sorted(out, key=lambda i: (i.line, i.severity != "error"))
+
+
+class _Rows:
+    """Per-row problems, collected while the columns are checked."""
+
+    def __init__(self, raw: RawTable, mapping: dict[str, str | None]):
+        self.raw, self.mapping = raw, mapping
+        self.errors: dict[int, list[Issue]] = defaultdict(list)
+        self.flags: dict[int, list[Issue]] = defaultdict(list)
+
+    def add(self, i: int, fieldname: str, problem: Problem, value: Any = None, severity: str = "error") -> None:
+        header = self.mapping.get(fieldname) or ""
+        if value is None and header:
+            value = self.raw.rows[i][self.raw.headers.index(header)]
+        issue = Issue(self.raw.lines[i], fieldname, header, value, problem, severity)
+        (self.errors if severity == "error" else self.flags)[i].append(issue)
+
+
+def _parse_cell(f: Field, value: Any):
+    p = f.parser
+    if p == "id":
+        return values.parse_id(value)
+    if p == "text":
+        return values.parse_text(value)
+    if p == "int":
+        return values.parse_int(value, f.sql_type)
+    if p == "float":
+        return values.parse_float(value)
+    if p == "share":
+        return values.parse_share(value)
+    if p == "bool":
+        return values.parse_bool(value)
+    if p == "satisfaction":
+        return values.parse_satisfaction(value)
+    if p == "period":
+        return values.parse_period(value)
+    if p == "quarter":
+        return values.parse_quarter(value)
+    if p == "datetime":
+        return dates.parse_datetime(value)
+    if p == "date":
+        return dates.parse_date(value)
+    if p == "point":
+        return coords.parse_point(value)
+    if p.startswith("enum:"):
+        return values.parse_enum(value, p[5:])
+    raise ValueError(f"unknown parser {p!r}")
+
+
+def _parse_columns(raw: RawTable, kind: Kind, mapping, rows: _Rows, progress) -> tuple[dict, dict]:
+    cols: dict[str, list] = {}
+    date_only: dict[str, set[int]] = {}
+    mapped = [f for f in kind.fields if mapping.get(f.name)]
+    for done, f in enumerate(mapped):
+        j = raw.headers.index(mapping[f.name])
+        out = []
+        for i, row in enumerate(raw.rows):
+            cell = row[j]
+            try:
+                out.append(_parse_cell(f, cell) if cell is not None else None)
+            except ValueProblem as exc:
+                rows.add(i, f.name, exc.problem, cell)
+                out.append(None)
+        if f.parser == "datetime":
+            date_only[f.name] = {i for i, v in enumerate(out) if v is not None and not v[1]}
+            out = [v[0] if v is not None else None for v in out]
+        cols[f.name] = out
+        if progress:
+            progress((done + 1) / max(1, len(mapped)))
+    return cols, date_only
+
+
+def _coordinates(cols: dict, kind: Kind, ctx: Context, options: Options, rows: _Rows, notes: list) -> None:
+    if "lon" not in {f.name for f in kind.fields}:
+        return
+    n = len(rows.raw.rows)
+    lon, lat = cols.get("lon", [None] * n), cols.get("lat", [None] * n)
+    point = cols.pop("point", None)
+    where = "lon" if rows.mapping.get("lon") else "point"
+    swapped = 0
+    for i in range(n):
+        if point is not None and point[i] is not None and lon[i] is None and lat[i] is None:
+            lat[i], lon[i] = point[i]
+        if (lon[i] is None) != (lat[i] is None):
+            rows.add(i, "lat" if lat[i] is None else "lon", Problem("coords_incomplete"))
+            lon[i] = lat[i] = None
+            continue
+        if lon[i] is None:
+            continue
+        try:
+            lon[i], lat[i], was_swapped = coords.settle(lon[i], lat[i], ctx.box)
+        except ValueProblem as exc:
+            rows.add(i, where, exc.problem, f"{lon[i]}, {lat[i]}")
+            lon[i] = lat[i] = None
+            continue
+        if was_swapped:
+            swapped += 1
+            rows.add(i, where, Problem("coords_swapped"), f"{lat[i]}, {lon[i]}", severity="flag")
+        if options.gcj02:
+            lon[i], lat[i] = coords.gcj02_to_wgs84(lon[i], lat[i])
+    cols["lon"], cols["lat"] = lon, lat
+    if swapped:
+        notes.append(Problem("note_swapped", {"rows": swapped}))
+    if options.gcj02:
+        notes.append(Problem("note_gcj02"))
+
+
+def _references(cols: dict, kind: Kind, ctx: Context, rows: _Rows, notes: list) -> None:
+    for column, ref in REFERENCES.get(kind.table or "", {}).items():
+        vals = cols.get(column)
+        if vals is None:
+            continue
+        known = ctx.ids.get(ref, set())
+        names = ctx.names.get(ref, {}) if ref in _NAMED else {}
+        by_name = 0
+        for i, v in enumerate(vals):
+            if v is None or v in known:
+                continue
+            ids = names.get(v.lower(), [])
+            if len(ids) == 1:
+                vals[i] = ids[0]
+                by_name += 1
+            elif len(ids) > 1:
+                rows.add(i, column, Problem("ambiguous_name", {"name": v, "ids": sorted(ids)}))
+                vals[i] = None
+            else:
+                rows.add(i, column, Problem("unknown_ref", {"value": v, "table": ref}))
+                vals[i] = None
+        if by_name:
+            notes.append(Problem("note_by_name", {"rows": by_name, "field": column}))
+
+
+def _locate(cols: dict, ctx: Context, rows: _Rows, notes: list) -> None:
+    """Fill a missing village from the point inside a village polygon."""
+    n = len(rows.raw.rows)
+    vill = cols.setdefault("village_id", [None] * n)
+    lon, lat = cols.get("lon"), cols.get("lat")
+    todo = [i for i in range(n) if vill[i] is None and lon and lon[i] is not None and not rows.errors.get(i)]
+    if not todo or ctx.boundaries is None or len(ctx.boundaries) == 0:
+        return
+    import shapely
+
+    tree = shapely.STRtree(np.asarray(ctx.boundaries.geometry))
+    points = shapely.points([lon[i] for i in todo], [lat[i] for i in todo])
+    pairs = tree.query(points, predicate="within")
+    ids = list(ctx.boundaries["village_id"])
+    for p, g in zip(pairs[0], pairs[1]):
+        vill[todo[p]] = ids[g]
+    located = sum(1 for i in todo if vill[i] is not None)
+    if located:
+        notes.append(Problem("note_located", {"rows": located}))
+
+
+def _end_of_day(cols: dict, date_only: dict, notes: list) -> None:
+    for name in END_OF_DAY_FIELDS & set(date_only):
+        idx = date_only[name]
+        for i in idx:
+            if cols[name][i] is not None:
+                cols[name][i] = cols[name][i] + timedelta(hours=23, minutes=59, seconds=59)
+        if idx:
+            notes.append(Problem("note_end_of_day", {"rows": len(idx), "field": name}))
+
+
+def _derive_cases(cols: dict, ctx: Context, mapping, rows: _Rows, notes: list) -> None:
+    n = len(rows.raw.rows)
+    get = lambda name: cols.setdefault(name, [None] * n)  # noqa: E731
+    status, closed, received = get("status"), get("closed_at"), get("received_at")
+    due, dept, cat, channel, ack = get("due_at"), get("department_id"), get("category_id"), get("channel"), get("acknowledged_at")
+    if mapping.get("closed_at") == "updated_datetime":  # Open311: the last update closes only closed requests
+        for i in range(n):
+            if status[i] != "closed":
+                closed[i] = None
+    counts = Counter()
+    for i in range(n):
+        info = ctx.categories.get(cat[i]) if cat[i] else None
+        if dept[i] is None and info:
+            dept[i] = info[0]
+            counts["department_id"] += 1
+        if due[i] is None and info and received[i] is not None:
+            due[i] = received[i] + timedelta(days=info[1])
+            counts["due_at"] += 1
+        if channel[i] is None:
+            channel[i] = "hotline"
+            counts["channel"] += 1
+        if status[i] is None:
+            status[i] = "closed" if closed[i] is not None else "open"
+            counts["status"] += 1
+        elif status[i] == "closed" and closed[i] is None and not rows.errors.get(i):
+            rows.add(i, "closed_at", Problem("closed_without_time"))
+        elif status[i] == "open" and closed[i] is not None:
+            rows.add(i, "status", Problem("open_with_closed_time", {"closed": closed[i]}), severity="flag")
+        if received[i] is not None and closed[i] is not None and closed[i] < received[i]:
+            rows.add(i, "closed_at", Problem("closed_before_received",
+                                             {"received": received[i], "closed": closed[i]}),
+                     closed[i], severity="flag")
+        if received[i] is not None and ack[i] is not None and ack[i] < received[i]:
+            rows.add(i, "acknowledged_at", Problem("acknowledged_before_received"), ack[i], severity="flag")
+    for name, count in counts.items():
+        notes.append(Problem(f"note_derived_{name}", {"rows": count}))
+
+
+def _derive_tasks(cols: dict, rows: _Rows, notes: list) -> None:
+    n = len(rows.raw.rows)
+    status = cols.setdefault("status", [None] * n)
+    done, progress = cols.get("completed_on", [None] * n), cols.get("progress", [None] * n)
+    assigned, due = cols.get("assigned_on", [None] * n), cols.get("due_on", [None] * n)
+    derived = 0
+    for i in range(n):
+        if status[i] is None:
+            status[i] = "done" if done[i] else ("in_progress" if (progress[i] or 0) > 0 else "not_started")
+            derived += 1
+        if assigned[i] and due[i] and due[i] < assigned[i]:
+            rows.add(i, "due_on", Problem("due_before_assigned"), due[i], severity="flag")
+    if derived:
+        notes.append(Problem("note_derived_status", {"rows": derived}))
+
+
+def _english_names(cols: dict, kind: Kind, notes: list) -> None:
+    for en, zh in (("name_en", "name_zh"), ("title_en", "title_zh")):
+        if en not in {f.name for f in kind.fields} or zh not in cols:
+            continue
+        target = cols.setdefault(en, [None] * len(cols[zh]))
+        filled = 0
+        for i, v in enumerate(target):
+            if v is None and cols[zh][i] is not None:
+                target[i] = cols[zh][i]
+                filled += 1
+        if filled:
+            notes.append(Problem("note_english_name", {"rows": filled, "field": en}))
+
+
+def _duplicates(cols: dict, kind: Kind, rows: _Rows) -> None:
+    key = [f.name for f in kind.fields if f.key]
+    if not key or any(k not in cols for k in key):
+        return
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, k in enumerate(zip(*(cols[k] for k in key))):
+        if None not in k:
+            groups[k].append(i)
+    raw, lines = rows.raw.rows, rows.raw.lines
+    for k, idx in groups.items():
+        if len(idx) < 2:
+            continue
+        first = idx[0]
+        identical = all(raw[i] == raw[first] for i in idx[1:])
+        for i in idx:
+            others = [lines[j] for j in idx if j != i]
+            if identical:
+                if i != first:
+                    rows.add(i, key[0], Problem("duplicate_row", {"line": lines[first]}), "/".join(k))
+            else:
+                rows.add(i, key[0], Problem("duplicate_key", {"id": "/".join(k), "lines": others}), "/".join(k))
+
+
+def _arrow(columns: list[tuple[str, str]], cols: dict, keep: list[int], lines: list[int]) -> pa.Table:
+    arrays, names = [], []
+    for name, sql_type in columns:
+        vals = cols.get(name)
+        data = [vals[i] for i in keep] if vals is not None else [None] * len(keep)
+        arrays.append(pa.array(data, type=ARROW_TYPES[sql_type]))
+        names.append(name)
+    arrays.append(pa.array([lines[i] for i in keep], type=pa.int32()))
+    names.append("_line")
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def validate(raw: RawTable, kind: Kind, mapping: dict[str, str | None], ctx: Context,
+             options: Options = Options(), progress: Callable[[float], None] | None = None) -> Checked:
+    """Check ``raw`` mapped by ``mapping`` (field -> header) as rows of ``kind``.
+
+    Raises ImportFailed when a required field has no column or a mapped header is not in the file.
+    """
+    unknown = [h for h in mapping.values() if h and h not in raw.headers]
+    if unknown:
+        raise ImportFailed("unknown_header", headers=unknown)
+    missing = missing_required(kind, mapping)
+    if missing:
+        raise ImportFailed("unmapped_required", fields=missing)
+    rows, notes = _Rows(raw, mapping), list(raw.notes)
+    for i, line in enumerate(raw.lines):
+        if line in raw.wide_rows:
+            rows.add(i, "", Problem("too_many_cells", {"cells": raw.wide_rows[line], "width": len(raw.headers)}))
+    cols, date_only = _parse_columns(raw, kind, mapping, rows, progress)
+    _coordinates(cols, kind, ctx, options, rows, notes)
+    _references(cols, kind, ctx, rows, notes)
+    _english_names(cols, kind, notes)
+    if kind.name in ("cases", "facilities") and not mapping.get("village_id"):
+        _locate(cols, ctx, rows, notes)
+    _end_of_day(cols, date_only, notes)
+    if kind.name == "cases":
+        _derive_cases(cols, ctx, mapping, rows, notes)
+    elif kind.name == "party_tasks":
+        _derive_tasks(cols, rows, notes)
+    n = len(raw.rows)
+    derived = set(DERIVED.get(kind.name, ()))
+    for f in kind.fields:
+        if not f.not_null:
+            continue
+        vals = cols.get(f.name, [None] * n)
+        for i in range(n):
+            if vals[i] is None and not any(x.field == f.name or f.name in derived for x in rows.errors.get(i, ())):
+                rows.add(i, f.name, Problem("required_empty", {"field": f.name}))
+    _duplicates(cols, kind, rows)
+    keep = [i for i in range(n) if i not in rows.errors]
+    table_fields = [(f.name, f.sql_type) for f in kind.fields if f.table == (kind.table or "") and f.sql_type]
+    accepted = _arrow(table_fields, cols, keep, raw.lines)
+    contacts = None
+    if kind.name == "cases":
+        personal = [(f.name, f.sql_type) for f in kind.fields if f.table == "case_contacts"]
+        given = [cols[p] for p, _ in personal if p in cols]
+        with_contact = [i for i in keep if any(v[i] is not None for v in given)]
+        if with_contact:
+            contacts = _arrow([("case_id", "VARCHAR"), *personal], cols, with_contact, raw.lines)
+    supplied = {f.name for f in kind.fields if mapping.get(f.name)}
+    if "point" in supplied:
+        supplied |= {"lon", "lat"}
+    supplied |= UPDATED_WHEN_DERIVED & set(cols)
+    return Checked(kind, raw, dict(mapping), accepted, contacts, dict(rows.errors), dict(rows.flags), notes,
+                   supplied=frozenset(supplied - {"point"}))
+

@@ -1,0 +1,238 @@
+"""The cases page (接诉即办): filters, KPI row, trend, 条块 matrix, ranking, overdue list,
+repeats, alerts and the data-quality panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from cockpit.cases.filters import FILTER_FIELDS, CaseFilter
+from cockpit.cases.matrix import cell_filter, matrix
+from cockpit.cases.page import CasePage
+from cockpit.export import to_csv_bytes
+from cockpit.fmt import format_value
+from cockpit.metrics.catalog import metric
+from cockpit.ui.charts import FONT
+from cockpit.ui.kpi import metric_help, metric_label
+from cockpit.ui.shell import PageContext
+
+__all__ = ["filters", "kpi_row", "trend_chart", "matrix_panel", "ranking_table", "overdue_panel",
+           "repeats_panel", "alerts_panel", "quality_panel", "CELL_KEY"]
+
+CELL_KEY = "case_cell"  # (department_id, village_id) picked in the matrix
+_FILTER_STATE = "case_filter"  # persistent across pages
+
+
+def _names(frame: pd.DataFrame, key: str, lang: str) -> dict[str, str]:
+    return dict(zip(frame[key], frame[f"name_{lang}"]))
+
+
+def filters(ctx: PageContext, departments: pd.DataFrame, categories: pd.DataFrame) -> CaseFilter:
+    """Filter widgets; the choice is kept in the session so it survives page switches."""
+    saved: CaseFilter = st.session_state.get(_FILTER_STATE) or CaseFilter()
+    villages = ctx.data.villages()
+    domains = ctx.data.domains()
+    options = {
+        "village_ids": (list(villages["village_id"]), _names(villages, "village_id", ctx.lang)),
+        "domain_ids": (list(domains["domain_id"]), _names(domains, "domain_id", ctx.lang)),
+        "category_ids": (list(categories["category_id"]), _names(categories, "category_id", ctx.lang)),
+        "department_ids": (list(departments["department_id"]),
+                           _names(departments, "department_id", ctx.lang)),
+        "channels": (["hotline", "app", "visit", "grid"],
+                     {c: ctx.t(f"cases.channel.{c}") for c in ("hotline", "app", "visit", "grid")}),
+    }
+    chosen = {}
+    with st.expander(ctx.t("cases.filters"), expanded=not saved.is_empty):
+        cols = st.columns(len(FILTER_FIELDS))
+        for col, name in zip(cols, FILTER_FIELDS):
+            ids, labels = options[name]
+            chosen[name] = col.multiselect(ctx.t(f"cases.filter.{name}"), ids,
+                                           default=[i for i in getattr(saved, name) if i in ids],
+                                           format_func=lambda i, labels=labels: labels.get(i, i),
+                                           key=f"_w_case_{name}", placeholder=ctx.t("party.all"))
+    filt = CaseFilter(**chosen)
+    st.session_state[_FILTER_STATE] = filt
+    return filt
+
+
+def kpi_row(ctx: PageContext, page: CasePage) -> None:
+    rows = page.kpis.set_index("metric")
+    per_row = (len(rows) + 1) // 2
+    cols = [c for _ in range(2) for c in st.columns(per_row)]
+    for col, (key, r) in zip(cols, rows.iterrows()):
+        unit = metric(key).unit
+        delta = None if pd.isna(r["change"]) else format_value(r["change"], unit, ctx.lang)
+        if delta and unit == "percent":
+            delta = f"{r['change'] * 100:+.1f}" + (" pp" if ctx.lang == "en" else "个百分点")
+        target = "" if pd.isna(r["target"]) else ctx.t(
+            "cases.target", target=format_value(r["target"], unit, ctx.lang),
+            score=f"{r['score']:.2f}" if pd.notna(r["score"]) else "–")
+        color = {True: "normal", False: "inverse", None: "off"}[r["higher_is_better"]]
+        col.metric(metric_label(ctx, key), format_value(r["actual"], unit, ctx.lang), delta=delta,
+                   delta_color=color, border=True,
+                   help=metric_help(ctx, key) + ("\n\n" + target if target else ""))
+    st.caption(ctx.t("cases.kpi_note"))
+
+
+def trend_chart(ctx: PageContext, page: CasePage) -> None:
+    st.subheader(ctx.t("cases.trend"))
+    targets = page.kpis.set_index("metric")["target"]
+    trend = page.trend.loc[: page.period.end].tail(24)
+    fig = go.Figure()
+    colors = {"response_rate": "#1f5fa8", "closure_rate": "#2ca02c", "on_time_rate": "#d62728",
+              "satisfaction_rate": "#9467bd"}
+    for key, color in colors.items():
+        fig.add_scatter(x=list(trend.index), y=list(trend[key]), name=metric_label(ctx, key),
+                        mode="lines+markers", line=dict(color=color, width=3))
+        if pd.notna(targets.get(key)):
+            fig.add_hline(y=targets[key], line=dict(color=color, dash="dot", width=1))
+    fig.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
+                      yaxis=dict(tickformat=".0%"), xaxis=dict(type="category"),
+                      legend=dict(orientation="h", y=1.15))
+    st.plotly_chart(fig, key="cases_trend", config={"displayModeBar": False})
+    st.caption(ctx.t("cases.trend_note"))
+
+
+def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) -> CaseFilter | None:
+    """The 条块 heatmap; a click on a cell returns the filter for that department and village."""
+    st.subheader(ctx.t("cases.matrix"))
+    value = st.radio(ctx.t("cases.matrix_value"), ["overdue_at_end", "on_time_rate"], horizontal=True,
+                     key="matrix_value", format_func=lambda v: metric_label(ctx, v))
+    villages = ctx.data.villages()
+    wide = matrix(page.matrix, value, departments=list(departments["department_id"]),
+                  villages=list(villages["village_id"]))
+    dnames, vnames = _names(departments, "department_id", ctx.lang), _names(villages, "village_id", ctx.lang)
+    percent = value == "on_time_rate"
+    fig = go.Figure(go.Heatmap(
+        z=wide.to_numpy(dtype=float), x=[vnames[v] for v in wide.columns], y=[dnames[d] for d in wide.index],
+        customdata=[[[d, v] for v in wide.columns] for d in wide.index],
+        colorscale="RdYlGn" if percent else "Reds", zmin=0.5 if percent else 0,
+        texttemplate="%{z:.0%}" if percent else "%{z}", hoverongaps=False,
+        hovertemplate="%{y} × %{x}: %{z" + (":.1%" if percent else "") + "}<extra></extra>"))
+    fig.update_layout(height=60 + 34 * len(wide.index), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      xaxis=dict(side="top", tickangle=-45))
+    event = st.plotly_chart(fig, key="cases_matrix", on_select="rerun", selection_mode="points",
+                            config={"displayModeBar": False})
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", [])
+    if points:
+        d, v = points[0]["customdata"]
+        st.session_state[CELL_KEY] = (d, v)
+    cell = st.session_state.get(CELL_KEY)
+    if cell:
+        c1, c2 = st.columns([4, 1])
+        c1.info(ctx.t("cases.cell_filter", department=dnames.get(cell[0], cell[0]),
+                      village=vnames.get(cell[1], cell[1])))
+        if c2.button(ctx.t("cases.clear_cell"), key="clear_cell"):
+            st.session_state[CELL_KEY] = None
+            st.rerun()
+        return cell_filter(page.filt, *cell)
+    return None
+
+
+def ranking_table(ctx: PageContext, page: CasePage) -> None:
+    st.subheader(ctx.t("cases.ranking"))
+    names = _names(ctx.data.villages(), "village_id", ctx.lang)
+    r = page.ranking
+    change = [("↑" if c > 0 else "↓" if c < 0 else "→") + (f"{abs(int(c))}" if c else "")
+              if pd.notna(c) else "–" for c in r["rank_change"]]
+    st.dataframe(pd.DataFrame({
+        ctx.t("services.rank"): r["rank"], ctx.t("party.village"): r["village_id"].map(names),
+        metric_label(ctx, "three_rates_score"): r["three_rates_score"] * 100,
+        ctx.t("cases.rank_change"): change,
+        metric_label(ctx, "response_rate"): r["response_rate"] * 100,
+        metric_label(ctx, "resolution_rate"): r["resolution_rate"] * 100,
+        metric_label(ctx, "satisfaction_rate"): r["satisfaction_rate"] * 100,
+    }), hide_index=True, width="stretch", height=420, column_config={
+        metric_label(ctx, "three_rates_score"): st.column_config.ProgressColumn(
+            format="%.1f", min_value=0, max_value=100),
+        **{metric_label(ctx, k): st.column_config.NumberColumn(format="%.1f%%")
+           for k in ("response_rate", "resolution_rate", "satisfaction_rate")}})
+    st.caption(metric_help(ctx, "three_rates_score"))
+
+
+def _case_table(ctx: PageContext, cases: pd.DataFrame) -> pd.DataFrame:
+    villages = _names(ctx.data.villages(), "village_id", ctx.lang)
+    return pd.DataFrame({
+        ctx.t("cases.col.case_id"): cases["case_id"],
+        ctx.t("cases.col.days_overdue"): cases["days_overdue"].round(1),
+        ctx.t("party.village"): cases["village_id"].map(villages),
+        ctx.t("cases.col.department"): cases["department_id"],
+        ctx.t("cases.col.received"): pd.to_datetime(cases["received_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        ctx.t("cases.col.due"): pd.to_datetime(cases["due_at"]).dt.strftime("%Y-%m-%d"),
+        ctx.t("cases.col.summary"): cases["summary"],
+        ctx.t("cases.col.name"): cases["citizen_name"],
+        ctx.t("cases.col.phone"): cases["phone"],
+        ctx.t("cases.col.address"): cases["address"],
+    })
+
+
+def overdue_panel(ctx: PageContext, cases: pd.DataFrame, departments: pd.DataFrame) -> None:
+    st.subheader(ctx.t("cases.overdue"))
+    table = _case_table(ctx, cases)
+    table[ctx.t("cases.col.department")] = cases["department_id"].map(
+        _names(departments, "department_id", ctx.lang))
+    st.caption(ctx.t("cases.overdue_caption", n=format_value(len(cases), "count")))
+    st.dataframe(table, hide_index=True, width="stretch", height=360)
+    st.download_button(ctx.t("cases.download"), to_csv_bytes(table), key="download_overdue",
+                       file_name=f"overdue-{ctx.period}.csv", mime="text/csv")
+
+
+def repeats_panel(ctx: PageContext, page: CasePage) -> None:
+    st.subheader(ctx.t("cases.repeats"))
+    r = page.repeats
+    if r.empty:
+        st.info(ctx.t("cases.repeats_none"))
+        return
+    villages = _names(ctx.data.villages(), "village_id", ctx.lang)
+    st.caption(ctx.t("cases.repeats_caption", n=len(r), solved=int((r["closed_then_repeated"] > 0).sum())))
+    st.dataframe(pd.DataFrame({
+        ctx.t("cases.repeat_kind"): [ctx.t(f"cases.repeat.{k}") for k in r["kind"]],
+        ctx.t("cases.col.count"): r["count"],
+        ctx.t("party.village"): [", ".join(villages.get(v, v) for v in vs) for vs in r["villages"]],
+        ctx.t("cases.first"): pd.to_datetime(r["first_received"]).dt.strftime("%m-%d"),
+        ctx.t("cases.last"): pd.to_datetime(r["last_received"]).dt.strftime("%m-%d"),
+        ctx.t("cases.closed_then_repeated"): ["✓" if x else "" for x in r["closed_then_repeated"]],
+        ctx.t("cases.col.case_id"): [", ".join(ids) for ids in r["case_ids"]],
+    }), hide_index=True, width="stretch", height=300)
+
+
+def alerts_panel(ctx: PageContext, page: CasePage, categories: pd.DataFrame) -> None:
+    st.subheader(ctx.t("cases.alerts"))
+    a = page.alerts
+    if a.empty:
+        st.success(ctx.t("cases.alerts_none"))
+        return
+    villages = _names(ctx.data.villages(), "village_id", ctx.lang)
+    cats = _names(categories, "category_id", ctx.lang)
+    for row in a.itertuples():
+        name = (villages if row.kind == "village" else cats).get(row.key, row.key)
+        st.warning(ctx.t("cases.alert", kind=ctx.t(f"cases.alert_kind.{row.kind}"), name=name,
+                         week=str(row.week)[:10], count=int(row.count),
+                         baseline=f"{row.baseline:.1f}", z=f"{row.z:.1f}"))
+
+
+def quality_panel(ctx: PageContext, page: CasePage) -> None:
+    st.subheader(ctx.t("cases.quality"))
+    st.caption(ctx.t("cases.quality_note"))
+    scope = st.radio(ctx.t("cases.quality_scope"), ["month", "all"], horizontal=True, key="quality_scope",
+                     format_func=lambda s: ctx.t(f"cases.quality_scope.{s}"))
+    findings = page.findings if scope == "month" else ctx.data.quality_findings(None, page.filt)
+    villages = _names(ctx.data.villages(), "village_id", ctx.lang)
+    for f in findings:
+        label = ctx.t(f"cases.check.{f.check}")
+        if f.count == 0:
+            st.markdown(f":material/check_circle: {label}: 0")
+            continue
+        with st.expander(f":material/warning: {label}: {f.count} · "
+                         + ", ".join(villages.get(v, v) for v in f.villages[:4]), expanded=False):
+            st.dataframe(f.examples, hide_index=True, width="stretch")
+    ex = page.exclusions
+    if not ex.empty:
+        st.markdown("**" + ctx.t("cases.exclusions") + "**")
+        for row in ex.itertuples():
+            used = ", ".join(metric_label(ctx, k) for k in row.used_in.split(", ") if k)
+            st.markdown("- " + ctx.t("cases.exclusion", rows=int(row.rows),
+                                     reason=ctx.t(f"cases.exclusion_reason.{row.reason}"),
+                                     used_in=used or "–"))

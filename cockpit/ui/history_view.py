@@ -1,0 +1,108 @@
+"""The data page's record of imports (with undo and the quarantine) and its export panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from cockpit.importer import ImportFailed, export_table, undo
+from cockpit.importer.pipeline import mask_quarantine
+from cockpit.store import StoreError
+from cockpit.store import imports as imports_sql
+from cockpit.ui.import_view import user_name
+from cockpit.ui.shell import PageContext
+
+__all__ = ["history_panel", "export_panel", "history_frame", "run_undo", "export_bytes", "UNDO_DONE"]
+
+UNDO_DONE = "imp_undo_result"
+_SHOWN = ("batch_id", "finished_at", "user_name", "direction", "kind", "file_name", "status", "rows_in",
+          "rows_loaded", "rows_rejected", "rows_flagged", "sha256")
+_MIME = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+
+
+def _kind_label(t, kind: str) -> str:
+    return t(f"import.kind.{kind}") if t.has(f"import.kind.{kind}") else kind
+
+
+def history_frame(t, batches: pd.DataFrame) -> pd.DataFrame:
+    """The batches as shown: translated headers, directions, kinds and statuses."""
+    frame = batches[list(_SHOWN)].copy()
+    frame["direction"] = [t(f"data.direction.{d}") for d in frame["direction"]]
+    frame["kind"] = [_kind_label(t, k) for k in frame["kind"]]
+    frame["status"] = [t(f"data.status.{s}") if t.has(f"data.status.{s}") else s for s in frame["status"]]
+    frame["sha256"] = frame["sha256"].fillna("").str[:16]
+    return frame.rename(columns={c: t(f"data.col.{c}") for c in _SHOWN})
+
+
+def _label(t, row) -> str:
+    return t("data.batch_label", batch=row["batch_id"], kind=_kind_label(t, row["kind"]),
+             file=row["file_name"] or "", when=str(row["finished_at"])[:16])
+
+
+def run_undo(ctx: PageContext, batch_id: int) -> tuple[bool, str]:
+    t = ctx.t
+    try:
+        with ctx.data.writer() as con:
+            result = undo(con, batch_id, user_name(ctx))
+    except ImportFailed as exc:
+        return False, t("data.undo_failed", error=exc.problem.text(t))
+    except StoreError as exc:
+        return False, t("import.write_unavailable", error=str(exc))
+    return True, t("data.undone", batch=batch_id, deleted=f"{result.inserted:,}", restored=f"{result.updated:,}")
+
+
+def history_panel(ctx: PageContext) -> None:
+    t = ctx.t
+    done = st.session_state.pop(UNDO_DONE, None)
+    if done:
+        (st.success if done[0] else st.error)(done[1])
+    with ctx.data.reader() as con:
+        batches = imports_sql.batches(con)
+    if batches.empty:
+        st.info(t("data.history_empty"))
+        return
+    st.dataframe(history_frame(t, batches), hide_index=True, width="stretch", key="data_history")
+    undoable = batches[(batches["direction"] == "import") & (batches["status"] == "loaded")]
+    if undoable.empty:
+        st.caption(t("data.undo_none"))
+    else:
+        labels = {int(r["batch_id"]): _label(t, r) for _, r in undoable.iterrows()}
+        chosen = st.selectbox(t("data.undo_select"), list(labels), key="data_undo_batch", format_func=labels.get)
+        sure = st.checkbox(t("data.undo_confirm"), key="data_undo_confirm")
+        if st.button(t("data.undo_button"), key="data_undo", disabled=not sure):
+            st.session_state[UNDO_DONE] = run_undo(ctx, int(chosen))
+            st.session_state.pop("data_undo_confirm", None)
+            st.rerun()
+    with_rejects = batches[(batches["direction"] == "import") & (batches["rows_rejected"].fillna(0) > 0)
+                           & (batches["status"].isin(["loaded", "undone"]))]
+    if not with_rejects.empty:
+        st.subheader(t("data.quarantine"))
+        labels = {int(r["batch_id"]): _label(t, r) for _, r in with_rejects.iterrows()}
+        chosen = st.selectbox(t("data.quarantine_select"), list(labels), key="data_quarantine_batch",
+                              format_func=labels.get)
+        with ctx.data.reader() as con:
+            rows = imports_sql.quarantine(con, int(chosen))
+        if rows.empty:
+            st.caption(t("data.quarantine_empty"))
+        else:
+            shown = mask_quarantine(rows)[["line", "problems", "raw_row"]]
+            st.dataframe(shown.rename(columns={"line": t("import.report.line"),
+                                               "problems": t("import.report.problem")}),
+                         hide_index=True, width="stretch", key="data_quarantine")
+
+
+def export_bytes(ctx: PageContext, table: str, fmt: str) -> bytes:
+    """The export (personal data masked), recorded under the write lock."""
+    with ctx.data.writer() as con:
+        return export_table(con, table, fmt, allow_personal=False, user=user_name(ctx))
+
+
+def export_panel(ctx: PageContext) -> None:
+    t = ctx.t
+    table = st.selectbox(t("data.export_table"), imports_sql.EXPORT_TABLES, key="data_export_table")
+    fmt = st.radio(t("data.export_format"), ("csv", "parquet"), key="data_export_format", horizontal=True,
+                   format_func=str.upper)
+    st.caption(t("data.export_note"))
+    file_name = f"{table}.{fmt}"
+    st.download_button(t("data.export_button", file=file_name), data=lambda: export_bytes(ctx, table, fmt),
+                       file_name=file_name, mime=_MIME[fmt], key="data_export_download", on_click="ignore")

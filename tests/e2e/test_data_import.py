@@ -1,0 +1,107 @@
+"""In the browser: upload a villages CSV with a new village and its boundary, map a column, read the
+report, load, and find the new village on the map; the report of a messy file in Chinese."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests import importer_fixtures as fx
+from tests.e2e.conftest import APP_SCRIPT, PROJECT_ROOT, save_screenshot, start_streamlit, wait_for_app_idle
+
+
+@pytest.fixture(scope="module")
+def import_server(sample_db, tmp_path_factory):
+    """A server of its own: the import writes to its database, boundary file and imports folder."""
+    folder = tmp_path_factory.mktemp("e2e_import")
+    db, geodata = folder / "cockpit.duckdb", folder / "villages.geojson"
+    shutil.copy2(sample_db, db)
+    shutil.copy2(PROJECT_ROOT / "geodata" / "villages.geojson", geodata)
+    env = {"COCKPIT_DB": str(db), "COCKPIT_GEODATA": str(geodata), "COCKPIT_IMPORTS_DIR": str(folder / "imports")}
+    with start_streamlit(APP_SCRIPT, env=env) as url:
+        yield url, folder
+
+
+def _choose(page, key: str, option: str) -> None:
+    """Pick ``option`` in the selectbox of widget key ``key`` (typed, as a user may do, then Enter)."""
+    box = page.locator(f".st-key-{key} [role='combobox']")
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).wait_for()
+    page.keyboard.press("Enter")
+    wait_for_app_idle(page)
+    shown = box.evaluate("e => e.tagName === 'INPUT' ? e.value : e.innerText")
+    assert shown == option or option in page.locator(f".st-key-{key}").inner_text(), shown
+
+
+def _upload(page, path: Path) -> None:
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(path))
+    wait_for_app_idle(page)
+
+
+def _click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+    wait_for_app_idle(page)
+
+
+def _metric(page, label: str) -> str:
+    tile = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(label, exact=True)).first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_new_village_with_boundary_appears_on_the_map(browser_page, import_server):
+    url, folder = import_server
+    page = browser_page
+    villages = folder / "村情_2026年10月.csv"
+    villages.write_bytes(fx.villages_csv([fx.new_village_row()]).encode("gbk"))
+    boundary = folder / "xinfeng.geojson"
+    boundary.write_bytes(fx.as_bytes(fx.new_village_geojson()))
+
+    page.goto(f"{url}/data?lang=en")
+    wait_for_app_idle(page)
+    _choose(page, "imp_kind", "Villages and communities")
+    _upload(page, villages)
+    assert "encoding GB18030" in page.get_by_text("1 row(s) ·").inner_text()
+    sha = hashlib.sha256(villages.read_bytes()).hexdigest()[:10]
+    page.get_by_text("Other fields, not found in the file").click()   # name_en is not suggested:
+    _choose(page, f"imp_map_{sha}_villages_name_en", "Romanized")     # mapped by hand
+    _click(page, "Check the file")
+    assert _metric(page, "Rows in the file") == "1" and _metric(page, "Rejected rows") == "0"
+    _click(page, "Load into the database")
+    assert page.get_by_text("Import #1 loaded: 1 new").is_visible()
+
+    _choose(page, "imp_kind", "Village boundaries (GeoJSON)")
+    _upload(page, boundary)
+    _click(page, "Check the file")
+    assert page.get_by_text("No problems found.").is_visible()
+    _click(page, "Load into the database")
+    assert page.get_by_text("Import #2 loaded: 1 new").is_visible()
+
+    page.goto(f"{url}/map?lang=en&village={fx.NEW_VILLAGE}")
+    wait_for_app_idle(page)
+    card = page.locator(".st-key-village_card")
+    card.get_by_text("Xinfeng Village").wait_for()
+    assert fx.NEW_VILLAGE in card.inner_text()
+    page.wait_for_timeout(1500)
+    save_screenshot(page, "data_import_new_village_on_map")
+
+
+def test_messy_file_report_in_chinese(browser_page, import_server):
+    url, folder = import_server
+    page = browser_page
+    messy = folder / "12345工单_2026年10月.csv"
+    messy.write_bytes(fx.messy_cases_csv().encode("gbk"))
+    page.goto(f"{url}/data?lang=zh")
+    wait_for_app_idle(page)
+    _choose(page, "imp_kind", "民生诉求工单（CSV、Excel 或 Open311 JSON）")
+    _upload(page, messy)
+    _click(page, "校验文件")
+    assert (_metric(page, "文件行数"), _metric(page, "有效行"), _metric(page, "拒收行")) == ("11", "6", "5")
+    download = page.get_by_role("button", name="下载校验报告（CSV）")
+    download.scroll_into_view_if_needed()
+    assert download.is_visible()
+    save_screenshot(page, "data_import_report_zh")

@@ -1,0 +1,102 @@
+"""``python -m cockpit import|export|imports|undo``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from cockpit.cli import main
+from tests import importer_fixtures as fx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db(fresh_db):
+    return fresh_db
+
+
+def test_import_report_list_and_undo(db, tmp_path, capsys):
+    file = tmp_path / "12345工单_2026年10月.csv"
+    file.write_bytes(fx.messy_cases_csv().encode("gbk"))
+    report = tmp_path / "report.csv"
+    code = main(["import", "cases", str(file), "--db", str(db), "--imports-dir", str(tmp_path / "imp"),
+                 "--report", str(report), "--user", "wang"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "11 rows, 6 valid, 5 rejected, 2 flagged" in out
+    assert "line 6: error: 受理时间: “2026-02-30 10:00” is not a real date or time" in out
+    assert "import #1 loaded: 6 new" in out
+    frame = pd.read_csv(report, encoding="utf-8-sig", dtype=str)
+    assert set(frame["Code"].dropna()) >= {"impossible_date", "duplicate_key", "closed_before_received"}
+
+    assert main(["imports", "--db", str(db)]) == 0
+    assert "wang" in capsys.readouterr().out
+    assert main(["undo", "1", "--db", str(db), "--user", "wang"]) == 0
+    assert "7 rows removed, 0 restored (case_contacts: 1 removed, 0 restored; cases: 6 removed" in capsys.readouterr().out
+    assert main(["undo", "1", "--db", str(db)]) == 1
+    assert "cannot be undone" in capsys.readouterr().err
+
+
+def test_all_or_nothing_exit_code_and_saved_mapping(db, tmp_path, capsys):
+    file = tmp_path / "cases.csv"
+    file.write_text(fx.messy_cases_csv(), encoding="utf-8")
+    code = main(["import", "cases", str(file), "--db", str(db), "--imports-dir", str(tmp_path / "imp"),
+                 "--all-or-nothing"])
+    assert code == 1 and "nothing loaded" in capsys.readouterr().out
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM cases WHERE case_id LIKE 'M0%'").fetchall() == [(0,)]
+    con.close()
+    villages = tmp_path / "村情.csv"
+    villages.write_text(fx.villages_csv([fx.new_village_row()]), encoding="utf-8")
+    assert main(["import", "villages", str(villages), "--db", str(db), "--imports-dir", str(tmp_path / "imp"),
+                 "--mapping", "村情月报"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    saved = json.loads(con.execute("SELECT mapping FROM column_mappings WHERE source_name = '村情月报'").fetchall()[0][0])
+    con.close()
+    assert saved["village_id"] == "行政区划代码" and saved["population"] == "户籍人口"
+
+
+def test_boundaries_and_unusable_file(db, tmp_path, capsys):
+    geodata = tmp_path / "villages.geojson"
+    shutil.copy(ROOT / "geodata" / "villages.geojson", geodata)
+    villages = tmp_path / "v.csv"
+    villages.write_text(fx.villages_csv([fx.new_village_row()]), encoding="utf-8")
+    common = ["--db", str(db), "--imports-dir", str(tmp_path / "imp"), "--geodata", str(geodata)]
+    assert main(["import", "villages", str(villages), *common]) == 0
+    shape = tmp_path / "new.geojson"
+    shape.write_bytes(fx.as_bytes(fx.new_village_geojson()["features"][0]["geometry"]))
+    assert main(["import", "boundaries", str(shape), *common]) == 2
+    assert "name its village" in capsys.readouterr().err
+    assert main(["import", "boundaries", str(shape), *common, "--village-id", fx.NEW_VILLAGE]) == 0
+    assert fx.NEW_VILLAGE in geodata.read_text(encoding="utf-8")
+    junk = tmp_path / "old.xls"
+    junk.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
+    assert main(["import", "cases", str(junk), *common]) == 2
+    assert "save it as .xlsx or CSV" in capsys.readouterr().err
+
+
+def test_export_masks_unless_allowed(db, tmp_path, capsys):
+    out = tmp_path / "contacts.csv"
+    assert main(["export", "case_contacts", "--format", "csv", "--out", str(out), "--db", str(db)]) == 0
+    assert "personal data masked" in capsys.readouterr().out
+    masked = pd.read_csv(out, dtype=str, encoding="utf-8-sig")
+    assert masked["phone"].str.contains(r"\*{4}").all()
+    parquet = tmp_path / "contacts.parquet"
+    assert main(["export", "case_contacts", "--format", "parquet", "--out", str(parquet), "--db", str(db),
+                 "--allow-personal", "--user", "admin"]) == 0
+    assert pd.read_parquet(parquet)["phone"].str.fullmatch(r"\d{11}").all()
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT direction, kind, user_name FROM import_batches ORDER BY batch_id").fetchall()
+    con.close()
+    assert rows == [("export", "case_contacts", "local"), ("export", "case_contacts", "admin")]
+
+
+def test_missing_database_is_a_clear_error(tmp_path):
+    with pytest.raises(SystemExit, match="no database"):
+        main(["imports", "--db", str(tmp_path / "none.duckdb")])
