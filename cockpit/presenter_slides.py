@@ -80,6 +80,10 @@ class SlideContext:
     def department(self, did) -> str:
         return self.department_names.get(str(did), str(did)) if _known(did) else DASH
 
+    def sentences(self, parts) -> str:
+        """Sentences one after the other (Chinese runs them together, English puts a space)."""
+        return ("" if self.lang == "zh" else " ").join(parts)
+
     def join(self, names) -> str:
         """Names as a list in running text (、 in Chinese), or a dash when there are none."""
         return ("、" if self.lang == "zh" else ", ").join(names) or DASH
@@ -240,7 +244,7 @@ def _cross_notes(sc: SlideContext, depts: pd.DataFrame) -> str:
         parts.append(t("presenter.cross.notes_low", department=sc.department(low["department_id"]),
                        rate=sc.fmt(low["rate"], "percent"), due=sc.fmt(low["due"], "count")))
     parts.append(t("presenter.cross.notes_ask"))
-    return " ".join(parts)
+    return sc.sentences(parts)
 
 
 # -- 3 overdue cases ---------------------------------------------------------------------------
@@ -310,7 +314,7 @@ def village_map(sc: SlideContext) -> Slide:
               high=sc.village(known.idxmax()) if len(known) else DASH,
               high_value=sc.fmt(known.max() if len(known) else math.nan, m.unit))
     if sc.filters.village_ids:
-        notes += " " + t("presenter.map.notes_outline")
+        notes = sc.sentences([notes, t("presenter.map.notes_outline")])
     return Slide("map", t("presenter.map.title", metric=sc.label(key)), t.period(sc.period),
                  tuple(figures), (), (table,), spec, notes)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -39,6 +40,10 @@ def _layout(fig: go.Figure, height: int, legend: bool = True) -> go.Figure:
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10), font=FONT,
                       plot_bgcolor="white", paper_bgcolor="white", showlegend=legend,
                       legend=dict(orientation="h", y=1.08, x=0, font=dict(size=15)))
+    # room for tick labels whatever template the renderer applies (Streamlit's theme=None drops
+    # plotly.py's default template, whose axes grow their margins by themselves)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -63,7 +68,9 @@ def matrix_heatmap(matrix: pd.DataFrame, row_names: dict[str, str], col_names: d
         z=z, x=[plain(col_names.get(c, c)) for c in matrix.columns],
         y=[plain(row_names.get(r, r)) for r in matrix.index], text=text, texttemplate="%{text}",
         textfont=dict(size=16), colorscale=[[0, "#fff5f0"], [0.35, "#fc9272"], [1, "#a50f15"]],
-        zmin=0, xgap=2, ygap=2, colorbar=dict(title=dict(text=plain(value_label)), thickness=14),
+        zmin=0, xgap=2, ygap=2,
+        colorbar=dict(title=dict(text=plain(value_label)), thickness=14,
+                      dtick=max(1, math.ceil(float(np.nanmax(z)) / 5)) if z.size and np.isfinite(z).any() else 1),
         hovertemplate="%{y} · %{x}: %{z}<extra></extra>"))
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-40, side="bottom"))
     return _layout(fig, height or 130 + 42 * max(len(matrix.index), 1), legend=False)

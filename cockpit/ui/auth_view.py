@@ -56,20 +56,24 @@ def sign_out(notice: str | None = None) -> None:
 
 
 def current_user(connect: Connect, now: dt.datetime | None = None,
-                 timeout_minutes: float | None = None) -> User | None:
+                 timeout_minutes: float | None = None, read: Connect | None = None) -> User | None:
     """The signed-in user, read afresh from the database (a disabled account or a changed role takes
-    effect at once), or None. A session idle for longer than the timeout is signed out (and logged)."""
+    effect at once), or None. A session idle for longer than the timeout is signed out (and logged).
+
+    ``read`` (default ``connect``) gives a cursor for the look-up, so that an ordinary page run
+    needs no write access; ``connect`` is used only to log a timeout."""
     name = st.session_state.get(USER_KEY)
     if not name:
         return None
     now = _now(now)
     if timeout_minutes is None:
         timeout_minutes = setting_number("session_timeout_minutes")
-    with connect() as con:
-        if session_expired(st.session_state.get(SEEN_KEY), now, timeout_minutes):
+    if session_expired(st.session_state.get(SEEN_KEY), now, timeout_minutes):
+        with connect() as con:
             logout(con, name, now, reason="timeout")
-            sign_out("timeout")
-            return None
+        sign_out("timeout")
+        return None
+    with (read or connect)() as con:
         user = get_user(con, name)
         if user is None or not user.active or (user.demo and not is_synthetic(con)):
             sign_out("ended")
@@ -136,13 +140,13 @@ def _login_form(t, connect: Connect, now: dt.datetime | None) -> User | None:
 
 
 def require(t, page_name: str, connect: Connect, now: dt.datetime | None = None,
-            timeout_minutes: float | None = None) -> User:
+            timeout_minutes: float | None = None, read: Connect | None = None) -> User:
     """The signed-in user who may open ``page_name``; otherwise draw the login form or a refusal and
     stop the page (``st.stop``) before it reads any data.
 
     ``timeout_minutes`` overrides the setting ``session_timeout_minutes`` (0: no timeout, e.g. for a
     wall display that nobody touches)."""
-    user = current_user(connect, now, timeout_minutes)
+    user = current_user(connect, now, timeout_minutes, read)
     if user is None:
         if login_form(t, connect, now) is None:
             st.stop()

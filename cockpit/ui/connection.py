@@ -146,8 +146,11 @@ def reading(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def writing(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(path: str, data_changed: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable cursor under the file's write lock (one writer at a time, across sessions).
+
+    ``data_changed=False`` (sign-ins, audit entries) keeps the generation, so the pages' caches
+    stay valid.
 
     Raises :class:`WriteUnavailable` when the file cannot be opened for writing (for example a
     ``python -m cockpit`` command or a second app has it open).
@@ -164,6 +167,7 @@ def writing(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
             yield cursor
         finally:
             cursor.close()
-            h.generation += 1
+            if data_changed:
+                h.generation += 1
             with h.gate.exclusive():
                 h._reopen(read_only=True)

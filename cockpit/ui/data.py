@@ -171,10 +171,15 @@ class Data:
         """Context manager: a cursor for reads outside the cached queries (import records)."""
         return connection.reading(self.path)
 
-    def writer(self):
+    def writer(self, data_changed: bool = True):
         """Context manager: a writable cursor under the database's one write lock; raises
-        connection.WriteUnavailable when the file cannot be written. Pages re-read afterwards."""
-        return connection.writing(self.path)
+        connection.WriteUnavailable when the file cannot be written. Pages re-read afterwards
+        unless ``data_changed`` is False (sign-ins and audit entries)."""
+        return connection.writing(self.path, data_changed)
+
+    def connect(self):
+        """Writable cursor for accounts and the audit log (pages' caches stay valid)."""
+        return connection.writing(self.path, data_changed=False)
 
 
 def open_data(building_message: str) -> Data:

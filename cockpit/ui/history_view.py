@@ -63,7 +63,9 @@ def history_panel(ctx: PageContext) -> None:
         return
     st.dataframe(history_frame(t, batches), hide_index=True, width="stretch", key="data_history")
     undoable = batches[(batches["direction"] == "import") & (batches["status"] == "loaded")]
-    if undoable.empty:
+    if not _can(ctx, "import"):
+        pass
+    elif undoable.empty:
         st.caption(t("data.undo_none"))
     else:
         labels = {int(r["batch_id"]): _label(t, r) for _, r in undoable.iterrows()}
@@ -91,18 +93,32 @@ def history_panel(ctx: PageContext) -> None:
                          hide_index=True, width="stretch", key="data_quarantine")
 
 
-def export_bytes(ctx: PageContext, table: str, fmt: str) -> bytes:
-    """The export (personal data masked), recorded under the write lock."""
-    with ctx.data.writer() as con:
-        return export_table(con, table, fmt, allow_personal=False, user=user_name(ctx))
+def export_bytes(ctx: PageContext, table: str, fmt: str, personal: bool = False) -> bytes:
+    """The export, recorded under the write lock; personal data masked unless ``personal`` and the
+    user may see personal data."""
+    allowed = personal and _can(ctx, "see_personal_data")
+    with ctx.data.writer(data_changed=False) as con:
+        return export_table(con, table, fmt, allow_personal=allowed, user=user_name(ctx))
+
+
+def _can(ctx: PageContext, capability: str) -> bool:
+    check = getattr(ctx, "can", None)
+    return bool(check and check(capability))
 
 
 def export_panel(ctx: PageContext) -> None:
     t = ctx.t
+    if not _can(ctx, "export"):
+        st.info(t("data.no_export_right"))
+        return
     table = st.selectbox(t("data.export_table"), imports_sql.EXPORT_TABLES, key="data_export_table")
     fmt = st.radio(t("data.export_format"), ("csv", "parquet"), key="data_export_format", horizontal=True,
                    format_func=str.upper)
-    st.caption(t("data.export_note"))
+    personal = False
+    if _can(ctx, "see_personal_data"):
+        personal = st.checkbox(t("data.export_personal"), key="data_export_personal")
+    st.caption(t("data.export_note_personal") if personal else t("data.export_note"))
     file_name = f"{table}.{fmt}"
-    st.download_button(t("data.export_button", file=file_name), data=lambda: export_bytes(ctx, table, fmt),
+    st.download_button(t("data.export_button", file=file_name),
+                       data=lambda: export_bytes(ctx, table, fmt, personal),
                        file_name=file_name, mime=_MIME[fmt], key="data_export_download", on_click="ignore")

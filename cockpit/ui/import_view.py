@@ -157,6 +157,10 @@ def import_panel(ctx: PageContext) -> None:
     done = st.session_state.pop(RESULT, None)
     if done:
         (st.success if done[0] else st.error)(done[1])
+    can = getattr(ctx, "can", None)
+    if can is not None and not can("import"):
+        st.info(t("data.no_import_right"))
+        return
     kind = st.selectbox(t("import.kind"), KIND_NAMES, key="imp_kind", format_func=lambda k: t(f"import.kind.{k}"))
     limit = max(1, int(float(settings.get("max_upload_mb"))))
     generation = st.session_state.setdefault(GENERATION, 0)

@@ -31,7 +31,6 @@ __all__ = ["SLIDE_KEY", "MEETING_KEY", "controls", "load_deck", "navigation", "s
            "speaker_notes", "briefing_button", "decision_log"]
 
 SLIDE_KEY, MEETING_KEY, FLASH_KEY = "presenter_slide", "presenter_meeting", "presenter_flash"
-USER_KEY = "auth_user"  # cockpit.ui.auth_view.USER_KEY: the signed-in user, once sign-in is wired
 MAP_HEIGHT = 560
 _CSS = """
 <style>
@@ -210,17 +209,19 @@ def slide_view(ctx: PageContext, slide: Slide) -> None:
     if slide.figures:
         st.markdown(_tiles(slide), unsafe_allow_html=True)
     tables = list(slide.tables)
+    beside = bool(tables) and len(tables[0].frame.columns) <= 3  # a narrow table fits beside
     if slide.charts or slide.map is not None:
-        visual, side = st.columns([3, 2], gap="large")
+        visual, side = st.columns([3, 2], gap="large") if beside else (st.container(), None)
         with visual:
             for chart in slide.charts:
                 st.markdown(f"<div class='pr-table-title'>{_esc(chart.title)}</div>", unsafe_allow_html=True)
-                st.plotly_chart(chart.figure, key=f"presenter_{slide.key}_{chart.key}",
+                # theme=None: the figure's own large fonts, not Streamlit's smaller theme
+                st.plotly_chart(chart.figure, key=f"presenter_{slide.key}_{chart.key}", theme=None,
                                 config={"displayModeBar": False})
             if slide.map is not None:
                 _map(ctx, slide)
-        with side:
-            if tables:
+        if side is not None:
+            with side:
                 st.markdown(table_html(tables.pop(0)), unsafe_allow_html=True)
     for table in tables:
         st.markdown(table_html(table), unsafe_allow_html=True)
@@ -233,10 +234,15 @@ def speaker_notes(ctx: PageContext, slide: Slide) -> None:
 
 # -- briefing PDF ----------------------------------------------------------------------------
 
+def _user_name(ctx: PageContext) -> str | None:
+    user = getattr(ctx, "user", None)
+    return getattr(user, "name", None)
+
+
 def _record_export(data, user: str | None, detail: dict) -> None:
     """Record the download in the audit log (every export is recorded); never blocks it."""
     try:
-        with data.writer() as cur:
+        with data.connect() as cur:  # an audit entry: the pages' caches stay valid
             audit_log.audit(cur, user, "export", detail)
     except Exception:  # noqa: BLE001 - a busy or read-only file must not stop the download
         pass
@@ -245,6 +251,8 @@ def _record_export(data, user: str | None, detail: dict) -> None:
 def briefing_button(ctx: PageContext, deck: Deck) -> None:
     """One click: the briefing PDF of the deck shown, made when clicked."""
     problem = briefing.font_problem()
+    if problem is None and not ctx.can("export"):
+        problem = ctx.t("presenter.no_export")
     if problem:
         st.button(ctx.t("presenter.download"), disabled=True, key="presenter_pdf_off",
                   help=ctx.t("presenter.no_pdf", reason=problem))
@@ -266,7 +274,7 @@ def briefing_button(ctx: PageContext, deck: Deck) -> None:
     st.download_button(ctx.t("presenter.download"), data=make, file_name=f"briefing-{deck.period}-{deck.lang}.pdf",
                        mime="application/pdf", key="presenter_pdf", icon=":material/picture_as_pdf:",
                        help=ctx.t("presenter.download_help"), on_click=_record_export,
-                       args=(ctx.data, st.session_state.get(USER_KEY), detail), width="stretch")
+                       args=(ctx.data, _user_name(ctx), detail), width="stretch")
 
 
 # -- decision log ----------------------------------------------------------------------------
@@ -283,7 +291,7 @@ def _ensure_meeting(ctx: PageContext, cur, title: str, filters: PresenterFilters
         return meeting
     title = title.strip() or ctx.t("presenter.default_title", period=ctx.t.period(ctx.period))
     meeting = decisions.create_meeting(cur, dt.date.today(), title, ctx.period, filters.as_dict(),
-                                       created_by=st.session_state.get(USER_KEY))
+                                       created_by=_user_name(ctx))
     st.session_state[MEETING_KEY] = meeting
     return meeting
 
@@ -306,7 +314,8 @@ def _record_form(ctx: PageContext, slide: Slide, filters: PresenterFilters, titl
         village = c2.selectbox(t("presenter.field.village"), [""] + list(villages.index), key="dec_village",
                                format_func=lambda v: villages.get(v, none) if v else none)
         st.caption(t("presenter.field.slide", slide=slide.title))
-        submitted = st.form_submit_button(t("presenter.record"), type="primary", icon=":material/add_task:")
+        submitted = st.form_submit_button(t("presenter.record"), type="primary", icon=":material/add_task:",
+                                          key="dec_submit")
     if not submitted:
         return
     if not (text or "").strip():

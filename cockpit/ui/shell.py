@@ -1,8 +1,10 @@
 """The page shell: the one call every page starts with.
 
-``ctx = shell.page("map")`` sets the page config, settles language and period, draws the
-sidebar (translated links, language and month selectors) and opens the data. It stops the
-page with a clear message when the database cannot be used, before any query runs.
+``ctx = shell.page("map")`` sets the page config, settles language and period, opens the
+database, checks who is signed in and whether their role may open the page (the login form or
+a refusal otherwise), then draws the sidebar (the links the role may follow, language and month
+selectors, the account). It stops the page before any data query runs when the database cannot
+be used or the user may not see the page: a page opened by URL cannot skip the check.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from cockpit.auth import User, can, village_scope
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from cockpit.store import BuildError, StoreError
-from cockpit.ui import state
+from cockpit.ui import auth_view, state
 from cockpit.ui.data import Data, open_data
 from cockpit.ui.pages import PAGES, page_spec
 
@@ -47,6 +50,19 @@ class PageContext:
     data: Data
     period: str
     periods: list[str]
+    user: User
+
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        """Villages the user may see (None: all)."""
+        return village_scope(self.user)
+
+    def can(self, capability: str) -> bool:
+        return can(self.user, capability)
+
+    def connect(self):
+        """A writable cursor for accounts and the audit log."""
+        return self.data.connect()
 
     @property
     def township_name(self) -> str:
@@ -83,17 +99,28 @@ def page(name: str) -> PageContext:
     if not kiosk:  # a kiosk takes language and month from its URL and shows no menus
         with st.sidebar:
             st.markdown(f"### {t('app.title')}")
-            for p in PAGES:
-                st.page_link(p.path, label=t(p.title_key), icon=p.icon,
-                             query_params=state.shared_query_params())
+            links = st.container()
             st.divider()
             persistent_selectbox(t("app.language"), list(LANGUAGES), state.LANG, LANGUAGE_NAMES.get)
     try:
         data = open_data(t("app.building_db"))
-        periods = data.periods()
     except (StoreError, BuildError) as exc:
         st.error(t("app.error_store", error=str(exc)))
         st.info(t("app.error_store_hint"))
+        st.stop()
+    # The wall display is never timed out; everyone else is after the configured idle time.
+    timeout = 0 if kiosk else None
+    signed_in = auth_view.current_user(data.connect, timeout_minutes=timeout, read=data.reader)
+    if not kiosk and signed_in:  # links first, so a refused page still offers the allowed ones
+        with links:
+            for p in auth_view.allowed_pages(signed_in, PAGES):
+                st.page_link(p.path, label=t(p.title_key), icon=p.icon,
+                             query_params=state.shared_query_params())
+    user = auth_view.require(t, name, data.connect, timeout_minutes=timeout, read=data.reader)
+    try:
+        periods = data.periods()
+    except (StoreError, BuildError) as exc:
+        st.error(t("app.error_store", error=str(exc)))
         st.stop()
     if not periods:
         st.warning(t("app.no_periods"))
@@ -104,4 +131,7 @@ def page(name: str) -> PageContext:
             persistent_selectbox(t("app.period"), periods[::-1], state.PERIOD, t.period)
             if data.meta().get("synthetic", "").lower() == "true":
                 st.caption(t("app.synthetic_note"))
-    return PageContext(name, kiosk, lang, t, data, period, periods)
+            villages = data.villages()
+            auth_view.account_panel(t, data.connect, user,
+                                    dict(zip(villages["village_id"], villages[f"name_{lang}"])))
+    return PageContext(name, kiosk, lang, t, data, period, periods, user)

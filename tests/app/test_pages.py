@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,15 @@ MAP_PAGE = ROOT / "pages" / "1_map.py"
 TIMEOUT = 60
 
 
-def _app(path: Path) -> AppTest:
-    """An AppTest of ``path`` run the way the server runs it: app.py is the entrypoint."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+def _app(path: Path, user: str | None = "leader") -> AppTest:
+    """An AppTest of ``path`` run the way the server runs it (app.py is the entrypoint), signed
+    in as ``user`` (a demo account of the sample; None: signed out)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # signed in: conftest
+    if user:
+        at.session_state["auth_user"] = user
+        at.session_state["auth_seen"] = datetime.now()
+    else:
+        del at.session_state["auth_user"]
     if path != ROOT / "app.py":
         at.switch_page(str(path.relative_to(ROOT)))
     return at
@@ -288,3 +295,43 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     labels = [e.label for e in at.expander]
     assert any(f"Closed before received: {n_closed_before}" in label for label in labels), labels
     store.close()
+
+
+def _page_files_by_name():
+    from cockpit.ui.pages import PAGES
+
+    return {p.name: ROOT / p.path for p in PAGES}
+
+
+@pytest.mark.parametrize("name", sorted(_page_files_by_name()))
+def test_signed_out_every_page_shows_login_and_no_data(sample_db, name):
+    at = _app(_page_files_by_name()[name], user=None)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert not at.metric and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+    assert all("village_id" not in str(d.value.columns) for d in at.dataframe)
+
+
+@pytest.mark.parametrize("role", ["viewer", "planner", "party", "secretary", "admin"])
+def test_each_role_opens_exactly_the_pages_its_role_allows(sample_db, role):
+    from cockpit.auth import can_open, get_user
+    import duckdb
+
+    con = duckdb.connect(str(sample_db), read_only=True)
+    user = get_user(con, role)
+    con.close()
+    for name, path in _page_files_by_name().items():
+        at = _app(path, user=role)
+        at.query_params["lang"] = "en"
+        at.run()
+        assert not at.exception, (role, name, at.exception)
+        refused = any(t.value == "Not available for your role" for t in at.title)
+        assert refused != can_open(user, name), (role, name)
+        if refused:
+            assert not at.metric and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+        links = {link.proto.page for link in at.get("page_link")}  # url paths: "", "map" ...
+        shown = {n for n, p in _page_files_by_name().items()
+                 if (p.stem.split("_", 1)[-1] if p.parent.name == "pages" else "") in links}
+        assert shown == {n for n in _page_files_by_name() if can_open(user, n)}, (role, name, links)

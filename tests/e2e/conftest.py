@@ -207,6 +207,28 @@ def wait_for_app_idle(page, timeout_ms: float = 30_000, settle_ms: float = 250, 
             raise AssertionError(f"the app shows {errors.count()} exception(s):\n" + "\n---\n".join(errors.all_inner_texts()))
 
 
+DEMO_USER, DEMO_PASSWORD = "leader", "demo-leader"
+
+
+def open_page(page, url: str, user: str = DEMO_USER, password: str | None = None) -> None:
+    """Go to ``url``; when the login form shows, sign in (demo township leader by default) and
+    wait until the page itself has run. Every page checks the user, and a page load is a new
+    Streamlit session, so every ``goto`` needs this."""
+    page.goto(url)
+    wait_for_app_idle(page)
+    secret = page.locator('[data-testid="stForm"] input[type="password"]')
+    try:  # the login form (cockpit/ui/auth_view.py): a form with a password field
+        secret.first.wait_for(state="visible", timeout=3_000)
+    except Exception:
+        return  # no login form: nothing to do
+    form = page.locator('[data-testid="stForm"]').filter(has=page.locator('input[type="password"]'))
+    form.locator('input[type="text"]').first.fill(user)
+    secret.first.fill(password or f"demo-{user}")
+    form.locator('[data-testid="stFormSubmitButton"] button').click()
+    secret.first.wait_for(state="detached", timeout=15_000)
+    wait_for_app_idle(page)
+
+
 def save_screenshot(page, name: str, full_page: bool = True) -> Path:
     """Save a screenshot of ``page`` as ``screenshots/<name>.png`` and return its path."""
     SCREENSHOT_DIR.mkdir(exist_ok=True)
@@ -271,6 +293,5 @@ def browser_page(request: pytest.FixtureRequest, chromium_browser) -> Iterator[o
 @pytest.fixture
 def app_page(browser_page, app_server: str):
     """``browser_page`` opened on the app's landing page, idle."""
-    browser_page.goto(app_server)
-    wait_for_app_idle(browser_page)
+    open_page(browser_page, app_server)
     return browser_page

@@ -10,7 +10,7 @@ from cockpit import geo, settings, snapshot
 from cockpit.fmt import format_value
 from cockpit.store import Store
 from cockpit.ui.map_view import MAP_HEIGHT, MAP_VIEW_WIDTH
-from tests.e2e.conftest import save_screenshot, wait_for_app_idle
+from tests.e2e.conftest import open_page, save_screenshot, wait_for_app_idle
 
 TILE = '[data-testid="stMetric"]'
 
@@ -36,8 +36,7 @@ def test_overview_shows_store_figures(app_page, truth):
 
 
 def test_overview_in_english_by_url(browser_page, app_server, truth):
-    browser_page.goto(f"{app_server}/?lang=en")
-    wait_for_app_idle(browser_page)
+    open_page(browser_page, f"{app_server}/?lang=en")
     assert _tile_value(browser_page, "Response rate") == format_value(truth["series"]["response_rate"], "percent")
     save_screenshot(browser_page, "overview_en")
 
@@ -74,8 +73,7 @@ def test_click_village_opens_card(browser_page, app_server, truth):
     outside = []
     page.on("request", lambda r: outside.append(r.url)
             if not r.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
-    page.goto(f"{app_server}/map?lang=zh")
-    wait_for_app_idle(page)
+    open_page(page, f"{app_server}/map?lang=zh")
     vt = truth["villages"].set_index("village_id")
     target = vt[vt["kind"] == "village"].sort_values("population").index[-1]
     x, y = _village_on_screen(page, target)
@@ -121,8 +119,7 @@ def test_hostile_village_name_is_text_in_tooltip_and_card(browser_page, hostile_
     page = browser_page
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(f"{url}/map?lang=zh&village={village_id}")
-    wait_for_app_idle(page)
+    open_page(page, f"{url}/map?lang=zh&village={village_id}")
     x, y = _village_on_screen(page, village_id)
     page.mouse.move(x, y)
     tooltip = page.locator(".deck-tooltip")

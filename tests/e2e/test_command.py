@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.e2e.conftest import APP_SCRIPT, save_screenshot, start_streamlit, wait_for_app_idle
+from tests.e2e.conftest import APP_SCRIPT, open_page, save_screenshot, start_streamlit, wait_for_app_idle
 
 OVERFLOW_JS = """() => {
   const bad = [];
@@ -29,8 +29,7 @@ def test_wall_display_fits(chromium_browser, app_server, width, height, scale):
                                            device_scale_factor=scale, locale="zh-CN")
     page = context.new_page()
     try:
-        page.goto(f"{app_server}/command?lang=zh&kiosk=1")
-        wait_for_app_idle(page)
+        open_page(page, f"{app_server}/command?lang=zh&kiosk=1")
         page.locator(".cmd-wall").wait_for(state="visible")
         page.wait_for_timeout(1500)
         assert page.get_by_test_id("stSidebar").count() == 0 or not page.get_by_test_id("stSidebar").is_visible()
@@ -52,8 +51,7 @@ def fast_server(sample_db, tmp_path_factory):
 
 def test_refreshes_by_itself(browser_page, fast_server):
     page = browser_page
-    page.goto(f"{fast_server}/command?lang=en&kiosk=1")
-    wait_for_app_idle(page)
+    open_page(page, f"{fast_server}/command?lang=en&kiosk=1")
     stamp = page.get_by_test_id("last-refresh")
     first = stamp.inner_text()
     page.wait_for_function(

@@ -25,6 +25,21 @@ def import_server(sample_db, tmp_path_factory):
         yield url, folder
 
 
+def open_page(page, url: str, user: str = "leader") -> None:
+    """Open ``url`` and sign in as a demo account (the township leader may import and export).
+
+    Waits for the form's inputs themselves: they render a moment after the script run ends."""
+    page.goto(url)
+    wait_for_app_idle(page)
+    password = page.locator('[data-testid="stForm"] input[type="password"]')
+    password.wait_for()
+    page.locator('[data-testid="stForm"] input[type="text"]').first.fill(user)
+    password.fill(f"demo-{user}")
+    page.locator('[data-testid="stFormSubmitButton"] button').click()
+    password.wait_for(state="detached")
+    wait_for_app_idle(page)
+
+
 def _choose(page, key: str, option: str) -> None:
     """Pick ``option`` in the selectbox of widget key ``key`` (typed, as a user may do, then Enter)."""
     box = page.locator(f".st-key-{key} [role='combobox']")
@@ -50,6 +65,7 @@ def _click(page, name: str) -> None:
 
 def _metric(page, label: str) -> str:
     tile = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(label, exact=True)).first
+    tile.wait_for()
     return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
@@ -61,28 +77,28 @@ def test_new_village_with_boundary_appears_on_the_map(browser_page, import_serve
     boundary = folder / "xinfeng.geojson"
     boundary.write_bytes(fx.as_bytes(fx.new_village_geojson()))
 
-    page.goto(f"{url}/data?lang=en")
-    wait_for_app_idle(page)
+    open_page(page, f"{url}/data?lang=en")   # signed in as the demo township leader
     _choose(page, "imp_kind", "Villages and communities")
     _upload(page, villages)
-    assert "encoding GB18030" in page.get_by_text("1 row(s) ·").inner_text()
+    summary = page.get_by_text("1 row(s) ·")
+    summary.wait_for()
+    assert "encoding GB18030" in summary.inner_text()
     sha = hashlib.sha256(villages.read_bytes()).hexdigest()[:10]
     page.get_by_text("Other fields, not found in the file").click()   # name_en is not suggested:
     _choose(page, f"imp_map_{sha}_villages_name_en", "Romanized")     # mapped by hand
     _click(page, "Check the file")
     assert _metric(page, "Rows in the file") == "1" and _metric(page, "Rejected rows") == "0"
     _click(page, "Load into the database")
-    assert page.get_by_text("Import #1 loaded: 1 new").is_visible()
+    page.get_by_text("Import #1 loaded: 1 new").wait_for()
 
     _choose(page, "imp_kind", "Village boundaries (GeoJSON)")
     _upload(page, boundary)
     _click(page, "Check the file")
-    assert page.get_by_text("No problems found.").is_visible()
+    page.get_by_text("No problems found.").wait_for()
     _click(page, "Load into the database")
-    assert page.get_by_text("Import #2 loaded: 1 new").is_visible()
+    page.get_by_text("Import #2 loaded: 1 new").wait_for()
 
-    page.goto(f"{url}/map?lang=en&village={fx.NEW_VILLAGE}")
-    wait_for_app_idle(page)
+    open_page(page, f"{url}/map?lang=en&village={fx.NEW_VILLAGE}")
     card = page.locator(".st-key-village_card")
     card.get_by_text("Xinfeng Village").wait_for()
     assert fx.NEW_VILLAGE in card.inner_text()
@@ -95,8 +111,7 @@ def test_messy_file_report_in_chinese(browser_page, import_server):
     page = browser_page
     messy = folder / "12345工单_2026年10月.csv"
     messy.write_bytes(fx.messy_cases_csv().encode("gbk"))
-    page.goto(f"{url}/data?lang=zh")
-    wait_for_app_idle(page)
+    open_page(page, f"{url}/data?lang=zh")
     _choose(page, "imp_kind", "民生诉求工单（CSV、Excel 或 Open311 JSON）")
     _upload(page, messy)
     _click(page, "校验文件")
