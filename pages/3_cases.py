@@ -20,7 +20,7 @@ with left:
 with right:
     cases.ranking_table(ctx, page)
     cases.alerts_panel(ctx, page, categories)
-overdue = ctx.data.overdue_cases(ctx.period, cell or case_filter)
+overdue = cases.overdue_cases(ctx, cell or case_filter)
 cases.overdue_panel(ctx, overdue, departments)
 left, right = st.columns(2, gap="large")
 with left:

@@ -255,3 +255,16 @@ def test_unmapped_required_field_and_unknown_header_fail_clearly(con):
     assert set(info.value.problem.params["fields"]) == {"category_id", "received_at"}
     with pytest.raises(ImportFailed, match="unknown_header"):
         check(con, upload, {"case_id": "zzz"})
+
+
+def test_imports_undo_and_exports_reach_the_audit_log(con, tmp_path):
+    from cockpit.auth.audit_log import AuditFilter, read_audit
+
+    _, _, result = run(con, fx.villages_csv([fx.new_village_row()]).encode(), "villages.csv", "villages", tmp_path)
+    undo(con, result.batch_id, "tester")
+    export_table(con, "cases", "csv", user="li")
+    log = read_audit(con, AuditFilter(events=("import", "export")))
+    assert list(log["event"]) == ["export", "import", "import"]
+    assert list(log["user_name"]) == ["li", "tester", "tester"]
+    details = [json.loads(d) for d in log["detail"]]
+    assert details[1]["action"] == "undo" and details[2]["rows_loaded"] == 1

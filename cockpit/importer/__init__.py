@@ -9,13 +9,14 @@ Pure Python, no Streamlit. The steps, in order (see :mod:`cockpit.importer.pipel
   :mod:`~cockpit.importer.coords` (also GCJ-02 → WGS84);
 - :mod:`~cockpit.importer.boundaries`: GeoJSON village polygons;
 - :mod:`~cockpit.importer.report`: the validation report;
-- :mod:`~cockpit.importer.pipeline`: load in one transaction, undo, export.
+- :mod:`~cockpit.importer.pipeline`: load in one transaction, undo;
+- :mod:`~cockpit.importer.exporting`: exports with personal data masked.
 """
 
 from cockpit.importer.kinds import KIND_NAMES, KINDS
 from cockpit.importer.mapping import source_name, suggest
-from cockpit.importer.pipeline import MODES, Result, Upload, check, export_table, load, open_upload, \
-    suggested_mapping, undo
+from cockpit.importer.exporting import export_table
+from cockpit.importer.pipeline import MODES, Result, Upload, check, load, open_upload, suggested_mapping, undo
 from cockpit.importer.problems import ImportFailed, Problem
 from cockpit.importer.validate import Checked, Options
 

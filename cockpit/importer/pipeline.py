@@ -16,6 +16,8 @@ back (a killed process leaves the uncommitted transaction behind, which DuckDB d
 failure is recorded as a failed batch. With ``mode="all_or_nothing"`` a file with any rejected
 row loads nothing and is recorded as rejected.
 
+Exports are in :mod:`cockpit.importer.exporting`.
+
 Boundaries are the exception that lives outside the database: the merged boundary file is
 written and checked beside the real one before the transaction, and moved into place (an atomic
 rename) right after the commit; the previous file is kept for undo.
@@ -24,7 +26,6 @@ rename) right after the commit; the previous file is kept for undo.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -38,10 +39,8 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
-import pandas as pd
 
 from cockpit import geo
-from cockpit.export import to_csv_bytes
 from cockpit.importer import boundaries as bnd
 from cockpit.importer.kinds import REFERENCES, Kind, kind as kind_of
 from cockpit.importer.mapping import suggest
@@ -49,11 +48,10 @@ from cockpit.importer.problems import ImportFailed, Problem
 from cockpit.importer.reading import RawTable, read_table
 from cockpit.importer.report import quarantine_rows
 from cockpit.importer.validate import Checked, Options, validate
-from cockpit.privacy import PERSONAL_COLUMNS, mask_frame
 from cockpit.store import imports as sql
 
 __all__ = ["Upload", "Result", "MODES", "open_upload", "suggested_mapping", "check", "load", "undo",
-           "export_table", "mask_quarantine", "PAUSE_ENV", "now"]
+           "PAUSE_ENV", "now", "audit_event"]
 
 MODES = ("valid_rows", "all_or_nothing")
 PAUSE_ENV = "COCKPIT_TEST_IMPORT_PAUSE"
@@ -159,7 +157,7 @@ def _pause_for_tests() -> None:
         time.sleep(float(seconds))
 
 
-def _audit(con, user: str, event: str, detail: dict) -> None:
+def audit_event(con, user: str, event: str, detail: dict) -> None:
     """Also write the event to the audit log of cockpit.auth, where that log exists."""
     if not sql.has_table(con, "audit_log"):
         return
@@ -212,7 +210,7 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
                                "rows_updated": result.updated, "rows_unchanged": result.unchanged,
                                "message": result.message.text() if result.message else None,
                                "details": json.dumps(details, ensure_ascii=False, default=str)})
-        _audit(con, user, "import", {"batch_id": batch_id, "kind": upload.kind.name, "file": upload.filename,
+        audit_event(con, user, "import", {"batch_id": batch_id, "kind": upload.kind.name, "file": upload.filename,
                                      "status": result.status, "rows_in": checked.rows_in,
                                      "rows_loaded": result.loaded, "rows_rejected": len(checked.rejected)})
         step(0.9)
@@ -306,7 +304,7 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Result:
             result.inserted += deleted
             result.updated += restored
         sql.mark_undone(con, batch_id, user, now())
-        _audit(con, user, "import", {"batch_id": batch_id, "action": "undo", "kind": info["kind"]})
+        audit_event(con, user, "import", {"batch_id": batch_id, "action": "undo", "kind": info["kind"]})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -331,52 +329,3 @@ def _boundary_restore(batch_id: int, details: dict) -> tuple[Path, Path | None]:
     if previous and not Path(previous).is_file():
         raise ImportFailed("previous_missing", path=previous)
     return target, Path(previous) if previous else None
-
-
-def mask_quarantine(frame: pd.DataFrame) -> pd.DataFrame:
-    """Quarantine rows with the personal cells of raw_row masked (personal_keys dropped)."""
-    out = frame.copy()
-    for i, (raw, keys) in enumerate(zip(out["raw_row"], out["personal_keys"])):
-        if not keys or not raw:
-            continue
-        record, personal = json.loads(raw), json.loads(keys)
-        for header, fieldname in personal.items():
-            if record.get(header) is not None:
-                record[header] = PERSONAL_COLUMNS[fieldname](str(record[header]))
-        out.iat[i, out.columns.get_loc("raw_row")] = json.dumps(record, ensure_ascii=False)
-    return out.drop(columns=["personal_keys"])
-
-
-def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, *, allow_personal: bool = False,
-                 user: str = "local", record: bool = True) -> bytes:
-    """The table as CSV (UTF-8 with BOM, formula-safe) or Parquet bytes; personal fields masked
-    unless ``allow_personal``. The export is recorded in import_batches (and the audit log)."""
-    if fmt not in ("csv", "parquet"):
-        raise ValueError(f"format must be csv or parquet, got {fmt!r}")
-    frame = sql.read_table(con, table)
-    if table == "quarantine" and not allow_personal:
-        frame = mask_quarantine(frame)
-    else:
-        frame = mask_frame(frame, allowed=allow_personal)
-    if fmt == "csv":
-        data = to_csv_bytes(frame)
-    else:
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        data = buffer.getvalue()
-    if record:
-        at = now()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            sql.record_batch(con, {"batch_id": sql.next_batch_id(con), "direction": "export", "kind": table,
-                                   "file_name": f"{table}.{fmt}", "sha256": hashlib.sha256(data).hexdigest(),
-                                   "file_bytes": len(data), "user_name": user, "started_at": at,
-                                   "finished_at": at, "status": "exported", "rows_in": len(frame),
-                                   "details": json.dumps({"format": fmt, "personal": allow_personal})})
-            _audit(con, user, "export", {"table": table, "format": fmt, "rows": len(frame),
-                                         "personal": allow_personal})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    return data

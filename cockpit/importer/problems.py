@@ -33,12 +33,18 @@ def text(code: str, params: dict, t: Translator | None = None) -> str:
     key = f"import.problem.{code}"
     if not t.has(key):
         return f"{code} {params}" if params else code
-    return t(key, **{k: _show(v) for k, v in params.items()})
+    return t(key, **{k: _show(v, t, _LABELS.get(k)) for k, v in params.items()})
 
 
-def _show(value) -> str:
+# Parameters that name a field or a table are shown by their label in the user's language.
+_LABELS = {"field": "import.field.", "fields": "import.field.", "table": "import.kind."}
+
+
+def _show(value, t: Translator, prefix: str | None = None) -> str:
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(_show(v, t, prefix) for v in value)
+    if prefix and t.has(f"{prefix}{value}"):
+        return t(f"{prefix}{value}")
     return str(value)
 
 

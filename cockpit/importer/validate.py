@@ -5,13 +5,11 @@ naming its line, the column, the value and the reason. Rows that load but look w
 flagged, never fixed: a case closed before it was received, swapped coordinates (swapped back),
 a case whose status says open but that has a closing time.
 
-What is filled in, and said in the report's notes: a missing English name from the Chinese one;
-for cases, the department from the category, the due time from the category's days to close,
-the status from the closing time, the channel (hotline when the file has none) and the village
-from the case's location inside a village polygon; for party tasks, the status. A date without
-a time means the start of the day, except for due and closing times, where it means the end of
-the day (23:59:59), so a case closed on its due day counts on time and one closed on the day it
-was received is not flagged as closed before received.
+What is filled in (always said in the report's notes) and the row checks of cases and tasks are
+in :mod:`cockpit.importer.derive`. A date without a time means the start of the day, except for
+due and closing times, where it means the end of the day (23:59:59), so a case closed on its due
+day counts on time and one closed on the day it was received is not flagged as closed before
+received.
 
 Duplicate keys: rows that repeat another row exactly are rejected as copies of the first; rows
 that share a key but differ are all rejected, each naming the other lines.
@@ -19,15 +17,14 @@ that share a key but differ are all rejected, each naming the other lines.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Callable
 
-import numpy as np
 import pyarrow as pa
 
-from cockpit.importer import coords, dates, values
+from cockpit.importer import coords, dates, derive, values
+from cockpit.importer.derive import END_OF_DAY_FIELDS
 from cockpit.importer.kinds import DERIVED, REFERENCES, Field, Kind
 from cockpit.importer.mapping import missing_required
 from cockpit.importer.problems import ImportFailed, Problem, ValueProblem
@@ -39,7 +36,6 @@ __all__ = ["Context", "Options", "Issue", "Checked", "validate", "ARROW_TYPES", 
 ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "SMALLINT": pa.int16(),
                "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
                "TIMESTAMP": pa.timestamp("us"), "DATE": pa.date32()}
-END_OF_DAY_FIELDS = {"due_at", "closed_at"}
 # Filled-in columns that an update of an existing row changes too (they follow from the file's data);
 # defaults that do not (channel "hotline", an English name copied from the Chinese) fill new rows only.
 UPDATED_WHEN_DERIVED = frozenset({"status", "due_at", "department_id", "village_id"})
@@ -234,105 +230,6 @@ def _references(cols: dict, kind: Kind, ctx: Context, rows: _Rows, notes: list) 
             notes.append(Problem("note_by_name", {"rows": by_name, "field": column}))
 
 
-def _locate(cols: dict, ctx: Context, rows: _Rows, notes: list) -> None:
-    """Fill a missing village from the point inside a village polygon."""
-    n = len(rows.raw.rows)
-    vill = cols.setdefault("village_id", [None] * n)
-    lon, lat = cols.get("lon"), cols.get("lat")
-    todo = [i for i in range(n) if vill[i] is None and lon and lon[i] is not None and not rows.errors.get(i)]
-    if not todo or ctx.boundaries is None or len(ctx.boundaries) == 0:
-        return
-    import shapely
-
-    tree = shapely.STRtree(np.asarray(ctx.boundaries.geometry))
-    points = shapely.points([lon[i] for i in todo], [lat[i] for i in todo])
-    pairs = tree.query(points, predicate="within")
-    ids = list(ctx.boundaries["village_id"])
-    for p, g in zip(pairs[0], pairs[1]):
-        vill[todo[p]] = ids[g]
-    located = sum(1 for i in todo if vill[i] is not None)
-    if located:
-        notes.append(Problem("note_located", {"rows": located}))
-
-
-def _end_of_day(cols: dict, date_only: dict, notes: list) -> None:
-    for name in END_OF_DAY_FIELDS & set(date_only):
-        idx = date_only[name]
-        for i in idx:
-            if cols[name][i] is not None:
-                cols[name][i] = cols[name][i] + timedelta(hours=23, minutes=59, seconds=59)
-        if idx:
-            notes.append(Problem("note_end_of_day", {"rows": len(idx), "field": name}))
-
-
-def _derive_cases(cols: dict, ctx: Context, mapping, rows: _Rows, notes: list) -> None:
-    n = len(rows.raw.rows)
-    get = lambda name: cols.setdefault(name, [None] * n)  # noqa: E731
-    status, closed, received = get("status"), get("closed_at"), get("received_at")
-    due, dept, cat, channel, ack = get("due_at"), get("department_id"), get("category_id"), get("channel"), get("acknowledged_at")
-    if mapping.get("closed_at") == "updated_datetime":  # Open311: the last update closes only closed requests
-        for i in range(n):
-            if status[i] != "closed":
-                closed[i] = None
-    counts = Counter()
-    for i in range(n):
-        info = ctx.categories.get(cat[i]) if cat[i] else None
-        if dept[i] is None and info:
-            dept[i] = info[0]
-            counts["department_id"] += 1
-        if due[i] is None and info and received[i] is not None:
-            due[i] = received[i] + timedelta(days=info[1])
-            counts["due_at"] += 1
-        if channel[i] is None:
-            channel[i] = "hotline"
-            counts["channel"] += 1
-        if status[i] is None:
-            status[i] = "closed" if closed[i] is not None else "open"
-            counts["status"] += 1
-        elif status[i] == "closed" and closed[i] is None and not rows.errors.get(i):
-            rows.add(i, "closed_at", Problem("closed_without_time"))
-        elif status[i] == "open" and closed[i] is not None:
-            rows.add(i, "status", Problem("open_with_closed_time", {"closed": closed[i]}), severity="flag")
-        if received[i] is not None and closed[i] is not None and closed[i] < received[i]:
-            rows.add(i, "closed_at", Problem("closed_before_received",
-                                             {"received": received[i], "closed": closed[i]}),
-                     closed[i], severity="flag")
-        if received[i] is not None and ack[i] is not None and ack[i] < received[i]:
-            rows.add(i, "acknowledged_at", Problem("acknowledged_before_received"), ack[i], severity="flag")
-    for name, count in counts.items():
-        notes.append(Problem(f"note_derived_{name}", {"rows": count}))
-
-
-def _derive_tasks(cols: dict, rows: _Rows, notes: list) -> None:
-    n = len(rows.raw.rows)
-    status = cols.setdefault("status", [None] * n)
-    done, progress = cols.get("completed_on", [None] * n), cols.get("progress", [None] * n)
-    assigned, due = cols.get("assigned_on", [None] * n), cols.get("due_on", [None] * n)
-    derived = 0
-    for i in range(n):
-        if status[i] is None:
-            status[i] = "done" if done[i] else ("in_progress" if (progress[i] or 0) > 0 else "not_started")
-            derived += 1
-        if assigned[i] and due[i] and due[i] < assigned[i]:
-            rows.add(i, "due_on", Problem("due_before_assigned"), due[i], severity="flag")
-    if derived:
-        notes.append(Problem("note_derived_status", {"rows": derived}))
-
-
-def _english_names(cols: dict, kind: Kind, notes: list) -> None:
-    for en, zh in (("name_en", "name_zh"), ("title_en", "title_zh")):
-        if en not in {f.name for f in kind.fields} or zh not in cols:
-            continue
-        target = cols.setdefault(en, [None] * len(cols[zh]))
-        filled = 0
-        for i, v in enumerate(target):
-            if v is None and cols[zh][i] is not None:
-                target[i] = cols[zh][i]
-                filled += 1
-        if filled:
-            notes.append(Problem("note_english_name", {"rows": filled, "field": en}))
-
-
 def _duplicates(cols: dict, kind: Kind, rows: _Rows) -> None:
     key = [f.name for f in kind.fields if f.key]
     if not key or any(k not in cols for k in key):
@@ -387,14 +284,14 @@ def validate(raw: RawTable, kind: Kind, mapping: dict[str, str | None], ctx: Con
     cols, date_only = _parse_columns(raw, kind, mapping, rows, progress)
     _coordinates(cols, kind, ctx, options, rows, notes)
     _references(cols, kind, ctx, rows, notes)
-    _english_names(cols, kind, notes)
+    derive.english_names(cols, kind, notes)
     if kind.name in ("cases", "facilities") and not mapping.get("village_id"):
-        _locate(cols, ctx, rows, notes)
-    _end_of_day(cols, date_only, notes)
+        derive.locate(cols, ctx, rows, notes)
+    derive.end_of_day(cols, date_only, notes)
     if kind.name == "cases":
-        _derive_cases(cols, ctx, mapping, rows, notes)
+        derive.derive_cases(cols, ctx, mapping, rows, notes)
     elif kind.name == "party_tasks":
-        _derive_tasks(cols, rows, notes)
+        derive.derive_tasks(cols, rows, notes)
     n = len(raw.rows)
     derived = set(DERIVED.get(kind.name, ()))
     for f in kind.fields:

@@ -147,9 +147,9 @@ def _roles_section(t) -> None:
     st.dataframe(roles_frame(t), hide_index=True)
 
 
-def _users_section(t, connect, actor: User, village_names: dict[str, str]) -> None:
+def _users_section(t, connect, actor: User, village_names: dict[str, str], read=None) -> None:
     st.subheader(t("admin.users"))
-    with connect() as con:
+    with (read or connect)() as con:
         users = list_users(con)
     st.dataframe(users_frame(t, users, village_names), hide_index=True)
     names = [u.name for u in users]
@@ -190,9 +190,10 @@ def _users_section(t, connect, actor: User, village_names: dict[str, str]) -> No
             _report(*set_active_action(t, connect, actor, name, True))
 
 
-def _audit_section(t, connect) -> None:
+def _audit_section(t, connect, read=None) -> None:
     st.subheader(t("admin.audit"))
-    with connect() as con:
+    read = read or connect  # reading needs no write access
+    with read() as con:
         names = [u.name for u in list_users(con)]
     c1, c2, c3, c4, c5 = st.columns([1, 2, 1, 1, 1.4])
     user = c1.selectbox(t("admin.filter_user"), [""] + names, key="admin_audit_user",
@@ -202,7 +203,7 @@ def _audit_section(t, connect) -> None:
     date_from = c3.date_input(t("admin.filter_from"), value=None, key="admin_audit_from")
     date_to = c4.date_input(t("admin.filter_to"), value=None, key="admin_audit_to")
     text = c5.text_input(t("admin.filter_text"), key="admin_audit_text", max_chars=100)
-    with connect() as con:
+    with read() as con:
         events_df = read_audit(con, audit_filter(user, events, date_from, date_to, text))
     st.caption(t("admin.audit_count", n=f"{len(events_df):,}"))
     if len(events_df):
@@ -223,10 +224,11 @@ def admin_page(ctx) -> None:
         st.warning(t("auth.login_required"))
         _roles_section(t)
         return
+    read = getattr(getattr(ctx, "data", None), "reader", None)
     if can(user, "manage_users"):
         villages = ctx.data.villages()
         names = dict(zip(villages["village_id"], villages[f"name_{t.lang}"]))
-        _users_section(t, connect, user, names)
+        _users_section(t, connect, user, names, read)
     _roles_section(t)
     if can(user, "view_audit"):
-        _audit_section(t, connect)
+        _audit_section(t, connect, read)

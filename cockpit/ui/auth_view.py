@@ -103,20 +103,22 @@ def demo_accounts_frame(t, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[t("auth.col.user"), t("auth.col.password"), t("auth.col.role")])
 
 
-def login_form(t, connect: Connect, now: dt.datetime | None = None) -> User | None:
-    """Draw the login page; return the user once signed in (remembered in the session), else None."""
+def login_form(t, connect: Connect, now: dt.datetime | None = None,
+               read: Connect | None = None) -> User | None:
+    """Draw the login page; return the user once signed in (remembered in the session), else None.
+    ``read`` (default ``connect``) serves the reads; only a sign-in attempt writes."""
     with st.columns([1, 1.6, 1])[1]:  # a narrow column in the wide layout; stacked on a phone
-        return _login_form(t, connect, now)
+        return _login_form(t, connect, now, read or connect)
 
 
-def _login_form(t, connect: Connect, now: dt.datetime | None) -> User | None:
+def _login_form(t, connect: Connect, now: dt.datetime | None, read: Connect) -> User | None:
     st.title(t("auth.title"))
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice == "timeout":
         st.info(t("auth.timed_out", minutes=f"{setting_number('session_timeout_minutes'):g}"))
     elif notice == "ended":
         st.info(t("auth.ended"))
-    with connect() as con:
+    with read() as con:
         demo = demo_accounts_frame(t, con)
         no_users = not list_users(con)
     if no_users:
@@ -148,7 +150,7 @@ def require(t, page_name: str, connect: Connect, now: dt.datetime | None = None,
     wall display that nobody touches)."""
     user = current_user(connect, now, timeout_minutes, read)
     if user is None:
-        if login_form(t, connect, now) is None:
+        if login_form(t, connect, now, read) is None:
             st.stop()
         st.rerun()  # draw the page afresh, without the form
     if not can_open(user, page_name):

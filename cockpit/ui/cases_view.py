@@ -11,13 +11,14 @@ from cockpit.cases.filters import FILTER_FIELDS, CaseFilter
 from cockpit.cases.matrix import cell_filter, matrix
 from cockpit.cases.page import CasePage
 from cockpit.export import to_csv_bytes
+from cockpit.store import StoreError
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import metric
 from cockpit.ui.charts import FONT
 from cockpit.ui.kpi import metric_help, metric_label
 from cockpit.ui.shell import PageContext
 
-__all__ = ["filters", "kpi_row", "trend_chart", "matrix_panel", "ranking_table", "overdue_panel",
+__all__ = ["filters", "overdue_cases", "kpi_row", "trend_chart", "matrix_panel", "ranking_table", "overdue_panel",
            "repeats_panel", "alerts_panel", "quality_panel", "CELL_KEY"]
 
 CELL_KEY = "case_cell"  # (department_id, village_id) picked in the matrix
@@ -32,6 +33,8 @@ def filters(ctx: PageContext, departments: pd.DataFrame, categories: pd.DataFram
     """Filter widgets; the choice is kept in the session so it survives page switches."""
     saved: CaseFilter = st.session_state.get(_FILTER_STATE) or CaseFilter()
     villages = ctx.data.villages()
+    if ctx.scope is not None:  # a village secretary chooses among, and sees, their villages only
+        villages = villages[villages["village_id"].isin(ctx.scope)]
     domains = ctx.data.domains()
     options = {
         "village_ids": (list(villages["village_id"]), _names(villages, "village_id", ctx.lang)),
@@ -51,6 +54,8 @@ def filters(ctx: PageContext, departments: pd.DataFrame, categories: pd.DataFram
                                            default=[i for i in getattr(saved, name) if i in ids],
                                            format_func=lambda i, labels=labels: labels.get(i, i),
                                            key=f"_w_case_{name}", placeholder=ctx.t("party.all"))
+    if ctx.scope is not None and not chosen["village_ids"]:
+        chosen["village_ids"] = list(ctx.scope) or ["-"]  # "-": no village, so no case
     filt = CaseFilter(**chosen)
     st.session_state[_FILTER_STATE] = filt
     return filt
@@ -168,15 +173,35 @@ def _case_table(ctx: PageContext, cases: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def overdue_cases(ctx: PageContext, filt: CaseFilter) -> pd.DataFrame:
+    """The overdue list, unmasked only for roles that may see personal data (and then logged)."""
+    allowed = ctx.can("see_personal_data")
+    cases = ctx.data.overdue_cases(ctx.period, filt, allowed=allowed)
+    if allowed and len(cases):
+        shown = (ctx.period, filt, len(cases))
+        if st.session_state.get("_unmask_logged") != shown:  # once per list, not per rerun
+            try:
+                ctx.audit("unmask", {"what": "overdue cases", "period": ctx.period, "rows": len(cases)})
+            except StoreError:  # an unmasking that cannot be logged is not shown
+                st.warning(ctx.t("cases.unmask_not_logged"))
+                return ctx.data.overdue_cases(ctx.period, filt, allowed=False)
+            st.session_state["_unmask_logged"] = shown
+    return cases
+
+
 def overdue_panel(ctx: PageContext, cases: pd.DataFrame, departments: pd.DataFrame) -> None:
     st.subheader(ctx.t("cases.overdue"))
     table = _case_table(ctx, cases)
     table[ctx.t("cases.col.department")] = cases["department_id"].map(
         _names(departments, "department_id", ctx.lang))
-    st.caption(ctx.t("cases.overdue_caption", n=format_value(len(cases), "count")))
+    masked = not ctx.can("see_personal_data") or st.session_state.get("_unmask_logged") is None
+    st.caption(ctx.t("cases.overdue_caption" if masked else "cases.overdue_caption_unmasked",
+                     n=format_value(len(cases), "count")))
     st.dataframe(table, hide_index=True, width="stretch", height=360)
     st.download_button(ctx.t("cases.download"), to_csv_bytes(table), key="download_overdue",
-                       file_name=f"overdue-{ctx.period}.csv", mime="text/csv")
+                       file_name=f"overdue-{ctx.period}.csv", mime="text/csv",
+                       on_click=ctx.audit, args=("download", {"what": "overdue cases", "period": ctx.period,
+                                                              "rows": len(cases), "masked": masked}))
 
 
 def repeats_panel(ctx: PageContext, page: CasePage) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.importer import ImportFailed, export_table, undo
-from cockpit.importer.pipeline import mask_quarantine
+from cockpit.importer.exporting import mask_quarantine
 from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
 from cockpit.ui.import_view import user_name

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from cockpit.auth import User, can, village_scope
+from cockpit.auth import User, audit, can, village_scope
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from cockpit.store import BuildError, StoreError
 from cockpit.ui import auth_view, state
@@ -63,6 +63,11 @@ class PageContext:
     def connect(self):
         """A writable cursor for accounts and the audit log."""
         return self.data.connect()
+
+    def audit(self, event: str, detail: dict | None = None) -> None:
+        """Record ``event`` by the signed-in user in the audit log."""
+        with self.connect() as con:
+            audit(con, self.user, event, detail or {})
 
     @property
     def township_name(self) -> str:

@@ -335,3 +335,30 @@ def test_each_role_opens_exactly_the_pages_its_role_allows(sample_db, role):
         shown = {n for n, p in _page_files_by_name().items()
                  if (p.stem.split("_", 1)[-1] if p.parent.name == "pages" else "") in links}
         assert shown == {n for n in _page_files_by_name() if can_open(user, n)}, (role, name, links)
+
+
+def test_village_secretary_sees_own_village_cases_unmasked_and_it_is_audited(fresh_db):
+    import duckdb
+
+    from cockpit.auth import get_user
+
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    secretary = get_user(con, "secretary")
+    names = dict(con.execute("SELECT village_id, name_en FROM villages").fetchall())
+    con.close()
+    (own,) = secretary.villages
+    at = _app(ROOT / "pages" / "3_cases.py", user="secretary")
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="_w_case_village_ids").options == [names[own]]
+    listed = at.dataframe[1].value
+    assert set(listed["Village"]) <= {names[own]}
+    others = [n for v, n in names.items() if v != own]
+    assert not any(n in " ".join(map(str, d.value.to_numpy().ravel())) for d in at.dataframe[1:2] for n in others)
+    if len(listed):
+        assert not any("*" in str(n) for n in listed["Name"])  # the role may see personal data
+        con = duckdb.connect(str(fresh_db), read_only=True)
+        events = [r[0] for r in con.execute("SELECT event FROM audit_log WHERE user_name = 'secretary'").fetchall()]
+        con.close()
+        assert "unmask" in events

@@ -1,0 +1,71 @@
+"""Exports of whole tables as CSV or Parquet, respecting the personal-data policy, and recorded.
+
+Callers' names, phones and addresses (case_contacts, and the personal cells of quarantined rows)
+are masked (cockpit.privacy) unless ``allow_personal``; users are never exported. Every export is
+recorded in import_batches (direction "export") and, where it exists, in the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+import duckdb
+import pandas as pd
+
+from cockpit.export import to_csv_bytes
+from cockpit.importer.pipeline import audit_event, now
+from cockpit.privacy import PERSONAL_COLUMNS, mask_frame
+from cockpit.store import imports as sql
+
+__all__ = ["export_table", "mask_quarantine"]
+
+
+def mask_quarantine(frame: pd.DataFrame) -> pd.DataFrame:
+    """Quarantine rows with the personal cells of raw_row masked (personal_keys dropped)."""
+    out = frame.copy()
+    for i, (raw, keys) in enumerate(zip(out["raw_row"], out["personal_keys"])):
+        if not keys or not raw:
+            continue
+        record, personal = json.loads(raw), json.loads(keys)
+        for header, fieldname in personal.items():
+            if record.get(header) is not None:
+                record[header] = PERSONAL_COLUMNS[fieldname](str(record[header]))
+        out.iat[i, out.columns.get_loc("raw_row")] = json.dumps(record, ensure_ascii=False)
+    return out.drop(columns=["personal_keys"])
+
+
+def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, *, allow_personal: bool = False,
+                 user: str = "local", record: bool = True) -> bytes:
+    """The table as CSV (UTF-8 with BOM, formula-safe) or Parquet bytes; personal fields masked
+    unless ``allow_personal``. The export is recorded in import_batches (and the audit log)."""
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"format must be csv or parquet, got {fmt!r}")
+    frame = sql.read_table(con, table)
+    if table == "quarantine" and not allow_personal:
+        frame = mask_quarantine(frame)
+    else:
+        frame = mask_frame(frame, allowed=allow_personal)
+    if fmt == "csv":
+        data = to_csv_bytes(frame)
+    else:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+    if record:
+        at = now()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            sql.record_batch(con, {"batch_id": sql.next_batch_id(con), "direction": "export", "kind": table,
+                                   "file_name": f"{table}.{fmt}", "sha256": hashlib.sha256(data).hexdigest(),
+                                   "file_bytes": len(data), "user_name": user, "started_at": at,
+                                   "finished_at": at, "status": "exported", "rows_in": len(frame),
+                                   "details": json.dumps({"format": fmt, "personal": allow_personal})})
+            audit_event(con, user, "export", {"table": table, "format": fmt, "rows": len(frame),
+                                         "personal": allow_personal})
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return data
