@@ -9,7 +9,7 @@ action items recorded in the meeting.
   (``NotoSansCJK-Regular.ttc``, collection index 2 = Simplified Chinese), embedded as a subset.
   Every string is written as plain text (fpdf2's markdown is never switched on), so a village
   called ``<img src=x onerror=alert(1)>`` is printed as exactly that.
-- Charts: Plotly → PNG with kaleido 1.x, which drives the system Chromium (``/usr/bin/chromium``;
+- Charts: Plotly → PNG with kaleido 1.x (cockpit.chart_images), which drives the system Chromium (``/usr/bin/chromium``;
   ``BROWSER_PATH`` overrides). One browser renders every chart of a briefing; a browser that
   fails to start is retried once. When charts cannot be drawn the PDF says so where they belong.
 - The map is drawn from the village polygons on plain axes (cockpit.slide_charts.static_map):
@@ -20,19 +20,15 @@ No Streamlit. ``briefing_pdf`` returns the PDF bytes.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import datetime as dt
 import io
-import os
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from fpdf import FPDF, FontFace
 from fpdf.enums import WrapMode, XPos, YPos
 
+from cockpit.chart_images import ChartImage, ChartRenderError, chart_problem, render_pngs
 from cockpit.i18n import Translator
 from cockpit.presenter import Deck, Slide, Table
 from cockpit.slide_charts import static_map
@@ -43,8 +39,6 @@ __all__ = ["FONT_PATH", "BOLD_FONT_PATH", "FONT_INDEX", "BriefingError", "ChartR
 FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 BOLD_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
 FONT_INDEX = 2  # Simplified Chinese face of the Noto Sans CJK collection
-CHROMIUM = "/usr/bin/chromium"
-RENDER_TIMEOUT_S = 60
 
 _PAGE_W, _MARGIN = 297.0, 12.0  # A4 landscape, mm
 _BODY_W = _PAGE_W - 2 * _MARGIN
@@ -56,78 +50,11 @@ class BriefingError(RuntimeError):
     """The briefing cannot be made (e.g. the Chinese font is missing); says why."""
 
 
-class ChartRenderError(BriefingError):
-    """Charts could not be drawn (no Chromium, or it failed twice); says why."""
-
-
-@dataclass(frozen=True)
-class ChartImage:
-    """A chart to draw: its Plotly figure and its size in pixels (drawn at twice that)."""
-
-    figure: object
-    width: int
-    height: int
-
-
 def font_problem() -> str | None:
     """Why the PDF cannot be made with Chinese text, or None when the font is there."""
     if not FONT_PATH.is_file():
         return f"the Chinese font {FONT_PATH} is missing (apt-get install fonts-noto-cjk)"
     return None
-
-
-def _browser() -> str | None:
-    path = os.environ.get("BROWSER_PATH")
-    if path:
-        return path if os.path.isfile(path) else None
-    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def chart_problem() -> str | None:
-    """Why charts cannot be drawn, or None when Chromium and kaleido are there."""
-    try:
-        import kaleido  # noqa: F401
-    except ImportError:
-        return "charts need the kaleido package (pip install -r requirements.txt)"
-    if _browser() is None:
-        where = os.environ.get("BROWSER_PATH") or CHROMIUM
-        return f"charts need Chromium at {where} (apt-get install chromium)"
-    return None
-
-
-async def _render_all(charts: list[ChartImage]) -> list[bytes]:
-    import kaleido
-
-    kwargs = {"path": _browser()} if os.environ.get("BROWSER_PATH") else {}
-    # mathjax=False: kaleido would otherwise load MathJax from a CDN; plotly.js comes from the
-    # plotly package, so nothing is fetched from the network.
-    async with kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, **kwargs) as k:
-        return [await k.calc_fig(c.figure, opts={"format": "png", "width": c.width,
-                                                 "height": c.height, "scale": 2})
-                for c in charts]
-
-
-def render_pngs(charts: list[ChartImage]) -> list[bytes]:
-    """PNG bytes of every chart, drawn by one Chromium; one retry when the browser fails.
-
-    Runs the asyncio work in its own thread, so it works inside Streamlit's script threads.
-    Raises :class:`ChartRenderError` saying why when no image could be drawn.
-    """
-    if not charts:
-        return []
-    problem = chart_problem()
-    if problem:
-        raise ChartRenderError(problem)
-    last: Exception | None = None
-    for _attempt in range(2):
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            try:
-                return pool.submit(asyncio.run, _render_all(charts)).result(timeout=4 * RENDER_TIMEOUT_S)
-            except Exception as exc:  # noqa: BLE001 - browser start-up fails in many ways
-                last = exc
-    raise ChartRenderError(f"charts could not be drawn: {type(last).__name__}: {last}")
 
 
 # -- the document ------------------------------------------------------------------------------

@@ -193,7 +193,8 @@ def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,
                today: dt.date | None = None) -> Deck:
     """The slides of ``inputs`` in language ``lang``. ``township`` defaults to the name stored
     in the database; ``today`` is the meeting's day (items due before it are past due)."""
-    from cockpit.presenter_slides import SlideContext, build_slides, filter_lines, recorded_table
+    from cockpit.presenter_slides import build_slides, filter_lines, recorded_table
+    from cockpit.slide_context import SlideContext
 
     filters = inputs.filters
     t = Translator(lang)

@@ -1,6 +1,7 @@
 """The slides of the joint-meeting deck, one builder per slide (see cockpit/presenter.py).
 
-Each builder reads a :class:`SlideContext` (the inputs, the translator, the filters and the
+The case slides are in cockpit/case_slides.py. Each builder reads a
+:class:`cockpit.slide_context.SlideContext` (the inputs, the translator, the filters and the
 meeting's day) and returns a :class:`cockpit.presenter.Slide` whose figures and tables are
 formatted text, whose charts are Plotly figures (cockpit.slide_charts) and whose speaker notes
 are written in the deck's language. No Streamlit.
@@ -8,126 +9,26 @@ are written in the deck's language. No Streamlit.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from dataclasses import dataclass
-from functools import cached_property
 
 import pandas as pd
 
+from cockpit import case_slides
 from cockpit.attention import attention_ranking
-from cockpit.cases.matrix import matrix as case_matrix
 from cockpit.choropleth import choropleth
-from cockpit.fmt import DASH, format_delta, format_value
-from cockpit.i18n import Translator
-from cockpit.metrics.catalog import access_domain_of, domain_of, metric
+from cockpit.fmt import DASH
+from cockpit.metrics.catalog import metric
 from cockpit.party import quarter_bounds, quarter_of, scoreboard
 from cockpit.periods import previous_period
-from cockpit.presenter import (OVERVIEW_KPIS, Chart, Figure, MapSpec, PresenterFilters,
-                               PresenterInputs, Slide, Table)
-from cockpit.slide_charts import completion_bars, matrix_heatmap, trend_chart
+from cockpit.presenter import OVERVIEW_KPIS, Chart, Figure, MapSpec, Slide, Table
+from cockpit.slide_charts import completion_bars, trend_chart
+from cockpit.slide_context import SlideContext, day_text, known, kpi_figure, num, text_frame
 
-__all__ = ["SlideContext", "build_slides", "filter_lines", "recorded_table", "TREND_KEYS"]
+__all__ = ["build_slides", "filter_lines", "recorded_table", "TREND_KEYS"]
 
 TREND_KEYS = ("response_rate", "on_time_rate", "satisfaction_rate")
 TREND_MONTHS = 12
-TOP_PAIRS = 8
 WEAKEST = 5
-
-
-@dataclass(frozen=True)
-class SlideContext:
-    inputs: PresenterInputs
-    t: Translator
-    filters: PresenterFilters
-    today: dt.date
-    township: str = ""
-
-    @property
-    def lang(self) -> str:
-        return self.t.lang
-
-    @property
-    def period(self) -> str:
-        return self.inputs.period
-
-    @cached_property
-    def village_names(self) -> dict[str, str]:
-        v = self.inputs.villages
-        return dict(zip(v["village_id"].astype(str), v[f"name_{self.lang}"]))
-
-    @cached_property
-    def department_names(self) -> dict[str, str]:
-        d = self.inputs.departments
-        return dict(zip(d["department_id"].astype(str), d[f"name_{self.lang}"]))
-
-    def label(self, key: str) -> str:
-        """The metric's label, as cockpit.ui.kpi.metric_label writes it."""
-        domains = self.inputs.domains.set_index("domain_id")[f"name_{self.lang}"]
-        if domain_of(key):
-            return self.t("metric.coverage.label", domain=domains.get(domain_of(key), domain_of(key)))
-        if access_domain_of(key):
-            d = access_domain_of(key)
-            return self.t("metric.access.label", domain=domains.get(d, d))
-        return self.t(f"metric.{key}.label")
-
-    def fmt(self, value, unit: str) -> str:
-        return format_value(_num(value), unit, self.lang)
-
-    def village(self, vid) -> str:
-        return self.village_names.get(str(vid), str(vid)) if _known(vid) else DASH
-
-    def department(self, did) -> str:
-        return self.department_names.get(str(did), str(did)) if _known(did) else DASH
-
-    def sentences(self, parts) -> str:
-        """Sentences one after the other (Chinese runs them together, English puts a space)."""
-        return ("" if self.lang == "zh" else " ").join(parts)
-
-    def join(self, names) -> str:
-        """Names as a list in running text (、 in Chinese), or a dash when there are none."""
-        return ("、" if self.lang == "zh" else ", ").join(names) or DASH
-
-
-def _known(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
-        and not (value is pd.NaT) and str(value) != ""
-
-
-def _num(value):
-    try:
-        return float(value) if value is not None and not pd.isna(value) else math.nan
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _rate(num, den) -> float:
-    num, den = _num(num), _num(den)
-    return num / den if den and not math.isnan(den) else math.nan
-
-
-def _day(value) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d") if _known(value) and not pd.isna(value) else DASH
-
-
-def _tone(delta: float, higher_is_better: bool | None) -> str | None:
-    if higher_is_better is None or math.isnan(delta) or delta == 0:
-        return None
-    return "good" if (delta > 0) == higher_is_better else "bad"
-
-
-def _kpi(sc: SlideContext, key: str) -> Figure:
-    m, series = metric(key), sc.inputs.series
-    col = series[key] if key in series.columns else pd.Series(dtype=float)
-    value = _num(col.get(sc.period))
-    delta = value - _num(col.get(previous_period(sc.period)))
-    help_key = f"metric.{key}.help"
-    return Figure(key, sc.label(key), sc.fmt(value, m.unit), format_delta(delta, m.unit, sc.lang),
-                  _tone(delta, m.higher_is_better), sc.t(help_key) if sc.t.has(help_key) else "")
-
-
-def _frame(columns: list[str], rows: list[list[str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 # -- 1 overview ----------------------------------------------------------------------------
@@ -140,7 +41,7 @@ def _reason(sc: SlideContext, reason) -> str:
 
 def overview(sc: SlideContext) -> Slide:
     t, series = sc.t, sc.inputs.series
-    figures = tuple(_kpi(sc, k) for k in OVERVIEW_KPIS)
+    figures = tuple(kpi_figure(sc, k) for k in OVERVIEW_KPIS)
     trend = series.loc[:sc.period].tail(TREND_MONTHS)
     chart = Chart("trend", t("presenter.overview.trend"),
                   trend_chart({sc.label(k): trend[k] for k in TREND_KEYS if k in trend}))
@@ -150,7 +51,7 @@ def overview(sc: SlideContext) -> Slide:
     rows = [[sc.village(r.village_id), sep.join(_reason(sc, x) for x in r.reasons)]
             for r in ranking.itertuples()]
     table = Table("attention", t("overview.attention"),
-                  _frame([t("presenter.col.village"), t("presenter.col.why")], rows),
+                  text_frame([t("presenter.col.village"), t("presenter.col.why")], rows),
                   t("overview.attention_none"))
     by_key = {f.key: f for f in figures}
     notes = t("presenter.overview.notes", township=sc.township, period=t.period(sc.period),
@@ -163,121 +64,6 @@ def overview(sc: SlideContext) -> Slide:
                  t("presenter.overview.subtitle", period=t.period(sc.period),
                    previous=t.period(previous_period(sc.period))),
                  figures, (chart,), (table,), notes=notes)
-
-
-# -- 2 cross-department issues ---------------------------------------------------------------
-
-def _total(frame: pd.DataFrame, key_column: str) -> pd.Series:
-    total = frame[frame[key_column].isna()]
-    return total.iloc[0] if len(total) else pd.Series(dtype=float)
-
-
-def _filter_subtitle(sc: SlideContext) -> str:
-    if not sc.filters.village_ids and not sc.filters.department_ids:
-        return sc.t("presenter.scope_all", period=sc.t.period(sc.period))
-    return sc.t("presenter.scope_filtered", period=sc.t.period(sc.period))
-
-
-def cross_department(sc: SlideContext) -> Slide:
-    t, cells = sc.t, sc.inputs.matrix
-    total = _total(sc.inputs.by_department, "department_id")
-    on_time = _rate(total.get("on_time_of_due"), total.get("due"))
-    figures = (
-        Figure("overdue_at_end", sc.label("overdue_at_end"), sc.fmt(total.get("overdue_at_end"), "count")),
-        Figure("open_at_end", sc.label("open_at_end"), sc.fmt(total.get("open_at_end"), "count")),
-        Figure("due", t("presenter.col.due"), sc.fmt(total.get("due"), "count")),
-        Figure("on_time_rate", sc.label("on_time_rate"), sc.fmt(on_time, "percent")),
-    )
-    charts, pair_rows = (), []
-    if len(cells):
-        live = cells[(cells["open_at_end"] > 0) | (cells["overdue_at_end"] > 0)]
-        live = live if len(live) else cells
-        rows = live.groupby("department_id")["overdue_at_end"].sum().sort_values(ascending=False, kind="stable")
-        cols = live.groupby("village_id")["overdue_at_end"].sum().sort_values(ascending=False, kind="stable")
-        wide = case_matrix(cells, "overdue_at_end", departments=list(rows.index), villages=list(cols.index))
-        charts = (Chart("matrix", t("presenter.cross.matrix", value=sc.label("overdue_at_end")),
-                        matrix_heatmap(wide, sc.department_names, sc.village_names,
-                                       sc.label("overdue_at_end"))),)
-        pairs = cells[cells["overdue_at_end"] > 0].sort_values(
-            ["overdue_at_end", "open_at_end", "department_id", "village_id"],
-            ascending=[False, False, True, True]).head(TOP_PAIRS)
-        pair_rows = [[sc.department(r.department_id), sc.village(r.village_id),
-                      sc.fmt(r.overdue_at_end, "count"), sc.fmt(r.open_at_end, "count"),
-                      sc.fmt(r.due, "count"), sc.fmt(_rate(r.on_time_of_due, r.due), "percent")]
-                     for r in pairs.itertuples()]
-    cols_pair = [t("presenter.col.department"), t("presenter.col.village"), sc.label("overdue_at_end"),
-                 sc.label("open_at_end"), t("presenter.col.due"), sc.label("on_time_rate")]
-    depts = sc.inputs.by_department
-    depts = depts[depts["department_id"].notna() & ((depts["due"] > 0) | (depts["open_at_end"] > 0))].copy()
-    depts["rate"] = [_rate(a, b) for a, b in zip(depts["on_time_of_due"], depts["due"])]
-    depts = depts.sort_values(["overdue_at_end", "rate", "department_id"], ascending=[False, True, True],
-                              na_position="last")
-    dept_rows = [[sc.department(r.department_id), sc.fmt(r.overdue_at_end, "count"),
-                  sc.fmt(r.open_at_end, "count"), sc.fmt(r.due, "count"), sc.fmt(r.rate, "percent")]
-                 for r in depts.itertuples()]
-    tables = (
-        Table("pairs", t("presenter.cross.pairs"), _frame(cols_pair, pair_rows), t("presenter.none_overdue")),
-        Table("departments", t("presenter.cross.departments"),
-              _frame([t("presenter.col.department"), sc.label("overdue_at_end"), sc.label("open_at_end"),
-                      t("presenter.col.due"), sc.label("on_time_rate")], dept_rows), t("presenter.none")),
-    )
-    return Slide("cross_department", t("presenter.cross.title"), _filter_subtitle(sc), figures, charts,
-                 tables, notes=_cross_notes(sc, depts))
-
-
-def _cross_notes(sc: SlideContext, depts: pd.DataFrame) -> str:
-    t, cells = sc.t, sc.inputs.matrix
-    worst = depts[depts["overdue_at_end"] > 0]
-    rated = depts[depts["rate"].notna()].sort_values(["rate", "department_id"])
-    parts = []
-    if len(worst):
-        top = worst.iloc[0]
-        mine = cells[cells["department_id"] == top["department_id"]].sort_values(
-            ["overdue_at_end", "village_id"], ascending=[False, True]).iloc[0]
-        parts.append(t("presenter.cross.notes_worst", department=sc.department(top["department_id"]),
-                       n=sc.fmt(top["overdue_at_end"], "count"), village=sc.village(mine["village_id"]),
-                       m=sc.fmt(mine["overdue_at_end"], "count")))
-    else:
-        parts.append(t("presenter.none_overdue"))
-    if len(rated):
-        low = rated.iloc[0]
-        parts.append(t("presenter.cross.notes_low", department=sc.department(low["department_id"]),
-                       rate=sc.fmt(low["rate"], "percent"), due=sc.fmt(low["due"], "count")))
-    parts.append(t("presenter.cross.notes_ask"))
-    return sc.sentences(parts)
-
-
-# -- 3 overdue cases ---------------------------------------------------------------------------
-
-def overdue(sc: SlideContext) -> Slide:
-    t, rows = sc.t, sc.inputs.overdue
-    total = _total(sc.inputs.by_department, "department_id").get("overdue_at_end", 0)
-    cells = sc.inputs.matrix
-    hit = cells[cells["overdue_at_end"] > 0] if len(cells) else cells
-    longest = rows["days_overdue"].max() if len(rows) else math.nan
-    figures = (
-        Figure("overdue_at_end", sc.label("overdue_at_end"), sc.fmt(total, "count")),
-        Figure("villages", t("presenter.overdue.villages"), sc.fmt(hit["village_id"].nunique() if len(hit) else 0, "count")),
-        Figure("departments", t("presenter.overdue.departments"),
-               sc.fmt(hit["department_id"].nunique() if len(hit) else 0, "count")),
-        Figure("longest", t("presenter.overdue.longest"), sc.fmt(longest, "days")),
-    )
-    columns = [t("presenter.col.case"), t("presenter.col.village"), t("presenter.col.department"),
-               t("presenter.col.received"), t("presenter.col.due_on"), t("presenter.col.days_overdue"),
-               t("presenter.col.summary"), t("presenter.col.caller")]
-    body = [[str(r.case_id), sc.village(r.village_id), sc.department(r.department_id),
-             _day(r.received_at), _day(r.due_at), sc.fmt(r.days_overdue, "days"),
-             str(r.summary) if _known(r.summary) else DASH,
-             str(r.citizen_name) if _known(r.citizen_name) else DASH] for r in rows.itertuples()]
-    table = Table("overdue", t("presenter.overdue.table"), _frame(columns, body), t("presenter.none_overdue"))
-    if len(rows):
-        first = rows.iloc[0]
-        notes = t("presenter.overdue.notes", case=str(first["case_id"]), village=sc.village(first["village_id"]),
-                  days=sc.fmt(first["days_overdue"], "days"), department=sc.department(first["department_id"]))
-    else:
-        notes = t("presenter.none_overdue")
-    subtitle = t("presenter.overdue.subtitle", n=sc.fmt(len(rows), "count"), total=sc.fmt(total, "count"))
-    return Slide("overdue", t("presenter.overdue.title"), subtitle, figures, (), (table,), notes=notes)
 
 
 # -- 4 map ---------------------------------------------------------------------------------
@@ -293,7 +79,7 @@ def village_map(sc: SlideContext) -> Slide:
     known = values.dropna()
     worst_first = known.sort_values(ascending=m.higher_is_better is not False, kind="stable")
     series = sc.inputs.series
-    township = _num(series.at[sc.period, key]) if key in series.columns and sc.period in series.index else math.nan
+    township = num(series.at[sc.period, key]) if key in series.columns and sc.period in series.index else math.nan
     figures = [Figure(key, t("presenter.map.township"), sc.fmt(township, m.unit))]
     if len(known):
         lo, hi = known.idxmin(), known.idxmax()
@@ -306,7 +92,7 @@ def village_map(sc: SlideContext) -> Slide:
     if m.higher_is_better is None:
         rows = [[sc.village(v), sc.fmt(x, m.unit), sc.fmt(pop.get(v), "count")]
                 for v, x in known.sort_values(ascending=False, kind="stable").head(WEAKEST).items()]
-    table = Table("villages", t(title_key), _frame([t("presenter.col.village"), sc.label(key),
+    table = Table("villages", t(title_key), text_frame([t("presenter.col.village"), sc.label(key),
                                                     t("card.population")], rows), t("presenter.none"))
     notes = t("presenter.map.notes", metric=sc.label(key), township=sc.fmt(township, m.unit),
               low=sc.village(known.idxmin()) if len(known) else DASH,
@@ -359,7 +145,7 @@ def party(sc: SlideContext) -> Slide:
              sc.fmt(r["no_evidence"], "count"), DASH if pd.isna(r["score"]) else f"{r['score']:.1f}"]
             for _, r in weakest.iterrows()]
     table = Table("weakest", t("presenter.party.weakest"),
-                  _frame([t("party.branch"), t("party.due"), t("party.completion_rate"), t("party.on_time_rate"),
+                  text_frame([t("party.branch"), t("party.due"), t("party.completion_rate"), t("party.on_time_rate"),
                           t("party.overdue"), t("party.no_evidence"), t("party.score")], rows), t("presenter.none"))
     notes = t("presenter.party.notes", quarter=quarter, completion=figures[1].value, on_time=figures[2].value,
               overdue=figures[3].value, no_evidence=figures[4].value,
@@ -375,18 +161,18 @@ def party(sc: SlideContext) -> Slide:
 def _item_rows(sc: SlideContext, items: pd.DataFrame, meeting: bool) -> list[list[str]]:
     rows = []
     for r in items.itertuples():
-        due = pd.Timestamp(r.due_on).date() if _known(r.due_on) and not pd.isna(r.due_on) else None
+        due = pd.Timestamp(r.due_on).date() if known(r.due_on) and not pd.isna(r.due_on) else None
         if r.status == "done":
             state = sc.t("presenter.item.done")
         elif due is not None and due < sc.today:
             state = sc.t("presenter.item.past_due")
         else:
             state = sc.t("presenter.item.open")
-        where = (f"{_day(r.held_on)} {r.meeting_title}" if meeting
-                 else (sc.t(f"presenter.{r.slide}.short") if _known(r.slide) and sc.t.has(f"presenter.{r.slide}.short")
+        where = (f"{day_text(r.held_on)} {r.meeting_title}" if meeting
+                 else (sc.t(f"presenter.{r.slide}.short") if known(r.slide) and sc.t.has(f"presenter.{r.slide}.short")
                        else DASH))
-        rows.append([sc.t(f"presenter.kind.{r.kind}"), str(r.text), str(r.owner) if _known(r.owner) else DASH,
-                     sc.department(r.department_id), sc.village(r.village_id), _day(r.due_on), where, state])
+        rows.append([sc.t(f"presenter.kind.{r.kind}"), str(r.text), str(r.owner) if known(r.owner) else DASH,
+                     sc.department(r.department_id), sc.village(r.village_id), day_text(r.due_on), where, state])
     return rows
 
 
@@ -408,7 +194,7 @@ def follow_up(sc: SlideContext) -> Slide:
         Figure("decisions", t("presenter.follow.decisions"), sc.fmt((items["kind"] == "decision").sum(), "count")),
         Figure("actions", t("presenter.follow.actions"), sc.fmt((items["kind"] == "action").sum(), "count")),
     )
-    table = Table("open_items", t("presenter.follow.table"), _frame(_item_columns(sc, True), rows),
+    table = Table("open_items", t("presenter.follow.table"), text_frame(_item_columns(sc, True), rows),
                   t("presenter.follow.none"))
     notes = (t("presenter.follow.notes", n=sc.fmt(len(rows), "count"), late=sc.fmt(late, "count"))
              if rows else t("presenter.follow.none"))
@@ -420,7 +206,7 @@ def recorded_table(sc: SlideContext) -> Table:
     """The decisions and action items recorded in the meeting in progress."""
     t = sc.t
     return Table("recorded", t("presenter.recorded"),
-                 _frame(_item_columns(sc, False), _item_rows(sc, sc.inputs.meeting_items, meeting=False)),
+                 text_frame(_item_columns(sc, False), _item_rows(sc, sc.inputs.meeting_items, meeting=False)),
                  t("presenter.recorded_none"))
 
 
@@ -438,5 +224,5 @@ def filter_lines(sc: SlideContext) -> tuple[tuple[str, str], ...]:
 
 
 def build_slides(sc: SlideContext) -> tuple[Slide, ...]:
-    return (overview(sc), cross_department(sc), overdue(sc), village_map(sc), party(sc),
+    return (overview(sc), case_slides.cross_department(sc), case_slides.overdue(sc), village_map(sc), party(sc),
             follow_up(sc))

@@ -1,7 +1,7 @@
 """Joint meeting (联席会议): slides from live data, speaker notes, decision log, briefing PDF."""
 
+from cockpit.ui import decision_log_view, shell
 from cockpit.ui import presenter_view as presenter
-from cockpit.ui import shell
 
 ctx = shell.page("presenter")
 filters, title = presenter.controls(ctx)
@@ -10,4 +10,4 @@ index = presenter.navigation(ctx, deck)
 slide = deck.slides[index]
 presenter.slide_view(ctx, slide)
 presenter.speaker_notes(ctx, slide)
-presenter.decision_log(ctx, deck, slide, filters, title)
+decision_log_view.decision_log(ctx, deck, slide, filters, title)

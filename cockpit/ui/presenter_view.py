@@ -1,8 +1,8 @@
 """The joint-meeting presenter (联席会议): slides in large type, speaker notes, the decision log
 and the briefing PDF.
 
-The slides come from :func:`cockpit.presenter.build_deck`; this module only draws them. Every
-data value put into HTML here is escaped. Session state (initialised here, the only place):
+The slides come from :func:`cockpit.presenter.build_deck`; this module only draws them (the
+decision log is cockpit/ui/decision_log_view.py). Every data value put into HTML here is escaped. Session state (initialised here, the only place):
 ``presenter_slide`` (the slide shown, 0-based, mirrored to ``?slide=N`` 1-based),
 ``presenter_meeting`` (id of the meeting being recorded, once its first item is saved) and
 ``presenter_flash`` (a message for the next run).
@@ -27,8 +27,9 @@ from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
 from cockpit.ui.shell import PageContext
 
-__all__ = ["SLIDE_KEY", "MEETING_KEY", "controls", "load_deck", "navigation", "slide_view",
-           "speaker_notes", "briefing_button", "decision_log"]
+__all__ = ["SLIDE_KEY", "MEETING_KEY", "FLASH_KEY", "controls", "load_deck", "navigation", "slide_view",
+           "speaker_notes", "briefing_button", "meeting_id", "departments", "user_name", "log_frames",
+           "table_html", "esc"]
 
 SLIDE_KEY, MEETING_KEY, FLASH_KEY = "presenter_slide", "presenter_meeting", "presenter_flash"
 MAP_HEIGHT = 560
@@ -56,7 +57,8 @@ table.pr-table td { border-top: 1px solid #d5dce6; padding: 6px 8px; vertical-al
 """
 
 
-def _esc(value) -> str:
+def esc(value) -> str:
+    """``value`` as HTML text."""
     return html.escape(str(value))
 
 
@@ -68,27 +70,30 @@ def _case_frames(path: str, version: int, period: str, filters: PresenterFilters
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _log(path: str, version: int, meeting_id: int | None) -> dict:
+def log_frames(path: str, version: int, meeting: int | None) -> dict:
+    """Departments, the open items of other meetings and the items of ``meeting`` (cached by
+    version: every write to the log changes it)."""
     with connection.reading(path) as cur:
         return {"departments": decisions.departments(cur),
-                "open_items": decisions.open_items(cur, exclude_meeting=meeting_id),
-                "meeting_items": decisions.items(cur, meeting_id=meeting_id if meeting_id is not None else -1)}
+                "open_items": decisions.open_items(cur, exclude_meeting=meeting),
+                "meeting_items": decisions.items(cur, meeting_id=meeting if meeting is not None else -1)}
 
 
-def _meeting_id() -> int | None:
+def meeting_id() -> int | None:
+    """The meeting being recorded in this session, once its first item is saved."""
     value = st.session_state.get(MEETING_KEY)
     return int(value) if value is not None else None
 
 
-def _departments(ctx: PageContext) -> pd.DataFrame:
-    return _log(ctx.data.path, ctx.data.version, _meeting_id())["departments"]
+def departments(ctx: PageContext) -> pd.DataFrame:
+    return log_frames(ctx.data.path, ctx.data.version, meeting_id())["departments"]
 
 
 def controls(ctx: PageContext) -> tuple[PresenterFilters, str]:
     """The meeting's settings in the sidebar: title, villages, departments, map metric."""
     t = ctx.t
     villages = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
-    depts = _departments(ctx).set_index("department_id")[f"name_{ctx.lang}"]
+    depts = departments(ctx).set_index("department_id")[f"name_{ctx.lang}"]
     domains = ctx.data.domains()
     metrics = [coverage_key(d) for d in domains["domain_id"]] + list(MAP_METRICS)
     with st.sidebar:
@@ -104,7 +109,7 @@ def controls(ctx: PageContext) -> tuple[PresenterFilters, str]:
                                   index=metrics.index("service_index"), format_func=lambda k: metric_label(ctx, k))
         limit = st.number_input(t("presenter.filter.overdue_limit"), min_value=3, max_value=30, value=10,
                                 step=1, key="presenter_limit")
-        meeting = _meeting_id()
+        meeting = meeting_id()
         if meeting is None:
             st.caption(t("presenter.meeting_none"))
         else:
@@ -117,7 +122,7 @@ def controls(ctx: PageContext) -> tuple[PresenterFilters, str]:
 
 def load_deck(ctx: PageContext, filters: PresenterFilters) -> Deck:
     """The deck of the selected month and filters (data from the caches)."""
-    log = _log(ctx.data.path, ctx.data.version, _meeting_id())
+    log = log_frames(ctx.data.path, ctx.data.version, meeting_id())
     inputs = PresenterInputs(
         period=ctx.period, filters=filters, meta=ctx.data.meta(), series=ctx.data.township_series(),
         villages=ctx.data.village_table(ctx.period), domains=ctx.data.domains(),
@@ -150,12 +155,12 @@ def navigation(ctx: PageContext, deck: Deck) -> int:
     index = _current(total)
     st.markdown(_CSS, unsafe_allow_html=True)
     left, prev, number, nxt, pdf = st.columns([5, 1.1, 0.8, 1.1, 2.2], vertical_alignment="center")
-    left.markdown(f"<div class='pr-caption'>{_esc(ctx.t('presenter.caption', township=deck.township, period=deck.period_label, n=index + 1, total=total))}</div>",
+    left.markdown(f"<div class='pr-caption'>{esc(ctx.t('presenter.caption', township=deck.township, period=deck.period_label, n=index + 1, total=total))}</div>",
                   unsafe_allow_html=True)
     prev.button(ctx.t("presenter.previous"), key="presenter_prev", icon=":material/arrow_back:",
                 disabled=index == 0, on_click=_set_slide, args=(index - 1,), width="stretch")
     number.markdown(f"<div style='text-align:center;font-size:1.4rem;font-weight:600' data-testid='slide-number'>"
-                    f"{_esc(ctx.t('presenter.slide_of', n=index + 1, total=total))}</div>", unsafe_allow_html=True)
+                    f"{esc(ctx.t('presenter.slide_of', n=index + 1, total=total))}</div>", unsafe_allow_html=True)
     nxt.button(ctx.t("presenter.next"), key="presenter_next", icon=":material/arrow_forward:", type="primary",
                disabled=index == total - 1, on_click=_set_slide, args=(index + 1,), width="stretch")
     with pdf:
@@ -171,20 +176,20 @@ def _tiles(slide: Slide) -> str:
     tiles = []
     for f in slide.figures:
         line = f.delta or f.detail
-        tiles.append(f"<div class='pr-tile' title='{_esc(f.help)}'><div class='pr-label'>{_esc(f.label)}</div>"
-                     f"<div class='pr-value'>{_esc(f.value)}</div>"
-                     f"<div class='pr-delta {_esc(f.tone or '')}'>{_esc(line) if line else '&nbsp;'}</div></div>")
+        tiles.append(f"<div class='pr-tile' title='{esc(f.help)}'><div class='pr-label'>{esc(f.label)}</div>"
+                     f"<div class='pr-value'>{esc(f.value)}</div>"
+                     f"<div class='pr-delta {esc(f.tone or '')}'>{esc(line) if line else '&nbsp;'}</div></div>")
     return (f"<div class='pr-tiles' style='grid-template-columns: repeat({per_row}, minmax(0, 1fr))'>"
             + "".join(tiles) + "</div>")
 
 
 def table_html(table: Table) -> str:
     """A slide table as escaped HTML (cells are plain text: never Markdown or markup)."""
-    title = f"<div class='pr-table-title'>{_esc(table.title)}</div>"
+    title = f"<div class='pr-table-title'>{esc(table.title)}</div>"
     if table.frame.empty:
-        return title + f"<div class='pr-empty'>{_esc(table.empty_text)}</div>"
-    head = "".join(f"<th>{_esc(c)}</th>" for c in table.frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in values) + "</tr>"
+        return title + f"<div class='pr-empty'>{esc(table.empty_text)}</div>"
+    head = "".join(f"<th>{esc(c)}</th>" for c in table.frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in values) + "</tr>"
                    for values in table.frame.itertuples(index=False, name=None))
     return title + f"<table class='pr-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
@@ -205,7 +210,7 @@ def slide_view(ctx: PageContext, slide: Slide) -> None:
     """The slide in large type: title, subtitle, figures, then visuals beside the first table."""
     st.title(slide.title)
     if slide.subtitle:
-        st.markdown(f"<div class='pr-sub'>{_esc(slide.subtitle)}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='pr-sub'>{esc(slide.subtitle)}</div>", unsafe_allow_html=True)
     if slide.figures:
         st.markdown(_tiles(slide), unsafe_allow_html=True)
     tables = list(slide.tables)
@@ -214,7 +219,7 @@ def slide_view(ctx: PageContext, slide: Slide) -> None:
         visual, side = st.columns([3, 2], gap="large") if beside else (st.container(), None)
         with visual:
             for chart in slide.charts:
-                st.markdown(f"<div class='pr-table-title'>{_esc(chart.title)}</div>", unsafe_allow_html=True)
+                st.markdown(f"<div class='pr-table-title'>{esc(chart.title)}</div>", unsafe_allow_html=True)
                 # theme=None: the figure's own large fonts, not Streamlit's smaller theme
                 st.plotly_chart(chart.figure, key=f"presenter_{slide.key}_{chart.key}", theme=None,
                                 config={"displayModeBar": False})
@@ -229,12 +234,12 @@ def slide_view(ctx: PageContext, slide: Slide) -> None:
 
 def speaker_notes(ctx: PageContext, slide: Slide) -> None:
     with st.expander(ctx.t("presenter.notes"), icon=":material/record_voice_over:"):
-        st.markdown(f"<div class='pr-notes'>{_esc(slide.notes)}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='pr-notes'>{esc(slide.notes)}</div>", unsafe_allow_html=True)
 
 
 # -- briefing PDF ----------------------------------------------------------------------------
 
-def _user_name(ctx: PageContext) -> str | None:
+def user_name(ctx: PageContext) -> str | None:
     user = getattr(ctx, "user", None)
     return getattr(user, "name", None)
 
@@ -270,112 +275,8 @@ def briefing_button(ctx: PageContext, deck: Deck) -> None:
         return briefing.briefing_pdf(deck, gdf, points, meeting_title=title, synthetic=synthetic)
 
     detail = {"what": "briefing_pdf", "period": deck.period, "lang": deck.lang,
-              "filters": deck.filters.as_dict(), "meeting_id": _meeting_id()}
+              "filters": deck.filters.as_dict(), "meeting_id": meeting_id()}
     st.download_button(ctx.t("presenter.download"), data=make, file_name=f"briefing-{deck.period}-{deck.lang}.pdf",
                        mime="application/pdf", key="presenter_pdf", icon=":material/picture_as_pdf:",
                        help=ctx.t("presenter.download_help"), on_click=_record_export,
-                       args=(ctx.data, _user_name(ctx), detail), width="stretch")
-
-
-# -- decision log ----------------------------------------------------------------------------
-
-def _flash() -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message)
-
-
-def _ensure_meeting(ctx: PageContext, cur, title: str, filters: PresenterFilters) -> int:
-    meeting = _meeting_id()
-    if meeting is not None and decisions.get_meeting(cur, meeting) is not None:
-        return meeting
-    title = title.strip() or ctx.t("presenter.default_title", period=ctx.t.period(ctx.period))
-    meeting = decisions.create_meeting(cur, dt.date.today(), title, ctx.period, filters.as_dict(),
-                                       created_by=_user_name(ctx))
-    st.session_state[MEETING_KEY] = meeting
-    return meeting
-
-
-def _record_form(ctx: PageContext, slide: Slide, filters: PresenterFilters, title: str) -> None:
-    t = ctx.t
-    villages = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
-    depts = _departments(ctx).set_index("department_id")[f"name_{ctx.lang}"]
-    none = t("presenter.field.none")
-    st.subheader(t("presenter.record_title"))
-    with st.form("decision_form", clear_on_submit=True, border=True):
-        kind = st.radio(t("presenter.field.kind"), decisions.KINDS, horizontal=True, key="dec_kind",
-                        format_func=lambda k: t(f"presenter.kind.{k}"))
-        text = st.text_area(t("presenter.field.text"), key="dec_text", max_chars=decisions.MAX_TEXT, height=90)
-        c1, c2 = st.columns(2)
-        owner = c1.text_input(t("presenter.field.owner"), key="dec_owner", max_chars=200)
-        due = c2.date_input(t("presenter.field.due"), value=None, key="dec_due", format="YYYY-MM-DD")
-        department = c1.selectbox(t("presenter.field.department"), [""] + list(depts.index), key="dec_department",
-                                  format_func=lambda d: depts.get(d, none) if d else none)
-        village = c2.selectbox(t("presenter.field.village"), [""] + list(villages.index), key="dec_village",
-                               format_func=lambda v: villages.get(v, none) if v else none)
-        st.caption(t("presenter.field.slide", slide=slide.title))
-        submitted = st.form_submit_button(t("presenter.record"), type="primary", icon=":material/add_task:",
-                                          key="dec_submit")
-    if not submitted:
-        return
-    if not (text or "").strip():
-        st.warning(t("presenter.text_required"))
-        return
-    try:
-        with ctx.data.writer() as cur:
-            meeting = _ensure_meeting(ctx, cur, title, filters)
-            decisions.record_item(cur, meeting, kind, text, owner=owner or None, department_id=department or None,
-                                  village_id=village or None, due_on=due, slide=slide.key)
-    except (connection.WriteUnavailable, ValueError) as exc:
-        st.error(t("presenter.write_failed", error=str(exc)))
-        return
-    st.session_state[FLASH_KEY] = t("presenter.recorded_ok", text=text.strip())
-    st.rerun()
-
-
-def _mark_done(ctx: PageContext, decision_id: int) -> None:
-    try:
-        with ctx.data.writer() as cur:
-            decisions.mark_done(cur, decision_id)
-    except connection.WriteUnavailable as exc:
-        st.error(ctx.t("presenter.write_failed", error=str(exc)))
-        return
-    st.session_state[FLASH_KEY] = ctx.t("presenter.done_ok")
-    st.rerun()
-
-
-def _item_list(ctx: PageContext, items: pd.DataFrame, table: Table, key: str, from_meeting: bool) -> None:
-    """Items with a "mark done" button each; the text comes from the deck's table."""
-    if items.empty:
-        st.markdown(f"<div class='pr-empty'>{_esc(table.empty_text)}</div>", unsafe_allow_html=True)
-        return
-    for (_, item), values in zip(items.iterrows(), table.frame.itertuples(index=False, name=None)):
-        kind, text, owner, department, village, due, where, state = values
-        line = ctx.t("presenter.item_line", kind=kind, owner=owner, due=due)
-        extra = " · ".join(x for x in (department, village, state) if x and x != "–")
-        if from_meeting:
-            extra += " · " + ctx.t("presenter.item_from", meeting=where)
-        text_col, button_col = st.columns([5, 1.3], vertical_alignment="center")
-        text_col.markdown(f"<div class='pr-item'><b>{_esc(text)}</b><br/><small>{_esc(line)} · {_esc(extra)}</small></div>",
-                          unsafe_allow_html=True)
-        if item["status"] == "open" and button_col.button(ctx.t("presenter.mark_done"),
-                                                          key=f"{key}_done_{int(item['decision_id'])}"):
-            _mark_done(ctx, int(item["decision_id"]))
-
-
-def decision_log(ctx: PageContext, deck: Deck, slide: Slide, filters: PresenterFilters, title: str) -> None:
-    """The form that records a decision or action item (with the slide on screen), this
-    meeting's items and the open items of earlier meetings, each with "mark done"."""
-    st.divider()
-    st.header(ctx.t("presenter.log"))
-    _flash()
-    log = _log(ctx.data.path, ctx.data.version, _meeting_id())
-    left, right = st.columns([1, 1.2], gap="large")
-    with left:
-        _record_form(ctx, slide, filters, title)
-    with right:
-        st.subheader(ctx.t("presenter.this_meeting"))
-        _item_list(ctx, log["meeting_items"], deck.recorded, "mine", from_meeting=False)
-        st.subheader(ctx.t("presenter.earlier"))
-        follow = deck.slides[deck.index_of("follow_up")].tables[0]
-        _item_list(ctx, log["open_items"], follow, "earlier", from_meeting=True)
+                       args=(ctx.data, user_name(ctx), detail), width="stretch")

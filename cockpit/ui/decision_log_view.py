@@ -1,0 +1,123 @@
+"""The decision log of the joint-meeting page: record a decision or action item (the slide on
+screen is kept with it), list this meeting's items and the open items of earlier meetings, each
+with "mark done". Writes go through ``Data.writer()`` (the database's one write lock); the
+meeting itself is saved with its first item. Every data value put into HTML is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from cockpit.presenter import Deck, PresenterFilters, Slide, Table
+from cockpit.store import decisions
+from cockpit.ui import connection
+from cockpit.ui.presenter_view import (FLASH_KEY, MEETING_KEY, departments, esc, log_frames, meeting_id,
+                                       user_name)
+from cockpit.ui.shell import PageContext
+
+__all__ = ["decision_log"]
+
+
+def _flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)
+
+
+def _ensure_meeting(ctx: PageContext, cur, title: str, filters: PresenterFilters) -> int:
+    meeting = meeting_id()
+    if meeting is not None and decisions.get_meeting(cur, meeting) is not None:
+        return meeting
+    title = title.strip() or ctx.t("presenter.default_title", period=ctx.t.period(ctx.period))
+    meeting = decisions.create_meeting(cur, dt.date.today(), title, ctx.period, filters.as_dict(),
+                                       created_by=user_name(ctx))
+    st.session_state[MEETING_KEY] = meeting
+    return meeting
+
+
+def _record_form(ctx: PageContext, slide: Slide, filters: PresenterFilters, title: str) -> None:
+    t = ctx.t
+    villages = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
+    depts = departments(ctx).set_index("department_id")[f"name_{ctx.lang}"]
+    none = t("presenter.field.none")
+    st.subheader(t("presenter.record_title"))
+    with st.form("decision_form", clear_on_submit=True, border=True):
+        kind = st.radio(t("presenter.field.kind"), decisions.KINDS, horizontal=True, key="dec_kind",
+                        format_func=lambda k: t(f"presenter.kind.{k}"))
+        text = st.text_area(t("presenter.field.text"), key="dec_text", max_chars=decisions.MAX_TEXT, height=90)
+        c1, c2 = st.columns(2)
+        owner = c1.text_input(t("presenter.field.owner"), key="dec_owner", max_chars=200)
+        due = c2.date_input(t("presenter.field.due"), value=None, key="dec_due", format="YYYY-MM-DD")
+        department = c1.selectbox(t("presenter.field.department"), [""] + list(depts.index), key="dec_department",
+                                  format_func=lambda d: depts.get(d, none) if d else none)
+        village = c2.selectbox(t("presenter.field.village"), [""] + list(villages.index), key="dec_village",
+                               format_func=lambda v: villages.get(v, none) if v else none)
+        st.caption(t("presenter.field.slide", slide=slide.title))
+        submitted = st.form_submit_button(t("presenter.record"), type="primary", icon=":material/add_task:",
+                                          key="dec_submit")
+    if not submitted:
+        return
+    if not (text or "").strip():
+        st.warning(t("presenter.text_required"))
+        return
+    try:
+        with ctx.data.writer() as cur:
+            meeting = _ensure_meeting(ctx, cur, title, filters)
+            decisions.record_item(cur, meeting, kind, text, owner=owner or None, department_id=department or None,
+                                  village_id=village or None, due_on=due, slide=slide.key)
+    except (connection.WriteUnavailable, ValueError) as exc:
+        st.error(t("presenter.write_failed", error=str(exc)))
+        return
+    st.session_state[FLASH_KEY] = t("presenter.recorded_ok", text=text.strip())
+    st.rerun()
+
+
+def _mark_done(ctx: PageContext, decision_id: int) -> None:
+    try:
+        with ctx.data.writer() as cur:
+            decisions.mark_done(cur, decision_id)
+    except connection.WriteUnavailable as exc:
+        st.error(ctx.t("presenter.write_failed", error=str(exc)))
+        return
+    st.session_state[FLASH_KEY] = ctx.t("presenter.done_ok")
+    st.rerun()
+
+
+def _item_list(ctx: PageContext, items: pd.DataFrame, table: Table, key: str, from_meeting: bool) -> None:
+    """Items with a "mark done" button each; the text comes from the deck's table."""
+    if items.empty:
+        st.markdown(f"<div class='pr-empty'>{esc(table.empty_text)}</div>", unsafe_allow_html=True)
+        return
+    for (_, item), values in zip(items.iterrows(), table.frame.itertuples(index=False, name=None)):
+        kind, text, owner, department, village, due, where, state = values
+        line = ctx.t("presenter.item_line", kind=kind, owner=owner, due=due)
+        extra = " · ".join(x for x in (department, village, state) if x and x != "–")
+        if from_meeting:
+            extra += " · " + ctx.t("presenter.item_from", meeting=where)
+        text_col, button_col = st.columns([5, 1.3], vertical_alignment="center")
+        text_col.markdown(f"<div class='pr-item'><b>{esc(text)}</b><br/><small>{esc(line)} · {esc(extra)}</small></div>",
+                          unsafe_allow_html=True)
+        if item["status"] == "open" and button_col.button(ctx.t("presenter.mark_done"),
+                                                          key=f"{key}_done_{int(item['decision_id'])}"):
+            _mark_done(ctx, int(item["decision_id"]))
+
+
+def decision_log(ctx: PageContext, deck: Deck, slide: Slide, filters: PresenterFilters, title: str) -> None:
+    """The form that records a decision or action item (with the slide on screen), this
+    meeting's items and the open items of earlier meetings, each with "mark done"."""
+    st.divider()
+    st.header(ctx.t("presenter.log"))
+    _flash()
+    log = log_frames(ctx.data.path, ctx.data.version, meeting_id())
+    left, right = st.columns([1, 1.2], gap="large")
+    with left:
+        _record_form(ctx, slide, filters, title)
+    with right:
+        st.subheader(ctx.t("presenter.this_meeting"))
+        _item_list(ctx, log["meeting_items"], deck.recorded, "mine", from_meeting=False)
+        st.subheader(ctx.t("presenter.earlier"))
+        follow = deck.slides[deck.index_of("follow_up")].tables[0]
+        _item_list(ctx, log["open_items"], follow, "earlier", from_meeting=True)
