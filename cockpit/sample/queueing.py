@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cockpit.queueing import erlang_c
 from cockpit.sample.truth import Truth
 
 __all__ = ["Load", "erlang_c", "plan_load", "servers"]
@@ -34,21 +35,6 @@ class Load:
     staff: np.ndarray
     p_wait: np.ndarray
     counts: np.ndarray
-
-
-def erlang_c(c: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """Probability of waiting in an M/M/c queue with ``c`` servers and offered load ``a = lam/mu``.
-
-    Uses the Erlang B recursion ``B_k = a B_{k-1} / (k + a B_{k-1})`` and
-    ``C = c B / (c - a (1 - B))``; requires ``a < c``.
-    """
-    c = np.asarray(c, dtype=np.int64)
-    a = np.asarray(a, dtype=float)
-    b = np.ones(np.broadcast(c, a).shape)
-    for k in range(1, int(c.max()) + 1):
-        nb = a * b / (k + a * b)
-        b = np.where(k <= c, nb, b)
-    return c * b / (c - a * (1.0 - b))
 
 
 def servers(staff_total: np.ndarray, truth: Truth) -> np.ndarray:

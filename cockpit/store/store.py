@@ -15,6 +15,7 @@ import pandas as pd
 
 from cockpit.store.migrate import current_version
 from cockpit.store.case_queries import CaseQueries
+from cockpit.store.planner_sql import PlannerQueries
 from cockpit.store.quality_sql import QualityQueries
 from cockpit.store.repeat_sql import RepeatQueries
 
@@ -25,7 +26,7 @@ class StoreError(Exception):
     """The database cannot be used; the message names the path and says why."""
 
 
-class Store(CaseQueries, RepeatQueries, QualityQueries):
+class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries):
     """Named, parameterized queries over one cockpit database file.
 
     Parameters

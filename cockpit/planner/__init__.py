@@ -1,0 +1,1 @@
+"""The allocation planner (情景推演): calibration, projection, recommendation."""

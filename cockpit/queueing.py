@@ -1,0 +1,83 @@
+"""The M/M/c queue of case handling: Erlang C, the time a case takes, whole handlers from staff.
+
+A village handles its cases as one queue: cases arrive at ``lam`` per day, ``c`` case handlers
+each close ``mu`` cases per day, first come first served. With offered load ``a = lam / mu``:
+
+- Erlang C, the probability that a case waits: ``C = c B / (c - a (1 - B))`` with the Erlang B
+  recursion ``B_k = a B_{k-1} / (k + a B_{k-1})``;
+- a waiting case waits ``Exp(theta)`` with ``theta = c mu - lam``; service takes ``Exp(mu)``; so the
+  time to close ``S`` has ``P(S > t) = (1 - C) e^(-mu t) + C (theta e^(-mu t) - mu e^(-theta t)) /
+  (theta - mu)`` (``(1 + mu t) e^(-mu t)`` when ``theta = mu``) and mean ``1/mu + C/theta``.
+
+Handlers are whole people: ``handlers(staff, share)`` rounds the case-handling share of the staff
+(FTE) to whole handlers; half an FTE more adds a handler only when it completes one. With no
+handler, or when ``a >= c``, the queue is overloaded: no steady state exists, the backlog grows by
+``lam - c mu`` cases a day, and no case is closed in time (share 0, mean time infinite).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["erlang_c", "handlers", "within_time", "mean_time", "backlog_growth"]
+
+
+def erlang_c(c, a) -> np.ndarray:
+    """Probability of waiting with integer ``c >= 1`` handlers and offered load ``a = lam / mu``.
+
+    Defined as 1 when ``a >= c`` (overloaded: every case waits)."""
+    c = np.asarray(c, dtype=np.int64)
+    a = np.asarray(a, dtype=float)
+    shape = np.broadcast(c, a).shape
+    c, a = np.broadcast_to(c, shape), np.broadcast_to(a, shape)
+    b = np.ones(shape)
+    for k in range(1, int(c.max(initial=1)) + 1):
+        step = a * b / (k + a * b)
+        b = np.where(k <= c, step, b)
+    stable = a < c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(stable, c * b / (c - a * (1.0 - b)), 1.0)
+    return p
+
+
+def _within_int(c, lam, mu, t) -> np.ndarray:
+    """``P(S <= t)`` with integer ``c`` handlers of rate ``mu``; 0 when overloaded."""
+    c = np.asarray(c, dtype=np.int64)
+    lam, mu, t = (np.asarray(x, dtype=float) for x in (lam, mu, t))
+    p_wait = erlang_c(c, lam / mu)
+    theta = c * mu - lam
+    e_mu = np.exp(-mu * t)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        close = np.isclose(theta, mu)
+        waited = np.where(close, (1 + mu * t) * e_mu,
+                          (theta * e_mu - mu * np.exp(-np.where(theta > 0, theta, 0) * t)) / (theta - mu))
+    late = (1 - p_wait) * e_mu + p_wait * waited
+    return np.where(theta > 0, np.clip(1.0 - late, 0.0, 1.0), 0.0)
+
+
+def _mean_int(c, lam, mu) -> np.ndarray:
+    c = np.asarray(c, dtype=np.int64)
+    lam, mu = np.asarray(lam, dtype=float), np.asarray(mu, dtype=float)
+    theta = c * mu - lam
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(theta > 0, 1.0 / mu + erlang_c(c, lam / mu) / theta, np.inf)
+
+
+def handlers(staff, share: float) -> np.ndarray:
+    """Whole case handlers: ``round(share * staff)`` (halves to even), never negative."""
+    return np.maximum(0, np.round(np.asarray(staff, dtype=float) * share)).astype(np.int64)
+
+
+def within_time(c, lam, mu, t) -> np.ndarray:
+    """Share of cases closed within ``t`` days (steady state) with ``c`` whole handlers."""
+    return _within_int(np.maximum(c, 1), lam, mu, t) * (np.asarray(c) >= 1)
+
+
+def mean_time(c, lam, mu) -> np.ndarray:
+    """Mean days from receipt to closure (steady state); ``inf`` when overloaded or unstaffed."""
+    return np.where(np.asarray(c) >= 1, _mean_int(np.maximum(c, 1), lam, mu), np.inf)
+
+
+def backlog_growth(c, lam, mu) -> np.ndarray:
+    """Cases a day by which the backlog grows: ``max(0, lam - c * mu)``."""
+    return np.maximum(0.0, np.asarray(lam, dtype=float) - np.asarray(c, dtype=float) * np.asarray(mu, float))

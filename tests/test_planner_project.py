@@ -1,0 +1,126 @@
+"""Projection of moves: zero moves reproduce the baseline, hand computations, conservation,
+refusals and the quick move."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from cockpit.planner.baseline import build_baseline, calibrate_model
+from cockpit.planner.moves import check, remotest, shift_to_remotest
+from cockpit.planner.project import Moves, project, zero_moves
+from cockpit.queueing import handlers, within_time
+from cockpit.store import Store
+
+
+@pytest.fixture(scope="module")
+def planner(sample_db):
+    store = Store(sample_db)
+    try:
+        domains = tuple(store.domains()["domain_id"])
+        history = store.queue_history()
+        model = calibrate_model(store.coverage_funding_history(), history, domains)
+        period = store.periods()[-1]
+        baseline = build_baseline(period, store.villages(), store.coverage(period), store.allocations(period),
+                                  history, store.due_mix(), domains)
+    finally:
+        store.close()
+    return baseline, model
+
+
+def test_zero_moves_reproduce_the_baseline_exactly(planner):
+    baseline, model = planner
+    p = project(baseline, model, zero_moves(baseline))
+    assert np.array_equal(p.coverage, baseline.coverage)
+    assert p.township_coverage_band[0] == pytest.approx(p.township_coverage_band[1])
+    weights = baseline.population / baseline.population.sum()
+    assert p.township_coverage == pytest.approx((weights @ baseline.coverage).mean())
+
+
+def test_one_cell_by_hand(planner):
+    baseline, model = planner
+    moves = zero_moves(baseline)
+    funding = moves.funding_wan.copy()
+    funding[3, 2] = 12.0                       # 12 万元 a year = 10,000 yuan a month
+    p = project(baseline, model, Moves(funding, moves.staff_fte))
+    c0, pop, k = baseline.coverage[3, 2], baseline.population[3], model.k[2]
+    assert p.coverage[3, 2] == pytest.approx(1 - (1 - c0) * np.exp(-k * 10_000 / pop), abs=1e-12)
+    changed = np.argwhere(p.coverage != baseline.coverage)
+    assert changed.tolist() == [[3, 2]]
+
+
+def test_staff_moves_change_case_handling_as_the_queue_says(planner):
+    baseline, model = planner
+    v = int(np.argmax(baseline.lam))
+    moves = zero_moves(baseline)
+    staff = moves.staff_fte.copy()
+    staff[v] = 4.0 / model.share               # four more handlers
+    p = project(baseline, model, Moves(moves.funding_wan, staff))
+    c = handlers(baseline.staff[v] + staff[v], model.share)
+    expected = (within_time(c, baseline.lam[v], model.mu, baseline.due_days) * baseline.due_share[v]).sum()
+    assert p.on_time[v] == pytest.approx(expected)
+    base = project(baseline, model, zero_moves(baseline))
+    assert p.on_time[v] > base.on_time[v]
+
+
+def test_stripping_a_village_of_staff_shows_its_backlog_growing(planner):
+    baseline, model = planner
+    v = int(np.argmax(baseline.lam))
+    moves = zero_moves(baseline)
+    staff = moves.staff_fte.copy()
+    staff[v] = -baseline.staff[v]
+    p = project(baseline, model, Moves(moves.funding_wan, staff))
+    assert p.handlers[v] == 0 and p.on_time[v] == 0
+    assert p.backlog_per_month[v] == pytest.approx(baseline.lam[v] * 365.25 / 12)
+    assert np.isinf(p.mean_days[v])
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_budget_neutral_transfers_conserve_money_and_staff(planner, data):
+    baseline, _ = planner
+    n_v, n_d = baseline.funding.shape
+    moves = zero_moves(baseline)
+    funding, staff = moves.funding_wan.copy(), moves.staff_fte.copy()
+    for _ in range(data.draw(st.integers(1, 6))):
+        a, b = data.draw(st.tuples(st.integers(0, n_v - 1), st.integers(0, n_d - 1))), \
+            data.draw(st.tuples(st.integers(0, n_v - 1), st.integers(0, n_d - 1)))
+        amount = data.draw(st.floats(0, float(baseline.funding_wan_year[a]), allow_nan=False))
+        amount = min(amount, float(baseline.funding_wan_year[a] + funding[a]))
+        funding[a] -= amount
+        funding[b] += amount
+        va, vb = data.draw(st.integers(0, n_v - 1)), data.draw(st.integers(0, n_v - 1))
+        fte = min(data.draw(st.floats(0, 3)), float(baseline.staff[va] + staff[va]))
+        staff[va] -= fte
+        staff[vb] += fte
+    moves = Moves(funding, staff)
+    assert check(baseline, moves, "neutral") == []
+    assert (baseline.funding_wan_year + funding).sum() == pytest.approx(baseline.funding_wan_year.sum())
+    assert (baseline.staff + staff).sum() == pytest.approx(baseline.staff.sum())
+
+
+@settings(max_examples=25, deadline=None)
+@given(percent=st.floats(0, 100), staff_percent=st.floats(0, 100), n=st.integers(1, 8))
+def test_shift_to_remotest_conserves_totals(planner, percent, staff_percent, n):
+    baseline, _ = planner
+    moves = shift_to_remotest(baseline, zero_moves(baseline), percent, n, staff_percent)
+    assert abs(moves.funding_wan.sum()) < 1e-9 and abs(moves.staff_fte.sum()) < 1e-9
+    assert check(baseline, moves, "neutral") == []
+    receivers = set(np.flatnonzero(moves.funding_wan.sum(axis=1) > 0))
+    assert receivers <= set(remotest(baseline, n))
+
+
+def test_impossible_moves_are_refused_with_reasons(planner):
+    baseline, _ = planner
+    moves = zero_moves(baseline)
+    funding, staff = moves.funding_wan.copy(), moves.staff_fte.copy()
+    funding[0, 0] = -baseline.funding_wan_year[0, 0] - 1
+    staff[1] = 1.0
+    keys = [p.key for p in check(baseline, Moves(funding, staff), "neutral")]
+    assert keys == ["negative_funding", "unbalanced_funding", "unbalanced_staff"]
+    added = zero_moves(baseline)
+    more = added.funding_wan.copy()
+    more[2, 1] = 30.0
+    assert [p.key for p in check(baseline, Moves(more, added.staff_fte), "added", added_wan=20)] == ["over_budget"]
+    assert check(baseline, Moves(more, added.staff_fte), "added", added_wan=30) == []
