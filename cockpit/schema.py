@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Table", "TABLES", "CSV_TABLES", "APP_TABLES", "IMPORT_TABLES", "DECISION_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
+__all__ = ["Table", "TABLES", "CSV_TABLES", "APP_TABLES", "IMPORT_TABLES", "DECISION_TABLES",
+           "SCENARIO_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
 
 
 @dataclass(frozen=True)
@@ -415,6 +416,32 @@ DECISION_TABLES: tuple[Table, ...] = (MEETINGS, DECISIONS)
 APP_TABLES = APP_TABLES + DECISION_TABLES
 
 
+# What-if scenarios of the allocation planner (情景推演, cockpit/store/scenarios.py): written by the
+# app, never loaded from CSV.
+SCENARIOS = Table(
+    "scenarios",
+    (
+        ("scenario_id", "INTEGER NOT NULL DEFAULT nextval('scenarios_seq')", "order of the scenarios, from 1"),
+        ("name", "VARCHAR NOT NULL", "name given when saved, unique (case-sensitive), 1-100 characters"),
+        ("author", "VARCHAR NOT NULL", "who saved it (the signed-in user name)"),
+        ("note", "VARCHAR", "free note, plain text up to 2000 characters; empty when none"),
+        ("created_at", "TIMESTAMP NOT NULL", "when it was saved (replaced under the same name: when last saved)"),
+        ("baseline_period", "VARCHAR NOT NULL", "month of the allocation the changes apply to, YYYY-MM"),
+        ("mode", "VARCHAR NOT NULL",
+         "neutral (funding and staff moved between villages and domains, same total) or added (extra budget)"),
+        ("spec", "VARCHAR NOT NULL",
+         "the changes, a JSON object: format (township-cockpit-scenario/1), added_budget_wan, "
+         "funding (village_id -> domain_id -> change in 10,000 yuan per year) and "
+         "staff (village_id -> change in FTE); only non-zero changes"),
+    ),
+    ("scenario_id",),
+    "Saved what-if scenarios of the allocation planner, reopened, compared and exported later.",
+)
+
+SCENARIO_TABLES: tuple[Table, ...] = (SCENARIOS,)
+APP_TABLES = APP_TABLES + SCENARIO_TABLES
+
+
 def table(name: str) -> Table:
     """Return the table called ``name``; raise ``KeyError`` naming it if unknown."""
     for t in TABLES:
@@ -458,6 +485,11 @@ MIGRATIONS: dict[int, tuple[str, list[str]]] = {
         "CREATE SEQUENCE decisions_seq START 1",
         DECISIONS.create_sql(),
         "CREATE INDEX decisions_meeting ON decisions (meeting_id)",
+    ]),
+    6: ("what-if scenarios of the allocation planner", [
+        "CREATE SEQUENCE scenarios_seq START 1",
+        SCENARIOS.create_sql(),
+        "CREATE UNIQUE INDEX scenarios_name ON scenarios (name)",
     ]),
 }
 
