@@ -90,7 +90,7 @@ def shift_to_remotest(baseline: Baseline, moves: Moves, percent: float, n: int,
     if seat.size == 0 or to.size == 0:
         return Moves(funding, staff)
     s = seat[0]
-    cols = [baseline.domains.index(d) for d in (domains or baseline.domains)]
+    cols = [baseline.domains.index(d) for d in (baseline.domains if domains is None else domains)]
     share = baseline.population[to] / baseline.population[to].sum()
     for d in cols:
         taken = round(baseline.funding_wan_year[s, d] * percent / 100, 2)

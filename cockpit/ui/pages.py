@@ -22,6 +22,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("services", "pages/2_services.py", "nav.services", ":material/balance:"),
     PageSpec("cases", "pages/3_cases.py", "nav.cases", ":material/support_agent:"),
     PageSpec("village", "pages/4_village.py", "nav.village", ":material/home_pin:"),
+    PageSpec("whatif", "pages/10_planner.py", "nav.whatif", ":material/tune:"),
     PageSpec("party", "pages/5_party.py", "nav.party", ":material/flag:"),
     PageSpec("command", "pages/6_command.py", "nav.command", ":material/tv:", kiosk=True),
     PageSpec("presenter", "pages/7_presenter.py", "nav.presenter", ":material/slideshow:"),

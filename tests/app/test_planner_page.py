@@ -1,0 +1,94 @@
+"""AppTest of the what-if planner: the baseline shows no change, a quick move changes the projected
+figures exactly as the model says, impossible moves are refused."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cockpit.planner.baseline import build_baseline, calibrate_model
+from cockpit.planner.moves import shift_to_remotest
+from cockpit.planner.project import project, zero_moves
+from cockpit.store import Store
+from tests.app.test_pages import ROOT, _app
+
+PAGE = ROOT / "pages" / "10_planner.py"
+
+
+@pytest.fixture(scope="module")
+def planner(sample_db):
+    store = Store(sample_db)
+    try:
+        domains = tuple(store.domains()["domain_id"])
+        history = store.queue_history()
+        model = calibrate_model(store.coverage_funding_history(), history, domains)
+        period = store.periods()[-1]
+        baseline = build_baseline(period, store.villages(), store.coverage(period), store.allocations(period),
+                                  history, store.due_mix(), domains)
+    finally:
+        store.close()
+    return baseline, model
+
+
+def _metric(at, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def _open(lang: str = "en"):
+    at = _app(PAGE)
+    at.query_params["lang"] = lang
+    return at.run()
+
+
+def test_baseline_shows_the_township_unchanged(sample_db, planner):
+    baseline, model = planner
+    at = _open()
+    assert not at.exception, at.exception
+    base = project(baseline, model, zero_moves(baseline))
+    coverage = _metric(at, "Township coverage")
+    assert coverage.value == f"{base.township_coverage:.1%}"
+    assert coverage.delta == "+0.00 pp"
+    assert _metric(at, "On-time closure").value == f"{base.township_on_time:.1%}"
+    assert any("funding +0.00 万元 a year · staff +0.00 FTE" in m.value for m in at.markdown)
+
+
+def test_quick_move_changes_the_figures_as_the_model_says(sample_db, planner):
+    baseline, model = planner
+    at = _open()
+    at.slider(key="planner_quick_percent").set_value(30)
+    at.slider(key="planner_quick_staff").set_value(20)
+    at.slider(key="planner_quick_n").set_value(4)
+    at.button(key="planner_quick_apply").click().run()
+    assert not at.exception, at.exception
+    moves = shift_to_remotest(baseline, zero_moves(baseline), 30, 4, 20)
+    before, after = project(baseline, model, zero_moves(baseline)), project(baseline, model, moves)
+    coverage = _metric(at, "Township coverage")
+    assert coverage.value == f"{after.township_coverage:.1%}"
+    assert coverage.delta == f"{(after.township_coverage - before.township_coverage) * 100:+.2f} pp"
+    assert _metric(at, "On-time closure").delta == f"{(after.township_on_time - before.township_on_time) * 100:+.2f} pp"
+    assert _metric(at, "Worst-off village").value == f"{after.equity['min']:.1%}"
+    # the controls hold the move: the seat gives, the four remotest villages receive
+    held = at.session_state["planner_base"][2]
+    assert np.array_equal(held.funding_wan, moves.funding_wan) and np.array_equal(held.staff_fte, moves.staff_fte)
+
+
+def test_reset_and_an_impossible_move_is_refused(sample_db, planner):
+    baseline, _ = planner
+    at = _open()
+    at.slider(key="planner_quick_percent").set_value(50)
+    at.button(key="planner_quick_apply").click().run()
+    at.button(key="planner_quick_apply").click().run()
+    at.button(key="planner_quick_apply").click().run()       # 150% of the seat's funding: refused
+    assert not at.exception, at.exception
+    assert at.error and "funding would fall below zero" in at.error[0].value
+    assert not any(m.label == "Township coverage" for m in at.metric)
+    at.button(key="planner_reset").click().run()
+    assert not at.error
+    assert _metric(at, "Township coverage").delta == "+0.00 pp"
+
+
+def test_chinese_page(sample_db):
+    at = _open("zh")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "情景推演"
+    assert any(m.label == "全镇覆盖率" for m in at.metric)
