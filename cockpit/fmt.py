@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 __all__ = ["format_value", "format_delta", "DASH"]
 
 DASH = "–"
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def format_value(value, unit: str, lang: str = "en") -> str:

@@ -125,6 +125,8 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
         d, v = points[0]["customdata"]
         st.session_state[CELL_KEY] = (d, v)
     cell = st.session_state.get(CELL_KEY)
+    if cell and cell[1] not in vnames:  # picked before, by someone who saw more villages
+        cell = st.session_state[CELL_KEY] = None
     if cell:
         c1, c2 = st.columns([4, 1])
         c1.info(ctx.t("cases.cell_filter", department=dnames.get(cell[0], cell[0]),

@@ -5,11 +5,21 @@ reopened read-write only while a write holds the write lock). Query results are 
 arguments plus ``version``, which changes when the file is replaced or rewritten and after every
 write through :meth:`Data.writer` (an import, an undo …), so pages read the new data on their
 next run.
+
+Village scope: a :class:`Data` carries the villages its user may see (``scope``; None: all). The
+page shell hands every page ``data.scoped(scope)`` of the signed-in user, and every query below
+then reads a :class:`cockpit.store.scope.ScopedStore`: village rows, facilities, coverage,
+allocations, cases, party data and the latest cases are those villages' only, and township
+figures (the township series, the equity trend) are computed over them alone. Per-village rows
+(``village_table``, ``accessibility``) are the villages' own figures, the same as the township
+view shows for them (accessibility counts every facility within reach and everyone competing
+for it, as it would without a scope), limited to the scope's villages. A page cannot forget the
+scope: it never sees an unscoped Data.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,14 +33,26 @@ from cockpit.cases.page import load_case_page
 from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
 from cockpit.store import build_database
+from cockpit.store.scope import ScopedStore
 from cockpit.ui import connection
 
 __all__ = ["Data", "open_data"]
 
 
-def _store(path: str, version: int):
-    """The Store of ``path`` (``version`` only keys the callers' caches)."""
-    return connection.guarded_store(path)
+Scope = tuple[str, ...] | None
+
+
+def _store(path: str, version: int, scope: Scope = None):
+    """The Store of ``path``, limited to the villages of ``scope`` unless it is None (``version``
+    only keys the callers' caches)."""
+    store = connection.guarded_store(path)
+    return store if scope is None else ScopedStore(store, scope)
+
+
+def _in_scope(frame: pd.DataFrame, scope: Scope, column: str = "village_id") -> pd.DataFrame:
+    if scope is None:
+        return frame
+    return frame[frame[column].isin(scope)].reset_index(drop=True)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -38,14 +60,22 @@ def _village_table(path: str, version: int, period: str, weights: tuple) -> pd.D
     return snapshot.village_table(_store(path, version), period, weights)
 
 
-@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def _township_series(path: str, version: int, weights: tuple) -> pd.DataFrame:
-    return snapshot.township_series(_store(path, version), weights)
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _township_series(path: str, version: int, weights: tuple, scope: Scope) -> pd.DataFrame:
+    return snapshot.township_series(_store(path, version, scope), weights)
 
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _reference(path: str, version: int, name: str):
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _accessibility(path: str, version: int, threshold_km: float, method: str) -> pd.DataFrame:
     store = _store(path, version)
+    return services.village_accessibility(store.villages(), store.facilities(),
+                                          list(store.domains()["domain_id"]),
+                                          threshold_km=threshold_km, method=method)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _reference(path: str, version: int, name: str, scope: Scope = None):
+    store = _store(path, version, scope)
     return {"villages": store.villages, "domains": store.domains, "facilities": store.facilities,
             "periods": store.periods, "meta": store.meta, "norms": store.norms,
             "party_branches": store.party_branches, "party_tasks": store.party_tasks,
@@ -54,57 +84,77 @@ def _reference(path: str, version: int, name: str):
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def _by_key(path: str, version: int, query: str, key: str) -> pd.DataFrame:
+def _by_key(path: str, version: int, query: str, key: str, scope: Scope = None) -> pd.DataFrame:
     """Queries of one argument (a period or a village id), by store method name."""
     allowed = ("allocations", "coverage", "party_branches", "party_tasks", "coverage_history")
     if query not in allowed:
         raise ValueError(f"not a cached query: {query!r}")
-    return getattr(_store(path, version), query)(key)
+    return getattr(_store(path, version, scope), query)(key)
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _latest_cases(path: str, version: int, before: datetime, limit: int) -> pd.DataFrame:
-    return _store(path, version).latest_cases(before, limit)
+def _latest_cases(path: str, version: int, before: datetime, limit: int, scope: Scope = None) -> pd.DataFrame:
+    return _store(path, version, scope).latest_cases(before, limit)
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _equity_trend(path: str, version: int, user_weights: tuple | None) -> pd.DataFrame:
-    store = _store(path, version)
-    long = services.coverage_long(store.coverage_all(), store.villages())
+def _equity_trend(path: str, version: int, user_weights: tuple | None, scope: Scope = None) -> pd.DataFrame:
+    store = _store(path, version, scope)
+    villages = store.villages()
+    if len(villages) < 2:  # inequality between villages needs two of them
+        return pd.DataFrame(columns=["period", "domain_id"])
+    long = services.coverage_long(store.coverage_all(), villages)
     return services.equity_trend(services.with_index(long, dict(user_weights) if user_weights else None))
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
-def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple):
-    return load_case_page(_store(path, version), period, filt, weights=weights)
+def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple, scope: Scope = None):
+    return load_case_page(_store(path, version, scope), period, filt, weights=weights)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def _quality(path: str, version: int, period: str | None, filt: CaseFilter) -> tuple:
-    return tuple(run_checks(_store(path, version), period, filt))
+def _quality(path: str, version: int, period: str | None, filt: CaseFilter, scope: Scope = None) -> tuple:
+    return tuple(run_checks(_store(path, version, scope), period, filt))
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
-def _overdue(path: str, version: int, period: str, filt: CaseFilter, allowed: bool) -> pd.DataFrame:
-    return overdue_list(_store(path, version), period, filt, allowed=allowed)
+def _overdue(path: str, version: int, period: str, filt: CaseFilter, allowed: bool,
+             scope: Scope = None) -> pd.DataFrame:
+    return overdue_list(_store(path, version, scope), period, filt, allowed=allowed)
 
 
 @dataclass(frozen=True)
 class Data:
-    """What pages read, bound to one database file and version."""
+    """What pages read, bound to one database file and version, and limited to the villages of
+    ``scope`` (None: the whole township; see the module doc)."""
 
     path: str
     version: int
     weights: tuple[float, float, float]
+    scope: Scope = None
+
+    def scoped(self, village_ids) -> "Data":
+        """This data limited to ``village_ids`` (None: unlimited). A scope never widens: an
+        already scoped Data keeps only the villages in both."""
+        if village_ids is None:
+            return self
+        ids = tuple(sorted(set(village_ids)))
+        if self.scope is not None:
+            ids = tuple(v for v in ids if v in self.scope)
+        return replace(self, scope=ids)
+
+    def allows(self, village_id: str) -> bool:
+        """True when ``village_id`` lies in the scope (always, without one)."""
+        return self.scope is None or village_id in self.scope
 
     def villages(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "villages")
+        return _reference(self.path, self.version, "villages", self.scope)
 
     def domains(self) -> pd.DataFrame:
         return _reference(self.path, self.version, "domains")
 
     def facilities(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "facilities")
+        return _reference(self.path, self.version, "facilities", self.scope)
 
     def periods(self) -> list[str]:
         return _reference(self.path, self.version, "periods")
@@ -113,10 +163,17 @@ class Data:
         return _reference(self.path, self.version, "meta")
 
     def village_table(self, period: str) -> pd.DataFrame:
-        return _village_table(self.path, self.version, period, self.weights)
+        """One row per village in scope with all its figures (cockpit.snapshot.village_table)."""
+        return _in_scope(_village_table(self.path, self.version, period, self.weights), self.scope)
 
     def township_series(self) -> pd.DataFrame:
-        return _township_series(self.path, self.version, self.weights)
+        """Township figures by month, over the villages in scope only."""
+        return _township_series(self.path, self.version, self.weights, self.scope)
+
+    def accessibility(self, threshold_km: float, method: str) -> pd.DataFrame:
+        """Accessibility per village in scope (index) and domain (cockpit.services.village_accessibility)."""
+        access = _accessibility(self.path, self.version, float(threshold_km), method)
+        return access if self.scope is None else access[access.index.isin(self.scope)]
 
     def norms(self) -> pd.DataFrame:
         return _reference(self.path, self.version, "norms")
@@ -129,43 +186,43 @@ class Data:
 
     def case_page(self, period: str, filt: CaseFilter):
         """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked."""
-        return _case_page(self.path, self.version, period, filt, self.weights)
+        return _case_page(self.path, self.version, period, filt, self.weights, self.scope)
 
     def quality_findings(self, period: str | None, filt: CaseFilter) -> tuple:
         """Trace-formalism findings for a month, or for all the data when ``period`` is None."""
-        return _quality(self.path, self.version, period, filt)
+        return _quality(self.path, self.version, period, filt, self.scope)
 
     def overdue_cases(self, period: str, filt: CaseFilter, allowed: bool = False) -> pd.DataFrame:
         """Open cases past due at the period's end, oldest first; personal fields masked unless
         ``allowed``."""
-        return _overdue(self.path, self.version, period, filt, allowed)
+        return _overdue(self.path, self.version, period, filt, allowed, self.scope)
 
     def equity_trend(self, user_weights: dict[str, float] | None = None) -> pd.DataFrame:
         """Equity indices of every month and domain, and of the composite index."""
         key = tuple(sorted(user_weights.items())) if user_weights else None
-        return _equity_trend(self.path, self.version, key)
+        return _equity_trend(self.path, self.version, key, self.scope)
 
     def latest_cases(self, before: datetime, limit: int = 10) -> pd.DataFrame:
-        return _latest_cases(self.path, self.version, before, limit)
+        return _latest_cases(self.path, self.version, before, limit, self.scope)
 
     def allocations(self, period: str) -> pd.DataFrame:
-        return _by_key(self.path, self.version, "allocations", period)
+        return _by_key(self.path, self.version, "allocations", period, self.scope)
 
     def coverage(self, period: str) -> pd.DataFrame:
-        return _by_key(self.path, self.version, "coverage", period)
+        return _by_key(self.path, self.version, "coverage", period, self.scope)
 
     def party_branches(self, village_id: str | None = None) -> pd.DataFrame:
         if village_id is None:
-            return _reference(self.path, self.version, "party_branches")
-        return _by_key(self.path, self.version, "party_branches", village_id)
+            return _reference(self.path, self.version, "party_branches", self.scope)
+        return _by_key(self.path, self.version, "party_branches", village_id, self.scope)
 
     def party_tasks(self, village_id: str | None = None) -> pd.DataFrame:
         if village_id is None:
-            return _reference(self.path, self.version, "party_tasks")
-        return _by_key(self.path, self.version, "party_tasks", village_id)
+            return _reference(self.path, self.version, "party_tasks", self.scope)
+        return _by_key(self.path, self.version, "party_tasks", village_id, self.scope)
 
     def party_assessments(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "party_assessments")
+        return _reference(self.path, self.version, "party_assessments", self.scope)
 
     def reader(self):
         """Context manager: a cursor for reads outside the cached queries (import records)."""

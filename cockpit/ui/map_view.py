@@ -44,7 +44,8 @@ def _boundaries(path: str, mtime: int):
 
 
 def load_boundaries(ctx: PageContext):
-    """The village polygons; stops the page with a clear message when the file is unusable."""
+    """The polygons of the villages the user may see (all, or a village secretary's own); stops
+    the page with a clear message when the file is unusable."""
     path: Path = settings.path("geodata_path")
     try:
         gdf = _boundaries(str(path), path.stat().st_mtime_ns if path.exists() else 0)
@@ -52,6 +53,9 @@ def load_boundaries(ctx: PageContext):
         st.error(ctx.t("map.no_geodata", error=str(exc)))
         st.stop()
     repaired = gdf.attrs.get("repaired_ids") or []
+    if ctx.data.scope is not None:
+        gdf = gdf[gdf["village_id"].isin(ctx.data.scope)]
+        repaired = [v for v in repaired if v in ctx.data.scope]
     if repaired:
         st.warning(ctx.t("map.geodata_repaired", ids=", ".join(repaired)))
     return gdf

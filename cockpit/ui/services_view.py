@@ -11,7 +11,7 @@ from cockpit import settings
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import coverage_key
 from cockpit.norms import norm_gaps
-from cockpit.services import INDEX_ID, NORMALIZATION, composite, village_accessibility
+from cockpit.services import INDEX_ID, NORMALIZATION, composite
 from cockpit.ui.charts import FONT
 from cockpit.ui.shell import PageContext
 
@@ -49,6 +49,9 @@ def heatmap(ctx: PageContext, vt: pd.DataFrame) -> None:
 
 def equity_panel(ctx: PageContext, trend: pd.DataFrame) -> None:
     st.subheader(ctx.t("services.equity"))
+    if trend.empty and len(ctx.data.villages()) < 2:  # a village secretary of one village
+        st.info(ctx.t("services.needs_two_villages", n=len(ctx.data.villages())))
+        return
     names = _domain_names(ctx)
     options = [INDEX_ID] + list(ctx.data.domains()["domain_id"])
     chosen = st.selectbox(ctx.t("services.equity_of"), options, key="equity_domain",
@@ -86,6 +89,9 @@ def equity_panel(ctx: PageContext, trend: pd.DataFrame) -> None:
 def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | None:
     """Entropy or user weights; returns the user weights (None for entropy)."""
     st.subheader(ctx.t("services.composite"))
+    if len(vt) < 2:  # weights and ranks compare villages
+        st.info(ctx.t("services.needs_two_villages", n=len(vt)))
+        return None
     domains = ctx.data.domains()
     names = _domain_names(ctx)
     mode = st.radio(ctx.t("services.weights"), ["entropy", "user"], horizontal=True, key="weights_mode",
@@ -146,9 +152,7 @@ def accessibility_panel(ctx: PageContext) -> None:
                    key="access_km")
     method = c2.radio(ctx.t("services.access_method"), ["e2sfca", "2sfca"], horizontal=True,
                       key="access_method", format_func=lambda m: ctx.t(f"services.method_{m}"))
-    domains = ctx.data.domains()
-    access = village_accessibility(ctx.data.villages(), ctx.data.facilities(),
-                                   list(domains["domain_id"]), threshold_km=km, method=method)
+    access = ctx.data.accessibility(km, method)
     villages = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
     table = access.rename(columns=_domain_names(ctx))
     table.insert(0, ctx.t("party.village"), table.index.map(villages))

@@ -5,6 +5,12 @@ database, checks who is signed in and whether their role may open the page (the 
 a refusal otherwise), then draws the sidebar (the links the role may follow, language and month
 selectors, the account). It stops the page before any data query runs when the database cannot
 be used or the user may not see the page: a page opened by URL cannot skip the check.
+
+Village scope: the context's ``data`` is limited to the villages the user may see
+(:meth:`cockpit.ui.data.Data.scoped`), so every page of a village secretary reads their villages
+only and computes township figures over them. The shell says so at the top of the page, refuses
+a ``?village=`` naming another village (without naming it back) and stops a scoped user who has
+no village.
 """
 
 from __future__ import annotations
@@ -92,6 +98,22 @@ def persistent_selectbox(label: str, options: list[str], key: str, format_func) 
                  on_change=_copy_widget, args=(widget_key, key))
 
 
+def _scope_notice(t: Translator, lang: str, data: Data) -> None:
+    """For a village-scoped user: stop without villages; refuse a ?village= outside the scope;
+    say whose villages the page shows and that township figures cover them only."""
+    villages = data.villages()
+    if villages.empty:
+        st.error(t("scope.no_villages"))
+        st.stop()
+    asked = st.query_params.get(state.VILLAGE)
+    if asked and not data.allows(asked):
+        state.select_village(None)
+        st.error(t("scope.refused"), icon=":material/block:")
+    names = list(villages[f"name_{lang}"])
+    st.info(t("scope.note", villages=("、" if lang == "zh" else ", ").join(names), n=len(names)),
+            icon=":material/filter_alt:")
+
+
 def page(name: str) -> PageContext:
     """Start page ``name``: config, language, sidebar, data and period; return the context."""
     spec = page_spec(name)
@@ -122,6 +144,7 @@ def page(name: str) -> PageContext:
                 st.page_link(p.path, label=t(p.title_key), icon=p.icon,
                              query_params=state.shared_query_params())
     user = auth_view.require(t, name, data.connect, timeout_minutes=timeout, read=data.reader)
+    data = data.scoped(village_scope(user))  # every query of this page now stays in the user's villages
     try:
         periods = data.periods()
     except (StoreError, BuildError) as exc:
@@ -131,6 +154,8 @@ def page(name: str) -> PageContext:
         st.warning(t("app.no_periods"))
         st.stop()
     period = state.init_period(periods)
+    if data.scope is not None:
+        _scope_notice(t, lang, data)
     if not kiosk:
         with st.sidebar:
             persistent_selectbox(t("app.period"), periods[::-1], state.PERIOD, t.period)

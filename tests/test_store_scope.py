@@ -1,0 +1,153 @@
+"""The village scope of the store (cockpit/store/scope.py) on the sample township."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cockpit import snapshot
+from cockpit.cases.filters import CaseFilter
+from cockpit.cases.page import load_case_page
+from cockpit.store import Store
+from cockpit.store.scope import CASE_QUERIES, NO_VILLAGE, SHARED_QUERIES, ScopedStore, ScopeError, narrow_filter
+
+OWN, OTHER = "350781105201", "350781105202"
+
+
+@pytest.fixture(scope="module")
+def store(sample_db):
+    s = Store(sample_db)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def scoped(store):
+    return ScopedStore(store, [OWN])
+
+
+@pytest.fixture(scope="module")
+def period(store):
+    return store.periods()[-1]
+
+
+# -- narrow_filter ----------------------------------------------------------------------------
+
+def test_narrow_filter_limits_villages_and_keeps_the_rest():
+    assert narrow_filter(None, [OWN]) == CaseFilter(village_ids=[OWN])
+    assert narrow_filter(CaseFilter(channels=["app"]), [OWN, OTHER]) == \
+        CaseFilter(village_ids=[OWN, OTHER], channels=["app"])
+    assert narrow_filter(CaseFilter(village_ids=[OWN, "x"]), [OWN, OTHER]).village_ids == (OWN,)
+
+
+@pytest.mark.parametrize("asked, scope", [([OTHER], [OWN]), ([], []), ([OWN], [])])
+def test_narrow_filter_fails_closed(asked, scope):
+    assert narrow_filter(CaseFilter(village_ids=asked), scope).village_ids == (NO_VILLAGE,)
+
+
+# -- rows of the scope's villages only ----------------------------------------------------------
+
+def test_village_rows_are_the_scope_only(store, scoped, period):
+    assert list(scoped.villages()["village_id"]) == [OWN]
+    for frame in (scoped.facilities(), scoped.coverage(period), scoped.coverage_all(),
+                  scoped.allocations(period), scoped.party_branches(), scoped.party_tasks()):
+        assert len(frame) and set(frame["village_id"]) == {OWN}
+    assert set(scoped.party_assessments()["branch_id"]) == set(store.party_branches(OWN)["branch_id"])
+    assert scoped.party_tasks(OTHER).empty and scoped.party_branches(OTHER).empty
+    assert scoped.coverage_history(OTHER).empty and len(scoped.coverage_history(OWN))
+    latest = scoped.latest_cases(pd.Timestamp("2100-01-01").to_pydatetime(), 20)
+    assert len(latest) == 20 and set(latest["village_id"]) == {OWN}
+
+
+def test_reference_data_naming_no_village_is_shared(store, scoped):
+    for name in ("periods", "meta", "domains", "departments", "categories", "norms"):
+        a, b = getattr(store, name)(), getattr(scoped, name)()
+        assert (a.equals(b) if isinstance(a, pd.DataFrame) else a == b), name
+
+
+def test_queries_not_scoped_are_refused(scoped):
+    with pytest.raises(ScopeError, match="queue_history"):
+        scoped.queue_history()
+    with pytest.raises(AttributeError):  # ScopeError is one: hasattr() says False
+        scoped.close()
+    assert not hasattr(scoped, "coverage_funding_history")
+
+
+def test_every_store_query_is_scoped_shared_or_refused(store, scoped):
+    public = {n for n in dir(Store) if not n.startswith("_")}
+    refused = {"close", "coverage_funding_history", "due_mix", "queue_history"}
+    handled = set(CASE_QUERIES) | set(SHARED_QUERIES) | set(vars(ScopedStore))
+    assert public - handled == refused, "a new store query: scope it in cockpit/store/scope.py"
+
+
+# -- case queries run with the filter narrowed ---------------------------------------------------
+
+def test_case_counts_are_the_villages_own(store, scoped, period):
+    own = store.case_counts(period, CaseFilter(village_ids=[OWN]))
+    pd.testing.assert_frame_equal(scoped.case_counts(period), own)
+    pd.testing.assert_frame_equal(scoped.case_counts(period, CaseFilter(village_ids=[OWN, OTHER])), own)
+    assert scoped.case_counts(period, filt=CaseFilter(village_ids=[OTHER]))["received"].sum() == 0
+    by_month = scoped.case_counts_by_period(days=False)
+    pd.testing.assert_frame_equal(by_month, store.case_counts_by_period(CaseFilter(village_ids=[OWN]), days=False))
+
+
+def test_case_lists_and_checks_hold_own_cases_only(scoped, period):
+    listed = scoped.case_list(period, kind="open")
+    assert len(listed) and set(listed["village_id"]) == {OWN}
+    assert scoped.case_list(period, CaseFilter(village_ids=[OTHER]), kind="open").empty
+    found = scoped.quality_quick_closures(None)
+    assert set(found["village_id"]) <= {OWN}
+    assert scoped.quality_month_end_rows([(OTHER, 202601)]).empty
+    page = load_case_page(scoped, period)
+    assert set(page.villages["village_id"]) == {OWN}
+    assert set(page.matrix["village_id"]) <= {OWN} and set(page.ranking["village_id"]) == {OWN}
+    assert set(page.overdue["village_id"]) <= {OWN}
+    assert all(set(v) <= {OWN} for v in page.repeats["villages"])
+
+
+# -- township figures over the scope only --------------------------------------------------------
+
+def test_township_series_of_one_village_is_that_village(store, scoped):
+    series = snapshot.township_series(scoped)
+    for p in store.periods()[-3:]:
+        row = snapshot.village_table(store, p).set_index("village_id").loc[OWN]
+        for key in ("coverage:health", "service_index", "on_time_rate", "response_rate", "satisfaction_rate",
+                    "overdue_at_end", "received", "funding_per_resident", "staff_per_1000", "population"):
+            assert series.loc[p, key] == pytest.approx(row[key], nan_ok=True), (p, key)
+
+
+def test_township_series_of_two_villages_weighs_their_population(store, period):
+    two = ScopedStore(store, [OWN, OTHER])
+    series = snapshot.township_series(two).loc[period]
+    vt = snapshot.village_table(store, period).set_index("village_id").loc[[OWN, OTHER]]
+    pop = vt["population"]
+    assert series["population"] == pop.sum()
+    assert series["coverage:health"] == pytest.approx((vt["coverage:health"] * pop).sum() / pop.sum())
+    assert series["received"] == vt["received"].sum()
+    assert series["on_time_rate"] == pytest.approx(vt["on_time_of_due"].sum() / vt["due"].sum())
+    assert series["funding_per_resident"] == pytest.approx(vt["funding_yuan"].sum() / pop.sum())
+
+
+def test_empty_scope_sees_nothing(store, period):
+    none = ScopedStore(store, [])
+    assert none.villages().empty and none.facilities().empty and none.coverage(period).empty
+    assert none.case_counts(period)["received"].sum() == 0
+    assert none.case_list(period, kind="open").empty
+    assert none.coverage_by_period().empty and none.allocations_by_period().empty
+    series = snapshot.township_series(none)
+    assert (series["population"] == 0).all() and (series["received"] == 0).all()
+    assert series["on_time_rate"].isna().all() and series["service_index"].isna().all()
+
+
+# -- the pages' data object ----------------------------------------------------------------------
+
+def test_data_scope_never_widens():
+    from cockpit.ui.data import Data
+
+    data = Data("x.duckdb", 1, (0.3, 0.35, 0.35))
+    assert data.scoped(None) is data and data.allows(OTHER)
+    mine = data.scoped([OWN])
+    assert mine.scope == (OWN,) and mine.allows(OWN) and not mine.allows(OTHER)
+    assert mine.scoped(None).scope == (OWN,)
+    assert mine.scoped([OWN, OTHER]).scope == (OWN,)
+    assert data.scoped([]).scope == ()
