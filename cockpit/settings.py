@@ -59,6 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder where the original of every imported file is kept (named by its SHA-256 checksum)."),
     Setting("max_upload_mb", "200", "COCKPIT_MAX_UPLOAD_MB",
             "Largest file the data page accepts, in megabytes."),
+    Setting("planner_movable_share", "0.2", "COCKPIT_PLANNER_MOVABLE_SHARE",
+            "What-if planner: the largest share of a village's funding in a domain that a budget-neutral "
+            "recommendation may move elsewhere (0.2 = 20%)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -124,3 +124,31 @@ def test_impossible_moves_are_refused_with_reasons(planner):
     more[2, 1] = 30.0
     assert [p.key for p in check(baseline, Moves(more, added.staff_fte), "added", added_wan=20)] == ["over_budget"]
     assert check(baseline, Moves(more, added.staff_fte), "added", added_wan=30) == []
+
+
+def test_recommendations_are_feasible_moves_along_the_frontier(planner):
+    from cockpit.planner.recommend import recommend
+    baseline, model = planner
+    for mode, added in (("neutral", 0.0), ("added", 100.0)):
+        found = recommend(baseline, model, mode, added, 0.2)
+        assert len(found) >= 2
+        for r in found:
+            assert check(baseline, r.moves, mode, added) == []
+            assert round(float(r.moves.funding_wan.sum()), 2) == added
+            p = project(baseline, model, r.moves)
+            assert p.township_coverage == pytest.approx(r.township_coverage, abs=2e-4)   # rounding to 0.01 万元
+        # along the frontier: the worst-off rises, the township falls
+        assert found[-1].min_coverage > found[0].min_coverage
+        assert found[0].township_coverage >= found[-1].township_coverage
+        base = project(baseline, model, zero_moves(baseline))
+        assert found[0].township_coverage > base.township_coverage
+
+
+def test_scenario_round_trip_of_moves(planner):
+    from cockpit.planner.scenario import moves_of, scenario_of
+    baseline, _ = planner
+    moves = shift_to_remotest(baseline, zero_moves(baseline), 15, 3, 10)
+    record = scenario_of(baseline, moves, "test", "planner", None, "neutral", 0.0)
+    back, unknown = moves_of(baseline, record)
+    assert unknown == []
+    assert np.array_equal(back.funding_wan, moves.funding_wan) and np.array_equal(back.staff_fte, moves.staff_fte)

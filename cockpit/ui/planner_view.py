@@ -86,9 +86,10 @@ def mode_controls(ctx: PageContext) -> tuple[str, float, float]:
     return mode, float(added_wan), float(added_fte)
 
 
-def load_moves(baseline: Baseline, moves: Moves) -> None:
-    """Put ``moves`` into the controls (a new editor shows them)."""
-    st.session_state[_BASE] = (baseline.period, baseline.village_ids, moves)
+def load_moves(baseline: Baseline, moves: Moves, period: str | None = None) -> None:
+    """Put ``moves`` into the controls (a new editor shows them), for ``period`` (default: the
+    baseline's)."""
+    st.session_state[_BASE] = (period or baseline.period, baseline.village_ids, moves)
     st.session_state[_VERSION] = st.session_state.get(_VERSION, 0) + 1
 
 
@@ -290,9 +291,10 @@ def winners(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> None:
             or ctx.t("planner.gain.none")))
 
 
-def projections(baseline: Baseline, model: Model, moves: Moves) -> tuple[Projection, Projection]:
-    """Before (no moves) and after ``moves`` (already checked)."""
-    return project(baseline, model, zero_moves(baseline)), project(baseline, model, moves)
+def projections(baseline: Baseline, model: Model, moves: Moves | None) -> tuple[Projection, Projection | None]:
+    """Before (no moves) and after ``moves`` (already checked; None: no projection)."""
+    before = project(baseline, model, zero_moves(baseline))
+    return before, None if moves is None else project(baseline, model, moves)
 
 
 def result_tabs(ctx: PageContext, baseline: Baseline, moves: Moves, before: Projection, after: Projection) -> None:

@@ -9,6 +9,7 @@ import pytest
 from cockpit.planner.baseline import build_baseline, calibrate_model
 from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import project, zero_moves
+from cockpit.planner.recommend import recommend
 from cockpit.store import Store
 from tests.app.test_pages import ROOT, _app
 
@@ -92,3 +93,48 @@ def test_chinese_page(sample_db):
     assert not at.exception, at.exception
     assert at.title[0].value == "情景推演"
     assert any(m.label == "全镇覆盖率" for m in at.metric)
+
+
+def test_saved_scenario_reopens_identically(fresh_db, planner):
+    baseline, model = planner
+    at = _open()
+    at.slider(key="planner_quick_percent").set_value(30)
+    at.slider(key="planner_quick_staff").set_value(20)
+    at.button(key="planner_quick_apply").click().run()
+    moves = at.session_state["planner_base"][2]
+    coverage = _metric(at, "Township coverage").value
+    at.text_input(key="scenario_name").input("西部倾斜 <b>")
+    at.text_area(key="scenario_note").input("向偏远村倾斜30%")
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert not at.exception, at.exception
+    assert at.success and "Saved" in at.success[0].value
+    at.button(key="planner_reset").click().run()
+    assert _metric(at, "Township coverage").delta == "+0.00 pp"
+    at.button(key="scenario_reopen").click().run()
+    assert not at.exception, at.exception
+    held = at.session_state["planner_base"][2]
+    assert np.array_equal(held.funding_wan, moves.funding_wan) and np.array_equal(held.staff_fte, moves.staff_fte)
+    assert _metric(at, "Township coverage").value == coverage
+    # saving again under the same name is refused with a clear message
+    at.text_input(key="scenario_name").input("西部倾斜 <b>")
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert at.error and "exists already" in at.error[0].value
+
+
+def test_apply_recommendation_fills_the_controls(sample_db, planner):
+    baseline, model = planner
+    at = _open()
+    at.button(key="planner_recommend").click().run()
+    assert not at.exception, at.exception
+    found = recommend(baseline, model, "neutral", 0.0, 0.2)
+    assert len(at.select_slider(key="planner_frontier_point").options) == len(found)
+    last = len(found) - 1
+    at.select_slider(key="planner_frontier_point").set_value(last).run()
+    at.button(key="planner_apply").click().run()
+    assert not at.exception, at.exception
+    held = at.session_state["planner_base"][2]
+    assert np.array_equal(held.funding_wan, found[last].moves.funding_wan)
+    after = project(baseline, model, found[last].moves)
+    assert _metric(at, "Worst-off village").value == f"{after.equity['min']:.1%}"
+    assert _metric(at, "Township coverage").value == f"{after.township_coverage:.1%}"
+    assert after.equity["min"] > project(baseline, model, zero_moves(baseline)).equity["min"]

@@ -244,3 +244,9 @@ def test_a_secretary_without_villages_sees_nothing(fresh_db):
     assert not at.exception
     assert [e.value for e in at.error] == [EN("scope.no_villages")]
     assert not at.metric and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+
+
+def test_planner_shows_own_village_only(sample_db, world):
+    at = _app("pages/10_planner.py").run()
+    assert_no_other_village(at, world)
+    assert at.session_state["planner_base"][1] == (world["own"],)

@@ -1,0 +1,170 @@
+"""Saved scenarios on the planner page: save, list, reopen, delete, export, compare."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from cockpit.planner.baseline import Baseline, Model
+from cockpit.planner.moves import check
+from cockpit.planner.project import Moves, project, zero_moves
+from cockpit.planner.scenario import moves_of, scenario_of
+from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, delete_scenario, list_scenarios, load_scenario,
+                                     save_scenario, scenario_to_csv, scenario_to_json)
+from cockpit.ui import planner_data, state
+from cockpit.ui.charts import FONT
+from cockpit.ui.planner_view import load_moves, village_names
+from cockpit.ui.shell import PageContext
+
+__all__ = ["scenarios_panel", "RELOAD"]
+
+RELOAD = "planner_reload"  # a reopened scenario of another month: the whole page must rerun
+_COMPARE_MAX = 3
+
+
+def _saved(ctx: PageContext) -> pd.DataFrame:
+    """Saved scenarios; a user bound to villages sees only those that move nothing elsewhere."""
+    with ctx.data.reader() as con:
+        saved = list_scenarios(con)
+        if ctx.scope is None or saved.empty:
+            return saved
+        allowed = set(ctx.scope)
+        mine = [sid for sid in saved["scenario_id"]
+                if _villages(load_scenario(con, int(sid))) <= allowed]
+    return saved[saved["scenario_id"].isin(mine)].reset_index(drop=True)
+
+
+def _villages(scenario) -> set[str]:
+    return set(scenario.funding) | set(scenario.staff)
+
+
+def _save_form(ctx: PageContext, baseline: Baseline, moves: Moves, mode: str, added_wan: float,
+               saved: pd.DataFrame) -> None:
+    with st.form("planner_save", clear_on_submit=False, border=True):
+        st.markdown(f"**{ctx.t('scenario.save')}**")
+        name = st.text_input(ctx.t("scenario.name"), max_chars=MAX_NAME, key="scenario_name")
+        note = st.text_area(ctx.t("scenario.note"), max_chars=MAX_NOTE, key="scenario_note", height=80)
+        replace = st.checkbox(ctx.t("scenario.replace"), key="scenario_replace")
+        if not st.form_submit_button(ctx.t("scenario.save_button"), type="primary"):
+            return
+    name = name.strip()
+    if not name:
+        st.error(ctx.t("scenario.error.name"))
+    elif name in set(saved["name"]) and not replace:
+        st.error(ctx.t("scenario.error.exists", name=name))
+    else:
+        record = scenario_of(baseline, moves, name, ctx.user.name, note, mode, added_wan)
+        with ctx.data.writer(data_changed=False) as con:
+            scenario_id = save_scenario(con, record, replace=replace)
+        ctx.audit("scenario_save", {"scenario_id": scenario_id, "name": name, "period": baseline.period})
+        st.success(ctx.t("scenario.saved", name=name))
+
+
+def _reopen(ctx: PageContext, baseline: Baseline, scenario_id: int) -> None:
+    """Callback: load the scenario into the controls, switching month and mode as it was saved."""
+    with ctx.data.reader() as con:
+        scenario = load_scenario(con, scenario_id)
+    moves, unknown = moves_of(baseline, scenario)
+    load_moves(baseline, moves, period=scenario.baseline_period)
+    st.session_state["planner_mode"] = scenario.mode
+    if scenario.mode == "added":
+        st.session_state["planner_added_wan"] = scenario.added_budget_wan
+        st.session_state["planner_added_fte"] = max(0.0, float(moves.staff_fte.sum()))
+    st.session_state["planner_reopened"] = (scenario.name, unknown)
+    if scenario.baseline_period != baseline.period and scenario.baseline_period in ctx.periods:
+        st.session_state[state.PERIOD] = scenario.baseline_period
+        st.query_params[state.PERIOD] = scenario.baseline_period
+        st.session_state[RELOAD] = True
+
+
+def _delete(ctx: PageContext, scenario_id: int) -> None:
+    with ctx.data.writer(data_changed=False) as con:
+        delete_scenario(con, scenario_id)
+
+
+def _compare(ctx: PageContext, model: Model, saved: pd.DataFrame) -> None:
+    names = dict(zip(saved["scenario_id"], saved["name"]))
+    chosen = st.multiselect(ctx.t("scenario.compare"), list(names), format_func=names.get,
+                            max_selections=_COMPARE_MAX, key="scenario_compare")
+    if len(chosen) < 2:
+        st.caption(ctx.t("scenario.compare_hint"))
+        return
+    rows, changes = {}, {}
+    for scenario_id in chosen:
+        with ctx.data.reader() as con:
+            scenario = load_scenario(con, scenario_id)
+        baseline = planner_data.baseline(ctx, scenario.baseline_period)
+        moves, _ = moves_of(baseline, scenario)
+        label = f"{scenario.name} ({scenario.baseline_period})"
+        if check(baseline, moves, scenario.mode, scenario.added_budget_wan, max(0.0, float(moves.staff_fte.sum()))):
+            rows[label] = [ctx.t("scenario.invalid")] + [""] * 6
+            continue
+        before, after = project(baseline, model, zero_moves(baseline)), project(baseline, model, moves)
+        rows[label] = [
+            ctx.t(f"planner.mode.{scenario.mode}"),
+            f"{after.township_coverage:.1%} ({(after.township_coverage - before.township_coverage) * 100:+.2f} pp)",
+            f"{after.township_on_time:.1%} ({(after.township_on_time - before.township_on_time) * 100:+.2f} pp)",
+            f"{after.equity['min']:.1%} ({(after.equity['min'] - before.equity['min']) * 100:+.2f} pp)",
+            f"{after.equity['gini']:.4f} ({after.equity['gini'] - before.equity['gini']:+.4f})",
+            f"{after.equity['gap']:+.2%} ({(after.equity['gap'] - before.equity['gap']) * 100:+.2f} pp)",
+            f"{float(after.backlog_per_month.sum()):,.1f}",
+        ]
+        changes[label] = pd.Series((after.village_coverage - before.village_coverage) * 100,
+                                   index=village_names(ctx, baseline))
+    index = [ctx.t(k) for k in ("scenario.row.mode", "planner.kpi.coverage", "planner.kpi.on_time",
+                                "planner.kpi.min", "planner.equity.gini", "planner.equity.gap",
+                                "planner.kpi.backlog")]
+    st.dataframe(pd.DataFrame(rows, index=index), key="scenario_compare_table")
+    if changes:
+        fig = go.Figure([go.Bar(name=label, x=series.index, y=series.to_numpy()) for label, series in changes.items()])
+        fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
+                          yaxis_title=ctx.t("planner.map.legend"), legend=dict(orientation="h", y=1.15))
+        st.plotly_chart(fig, key="scenario_compare_chart", config={"displayModeBar": False})
+
+
+def scenarios_panel(ctx: PageContext, baseline: Baseline, model: Model, moves: Moves | None, mode: str,
+                    added_wan: float) -> None:
+    """Save the current moves (when they can be projected), and work with saved scenarios."""
+    st.subheader(ctx.t("scenario.title"))
+    reopened = st.session_state.pop("planner_reopened", None)
+    if reopened:
+        st.success(ctx.t("scenario.reopened", name=reopened[0]))
+        if reopened[1]:
+            st.warning(ctx.t("scenario.unknown_ids", n=len(reopened[1])))
+    saved = _saved(ctx)
+    left, right = st.columns([1, 1.4], gap="large")
+    with left:
+        if not ctx.can("run_scenarios"):
+            st.info(ctx.t("scenario.no_save"))
+        elif moves is None:
+            st.info(ctx.t("scenario.fix_first"))
+        else:
+            _save_form(ctx, baseline, moves, mode, added_wan, saved)
+            saved = _saved(ctx)
+    with right:
+        if saved.empty:
+            st.caption(ctx.t("scenario.none"))
+            return
+        shown = saved.rename(columns={c: ctx.t(f"scenario.col.{c}") for c in saved.columns if c != "scenario_id"})
+        st.dataframe(shown.drop(columns="scenario_id"), hide_index=True, key="scenario_list")
+        names = dict(zip(saved["scenario_id"], saved["name"]))
+        chosen = st.selectbox(ctx.t("scenario.choose"), list(names), format_func=names.get, key="scenario_chosen")
+        cols = st.columns(4)
+        cols[0].button(ctx.t("scenario.reopen"), key="scenario_reopen", on_click=_reopen,
+                       args=(ctx, baseline, int(chosen)))
+        if ctx.can("run_scenarios"):
+            with cols[1].popover(ctx.t("scenario.delete")):
+                st.button(ctx.t("scenario.delete_confirm"), key="scenario_delete", on_click=_delete,
+                          args=(ctx, int(chosen)))
+        if ctx.can("export"):
+            with ctx.data.reader() as con:
+                scenario = load_scenario(con, int(chosen))
+            slug = f"scenario-{int(chosen)}"
+            cols[2].download_button("JSON", scenario_to_json(scenario).encode("utf-8"), file_name=f"{slug}.json",
+                                    mime="application/json", key="scenario_json", on_click=ctx.audit,
+                                    args=("export", {"what": "scenario", "format": "json", "id": int(chosen)}))
+            cols[3].download_button("CSV", scenario_to_csv(scenario), file_name=f"{slug}.csv", mime="text/csv",
+                                    key="scenario_csv", on_click=ctx.audit,
+                                    args=("export", {"what": "scenario", "format": "csv", "id": int(chosen)}))
+        _compare(ctx, model, saved)
