@@ -22,7 +22,9 @@ __all__ = ["filters", "overdue_cases", "kpi_row", "trend_chart", "matrix_panel",
            "repeats_panel", "alerts_panel", "quality_panel", "CELL_KEY"]
 
 CELL_KEY = "case_cell"  # (department_id, village_id) picked in the matrix
+_PICKED = "_case_cell_selection"  # the matrix selection last applied (so "show all" can clear it)
 _FILTER_STATE = "case_filter"  # persistent across pages
+_DOWNLOAD_NOT_LOGGED = "_download_not_logged"  # the last download could not be audited
 
 
 def _names(frame: pd.DataFrame, key: str, lang: str) -> dict[str, str]:
@@ -109,21 +111,32 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
                   villages=list(villages["village_id"]))
     dnames, vnames = _names(departments, "department_id", ctx.lang), _names(villages, "village_id", ctx.lang)
     percent = value == "on_time_rate"
+    z, xs, ys = wide.to_numpy(dtype=float), [vnames[v] for v in wide.columns], [dnames[d] for d in wide.index]
     fig = go.Figure(go.Heatmap(
-        z=wide.to_numpy(dtype=float), x=[vnames[v] for v in wide.columns], y=[dnames[d] for d in wide.index],
-        customdata=[[[d, v] for v in wide.columns] for d in wide.index],
+        z=z, x=xs, y=ys, customdata=[[[d, v] for v in wide.columns] for d in wide.index],
         colorscale="RdYlGn" if percent else "Reds", zmin=0.5 if percent else 0,
-        texttemplate="%{z:.0%}" if percent else "%{z}", hoverongaps=False,
-        hovertemplate="%{y} × %{x}: %{z" + (":.1%" if percent else "") + "}<extra></extra>"))
+        texttemplate="%{z:.0%}" if percent else "%{z}", hoverinfo="skip"))
+    # A click selects no heatmap cell in the browser (Plotly heatmaps have no point selection), so an
+    # invisible square on every cell takes the click and the hover and carries the cell's ids.
+    cells = [(i, j) for i in range(len(ys)) for j in range(len(xs))]
+    fig.add_scatter(
+        x=[xs[j] for _, j in cells], y=[ys[i] for i, _ in cells], mode="markers", showlegend=False,
+        customdata=[[wide.index[i], wide.columns[j]] for i, j in cells],
+        text=["–" if pd.isna(z[i, j]) else f"{z[i, j]:.1%}" if percent else f"{z[i, j]:.0f}" for i, j in cells],
+        marker=dict(symbol="square", size=24, color="rgba(0,0,0,0)"),
+        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+        hovertemplate="%{y} × %{x}: %{text}<extra></extra>")
     fig.update_layout(height=60 + 34 * len(wide.index), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
                       xaxis=dict(side="top", tickangle=-45))
     event = st.plotly_chart(fig, key="cases_matrix", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
         getattr(getattr(event, "selection", None), "points", [])
-    if points:
-        d, v = points[0]["customdata"]
-        st.session_state[CELL_KEY] = (d, v)
+    picked = tuple(points[0]["customdata"]) if points else None
+    if picked != st.session_state.get(_PICKED):  # a new click; reruns repeat the chart's last selection
+        st.session_state[_PICKED] = picked
+        if picked:
+            st.session_state[CELL_KEY] = picked
     cell = st.session_state.get(CELL_KEY)
     if cell and cell[1] not in vnames:  # picked before, by someone who saw more villages
         cell = st.session_state[CELL_KEY] = None
@@ -185,6 +198,7 @@ def overdue_cases(ctx: PageContext, filt: CaseFilter) -> pd.DataFrame:
             try:
                 ctx.audit("unmask", {"what": "overdue cases", "period": ctx.period, "rows": len(cases)})
             except StoreError:  # an unmasking that cannot be logged is not shown
+                st.session_state["_unmask_logged"] = None  # caption and download record: masked
                 st.warning(ctx.t("cases.unmask_not_logged"))
                 return ctx.data.overdue_cases(ctx.period, filt, allowed=False)
             st.session_state["_unmask_logged"] = shown
@@ -200,10 +214,21 @@ def overdue_panel(ctx: PageContext, cases: pd.DataFrame, departments: pd.DataFra
     st.caption(ctx.t("cases.overdue_caption" if masked else "cases.overdue_caption_unmasked",
                      n=format_value(len(cases), "count")))
     st.dataframe(table, hide_index=True, width="stretch", height=360)
+    if st.session_state.pop(_DOWNLOAD_NOT_LOGGED, False):
+        st.warning(ctx.t("cases.download_not_logged"))
     st.download_button(ctx.t("cases.download"), to_csv_bytes(table), key="download_overdue",
                        file_name=f"overdue-{ctx.period}.csv", mime="text/csv",
-                       on_click=ctx.audit, args=("download", {"what": "overdue cases", "period": ctx.period,
+                       on_click=_record_download, args=(ctx, {"what": "overdue cases", "period": ctx.period,
                                                               "rows": len(cases), "masked": masked}))
+
+
+def _record_download(ctx: PageContext, detail: dict) -> None:
+    """Audit a download; the file has left already, so a failure is said, not raised (which would
+    replace the page with a traceback)."""
+    try:
+        ctx.audit("download", detail)
+    except StoreError:
+        st.session_state[_DOWNLOAD_NOT_LOGGED] = True
 
 
 def repeats_panel(ctx: PageContext, page: CasePage) -> None:

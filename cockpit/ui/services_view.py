@@ -141,7 +141,8 @@ def norms_panel(ctx: PageContext) -> None:
         ctx.t("party.village"): short["village_id"].map(villages),
         ctx.t("services.norm"): short["norm_id"].map(norm_names),
         ctx.t("services.actual"): [format_value(a, unit(m), ctx.lang) for a, m in zip(short["actual"], short["measure"])],
-        ctx.t("profile.norm"): [format_value(a, unit(m), ctx.lang) for a, m in zip(short["threshold"], short["measure"])],
+        ctx.t("services.norm_threshold"): [format_value(a, unit(m), ctx.lang)
+                                           for a, m in zip(short["threshold"], short["measure"])],
     }), hide_index=True, width="stretch", height=360)
 
 
