@@ -63,13 +63,14 @@ TOOLTIP_HTML = (
 )
 
 
-def tooltip_fields(title: str, subtitle: str, rows: list[tuple[str, str]]) -> dict[str, str]:
+def tooltip_fields(title: str, subtitle: str, rows: list[tuple[str, str]], colon: str = ": ") -> dict[str, str]:
     """The plain-text fields TOOLTIP_HTML reads: tip_name, tip_sub and tip_r0 … tip_r3.
 
     Every placeholder gets a field (empty when there are fewer rows), because the chart
-    leaves an unfilled ``{placeholder}`` as it is.
+    leaves an unfilled ``{placeholder}`` as it is. ``colon`` joins label and value (``"："`` in
+    Chinese).
     """
     fields = {"tip_name": str(title), "tip_sub": str(subtitle)}
     for i in range(TOOLTIP_ROWS):
-        fields[f"tip_r{i}"] = f"{rows[i][0]}: {rows[i][1]}" if i < len(rows) else ""
+        fields[f"tip_r{i}"] = f"{rows[i][0]}{colon}{rows[i][1]}" if i < len(rows) else ""
     return fields

@@ -43,6 +43,11 @@ def format_value(value, unit: str, lang: str = "en") -> str:
     return f"{value:,}"
 
 
+def shows_no_change(delta_text: str | None) -> bool:
+    """Whether a formatted change reads as zero ("+0.0 pp", "-0 d"): then no arrow nor colour."""
+    return delta_text is not None and not any(ch in "123456789" for ch in delta_text)
+
+
 def format_delta(delta, unit: str, lang: str = "en") -> str | None:
     """A signed change; percentages change in percentage points. None when unknown."""
     if _missing(delta):

@@ -19,3 +19,9 @@ def test_deltas():
     assert format_delta(-3, "count") == "-3"
     assert format_delta(2.5, "yuan", "en") == "+¥2.5"
     assert format_delta(None, "count") is None
+
+
+def test_a_change_that_reads_as_zero_gets_no_arrow():
+    from cockpit.fmt import shows_no_change
+    assert shows_no_change("+0.0 pp") and shows_no_change("-0.0 天") and shows_no_change("+0")
+    assert not shows_no_change("+0.1 pp") and not shows_no_change("-3") and not shows_no_change(None)

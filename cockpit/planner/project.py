@@ -54,6 +54,7 @@ class Projection:
     mean_days: np.ndarray
     backlog_per_month: np.ndarray
     township_on_time: float
+    township_on_time_band: np.ndarray
     equity: dict
 
 
@@ -104,5 +105,6 @@ def project(baseline: Baseline, model: Model, moves: Moves) -> Projection:
         mean_days=mean_time(c, baseline.lam, model.mu),
         backlog_per_month=backlog_growth(c, baseline.lam, model.mu) * DAYS_PER_MONTH,
         township_on_time=float(cases @ on_time),
+        township_on_time_band=np.percentile(on_time_draws @ cases, BAND),
         equity=_equity(village, baseline),
     )

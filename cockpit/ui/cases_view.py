@@ -12,7 +12,7 @@ from cockpit.cases.matrix import cell_filter, matrix
 from cockpit.cases.page import CasePage
 from cockpit.export import to_csv_bytes
 from cockpit.store import StoreError
-from cockpit.fmt import format_value
+from cockpit.fmt import format_value, shows_no_change
 from cockpit.metrics.catalog import metric
 from cockpit.ui.charts import FONT
 from cockpit.ui.kpi import metric_help, metric_label
@@ -76,8 +76,9 @@ def kpi_row(ctx: PageContext, page: CasePage) -> None:
             "cases.target", target=format_value(r["target"], unit, ctx.lang),
             score=f"{r['score']:.2f}" if pd.notna(r["score"]) else "–")
         color = {True: "normal", False: "inverse", None: "off"}[r["higher_is_better"]]
+        still = shows_no_change(delta)
         col.metric(metric_label(ctx, key), format_value(r["actual"], unit, ctx.lang), delta=delta,
-                   delta_color=color, border=True,
+                   delta_color="off" if still else color, delta_arrow="off" if still else "auto", border=True,
                    help=metric_help(ctx, key) + ("\n\n" + target if target else ""))
     st.caption(ctx.t("cases.kpi_note"))
 
@@ -275,9 +276,9 @@ def quality_panel(ctx: PageContext, page: CasePage) -> None:
     for f in findings:
         label = ctx.t(f"cases.check.{f.check}")
         if f.count == 0:
-            st.markdown(f":material/check_circle: {label}: 0")
+            st.markdown(f":material/check_circle: {label}{ctx.t('punct.colon')}0")
             continue
-        with st.expander(f":material/warning: {label}: {f.count} · "
+        with st.expander(f":material/warning: {label}{ctx.t('punct.colon')}{f.count} · "
                          + ", ".join(villages.get(v, v) for v in f.villages[:4]), expanded=False):
             st.dataframe(f.examples, hide_index=True, width="stretch")
     ex = page.exclusions

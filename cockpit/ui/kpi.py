@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from cockpit.fmt import format_delta, format_value
+from cockpit.fmt import format_delta, format_value, shows_no_change
 from cockpit.metrics.catalog import access_domain_of, domain_of, metric
 from cockpit.periods import previous_period
 from cockpit.ui.shell import PageContext
@@ -51,13 +51,15 @@ def _tile(ctx: PageContext, key: str, series: pd.DataFrame, extra_help: str = ""
     delta = value - col.get(prev, math.nan) if prev in col.index else math.nan
     spark = col.loc[:ctx.period].dropna().tail(SPARK_MONTHS)
     scale = 100 if m.unit == "percent" else 1
+    delta_text = format_delta(delta, m.unit, ctx.lang)
     delta_color = {True: "normal", False: "inverse", None: "off"}[m.higher_is_better]
     help_text = metric_help(ctx, key) + (f"\n\n{extra_help}" if extra_help else "")
     st.metric(
         metric_label(ctx, key),
         format_value(value, m.unit, ctx.lang),
-        delta=format_delta(delta, m.unit, ctx.lang),
-        delta_color=delta_color,
+        delta=delta_text,
+        delta_color="off" if shows_no_change(delta_text) else delta_color,
+        delta_arrow="off" if shows_no_change(delta_text) else "auto",
         help=help_text,
         border=True,
         chart_data=list((spark * scale).round(2)) if len(spark) > 1 else None,

@@ -95,7 +95,7 @@ def _village_tooltips(ctx: PageContext, vt: pd.DataFrame, key: str) -> dict[str,
         rows = [(ctx.t("card.population"), format_value(row["population"], "count"))]
         rows += [(metric_label(ctx, k), format_value(row[k], metric(k).unit, ctx.lang)) for k in shown]
         subtitle = f"{ctx.t('kind.' + row['kind'])} · {ctx.t('group.' + row['area_group'])}"
-        tips[row["village_id"]] = tooltip_fields(ctx.t.name(row), subtitle, rows)
+        tips[row["village_id"]] = tooltip_fields(ctx.t.name(row), subtitle, rows, ctx.t("punct.colon"))
     return tips
 
 
@@ -112,7 +112,7 @@ def _facility_records(ctx: PageContext, domains_shown: list[str]) -> list[dict]:
                 (ctx.t("map.tip_capacity"), format_value(f["capacity"], "count"))]
         out.append({"lon": float(f["lon"]), "lat": float(f["lat"]),
                     "color": [*color[f["domain_id"]], 235],
-                    **tooltip_fields(ctx.t.name(f), dname[f["domain_id"]], rows)})
+                    **tooltip_fields(ctx.t.name(f), dname[f["domain_id"]], rows, ctx.t("punct.colon"))})
     return out
 
 

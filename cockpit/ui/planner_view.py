@@ -211,7 +211,9 @@ def kpis(ctx: PageContext, moves: Moves, before: Projection, after: Projection) 
                    delta_description=ctx.t("planner.band", lo=f"{lo:+.2f}", hi=f"{hi:+.2f}"))
     cols[1].metric(ctx.t("planner.kpi.on_time"), format_value(after.township_on_time, "percent", ctx.lang),
                    **_points(after.township_on_time, before.township_on_time),
-                   help=ctx.t("planner.kpi.on_time_help"), border=True)
+                   help=ctx.t("planner.kpi.on_time_help"), border=True,
+                   delta_description=ctx.t("planner.band_level", lo=f"{after.township_on_time_band[0]:.1%}",
+                                           hi=f"{after.township_on_time_band[1]:.1%}"))
     cols[2].metric(ctx.t("planner.kpi.min"), format_value(after.equity["min"], "percent", ctx.lang),
                    **_points(after.equity["min"], before.equity["min"]), help=ctx.t("planner.kpi.min_help"),
                    border=True)
@@ -238,7 +240,7 @@ def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> Non
                 (ctx.t("planner.map.funding"), f"{row['funding_change_wan']:+,.2f}"),
                 (ctx.t("planner.map.staff"), f"{row['staff_change_fte']:+,.2f}")]
         props.append({"village_id": v, "fill": colors[v],
-                      **tooltip_fields(names[v], f"{change[v]:+.2f} pp", rows)})
+                      **tooltip_fields(names[v], f"{change[v]:+.2f} pp", rows, ctx.t("punct.colon"))})
     shown = gdf[gdf["village_id"].isin(frame["village_id"])]
     fc = geo.to_feature_collection(shown, pd.DataFrame(props))
     empty = {"type": "FeatureCollection", "features": []}

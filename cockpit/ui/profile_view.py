@@ -133,7 +133,7 @@ def party(ctx: PageContext, village_id: str) -> None:
         st.info(ctx.t("profile.no_branch"))
         return
     b = branches.iloc[0]
-    st.markdown(f"**{ctx.t.name(b)}** · {ctx.t('profile.secretary')}: {b['secretary']} · "
+    st.markdown(f"**{ctx.t.name(b)}** · {ctx.t('profile.secretary')}{ctx.t('punct.colon')}{b['secretary']} · "
                 f"{ctx.t('profile.members', n=int(b['members']))}")
     tasks = ctx.data.party_tasks(village_id)
     as_of = (month_bounds(ctx.period)[1] - pd.Timedelta(days=1)).date()

@@ -42,18 +42,26 @@ def open_page(page, url: str, user: str = "leader") -> None:
 
 
 def _choose(page, key: str, option: str) -> None:
-    """Pick ``option`` in the selectbox of widget key ``key``: open its list, click the option."""
+    """Pick ``option`` in the selectbox of widget key ``key``: open its list, click the option.
+
+    A click during a rerun or an expander's animation may not open the list (or close it again):
+    then blur, wait and retry, typing the option's text to filter the list on later tries."""
     box = page.locator(f".st-key-{key} [role='combobox']")
     box.wait_for()
     box.evaluate("e => e.scrollIntoView({block: 'start'})")   # room below it for the option list
     choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):  # a click during an expander's opening animation may not open the list
+    for attempt in range(6):
+        wait_for_app_idle(page)
         box.click()
+        if attempt >= 2:
+            page.keyboard.type(option)
         try:
             choice.wait_for(timeout=3_000)
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
+            page.locator("h1").first.click()
+            page.wait_for_timeout(500)
     choice.click()
     wait_for_app_idle(page)
     assert box.evaluate("e => e.value") == option

@@ -38,3 +38,29 @@ def test_chinese_page(browser_page, app_server):
     expect(page.get_by_role("heading", name="情景推演")).to_be_visible()
     expect(page.get_by_text("全镇覆盖率")).to_be_visible()
     save_screenshot(page, "planner_zh")
+
+
+def test_recommend_apply_save_and_export(browser_page, app_server):
+    import json
+
+    page = browser_page
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    open_page(page, f"{app_server}/planner?lang=en", user="planner")
+    page.get_by_role("button", name="Compute recommendations").click()
+    wait_for_app_idle(page)
+    expect(page.get_by_role("button", name="Apply this allocation")).to_be_visible()
+    page.get_by_role("button", name="Apply this allocation").click()
+    wait_for_app_idle(page)
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text="Township coverage")
+           .locator('[data-testid="stMetricDelta"]')).not_to_have_text("+0.00 pp")
+    page.get_by_label("Name", exact=True).fill("浏览器测试方案")
+    page.get_by_role("button", name="Save scenario").click()
+    wait_for_app_idle(page)
+    expect(page.get_by_text("Saved “浏览器测试方案”.")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="JSON").click()
+    saved = json.loads(info.value.path().read_text(encoding="utf-8"))
+    assert saved["name"] == "浏览器测试方案" and saved["author"] == "planner"
+    assert saved["format"] == "township-cockpit-scenario/1" and saved["mode"] == "neutral"
+    assert abs(sum(v for d in saved["funding"].values() for v in d.values())) < 0.006
+    save_screenshot(page, "planner_scenario_en")
