@@ -241,7 +241,7 @@ def _image(pdf: _Pdf, png: bytes | None, title: str, width_mm: float, aspect: fl
 
 # chart key -> (width px, width mm); heights follow from the figure (see _chart_height)
 _CHART_SIZES = {"trend": (1400, _BODY_W), "matrix": (1400, _BODY_W), "completion": (1100, 190.0),
-                "map": (1000, 150.0)}
+                "scenario_changes": (1400, _BODY_W), "map": (1000, 150.0)}
 
 
 def _chart_height(key: str, figure) -> int:
@@ -271,8 +271,8 @@ def _chart_jobs(deck: Deck, boundaries, label_points) -> list[tuple[str, str, Ch
 
 
 def _section(pdf: _Pdf, number: int, slide: Slide, charts: list, missing: str) -> None:
-    """One slide: title, subtitle, figures, key points, charts and tables. The map slide puts
-    its map on the left and its table beside it."""
+    """One slide: title, subtitle, figures, key points, charts and tables (tables first when the
+    slide says so). The map slide puts its map on the left and its table beside it."""
     t = pdf.t
     pdf.add_page()
     pdf.text_block(f"{number}. {slide.title}", 18, bold=True, gap=1)
@@ -283,6 +283,10 @@ def _section(pdf: _Pdf, number: int, slide: Slide, charts: list, missing: str) -
         pdf.text_block(t("presenter.pdf.key_points"), 12, bold=True, gap=0.5)
         pdf.text_block(slide.notes, 10.5, gap=4)
     tables = list(slide.tables)
+    if slide.tables_first:
+        for table in tables:
+            _table(pdf, table)
+        tables = []
     for title, chart, width, png in charts:
         if slide.map is not None and tables:
             top = pdf.get_y()

@@ -11,12 +11,15 @@ the meeting sees on screen exactly what the handout prints. Slides, in order (:d
    lowest on-time closure;
 3. ``overdue``: the longest-overdue cases, personal fields masked (cockpit.cases.overdue);
 4. ``map``: the villages coloured by one metric (cockpit.choropleth classes), worst villages;
-5. ``party``: party-building quarter to date (cockpit.party.scoreboard), weakest branches;
-6. ``follow_up``: open decisions and action items of earlier meetings (cockpit.store.decisions).
+5. ``scenarios``: up to three saved what-if scenarios (情景推演) side by side
+   (cockpit.planner.compare, cockpit/scenario_slides.py); only when the presenter chose some;
+6. ``party``: party-building quarter to date (cockpit.party.scoreboard), weakest branches;
+7. ``follow_up``: open decisions and action items of earlier meetings (cockpit.store.decisions).
 
 Filters (:class:`PresenterFilters`): villages and departments narrow the case slides and the
 party slide (villages only); the overview stays township-wide and the map shows every village
-with the chosen ones outlined. Scenarios (情景推演) have no slide yet.
+with the chosen ones outlined. The scenarios are projected for the whole township, each against
+its own baseline month.
 
 Pure Python: no Streamlit. Every text is in the deck's language; numbers are formatted with
 :func:`cockpit.fmt.format_value` exactly as the other pages show them.
@@ -25,7 +28,9 @@ Pure Python: no Streamlit. Every text is in the deck's language; numbers are for
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from numbers import Integral
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -35,10 +40,15 @@ from cockpit.cases.overdue import overdue_list
 from cockpit.i18n import Translator
 from cockpit.store import decisions
 
-__all__ = ["SLIDE_KEYS", "OVERVIEW_KPIS", "PresenterFilters", "PresenterInputs", "Figure", "Table",
+if TYPE_CHECKING:
+    from cockpit.planner.compare import Comparison
+
+__all__ = ["SLIDE_KEYS", "MAX_SCENARIOS", "OVERVIEW_KPIS", "PresenterFilters", "PresenterInputs", "Figure", "Table",
            "Chart", "MapSpec", "Slide", "Deck", "case_frames", "load_inputs", "build_deck"]
 
-SLIDE_KEYS: tuple[str, ...] = ("overview", "cross_department", "overdue", "map", "party", "follow_up")
+SLIDE_KEYS: tuple[str, ...] = ("overview", "cross_department", "overdue", "map", "scenarios", "party",
+                               "follow_up")  # "scenarios" only when scenarios are chosen
+MAX_SCENARIOS = 3
 OVERVIEW_KPIS: tuple[str, ...] = ("service_index", "response_rate", "on_time_rate",
                                   "satisfaction_rate", "received", "overdue_at_end",
                                   "cases_per_10k", "funding_per_resident")
@@ -46,12 +56,15 @@ OVERVIEW_KPIS: tuple[str, ...] = ("service_index", "response_rate", "on_time_rat
 
 @dataclass(frozen=True)
 class PresenterFilters:
-    """What the meeting looks at; empty tuples mean every village / department."""
+    """What the meeting looks at; empty tuples mean every village / department.
+    ``scenario_ids``: the saved scenarios to compare on the scenario slide, in the order chosen
+    (at most :data:`MAX_SCENARIOS`; none: no scenario slide)."""
 
     village_ids: tuple[str, ...] = ()
     department_ids: tuple[str, ...] = ()
     map_metric: str = "service_index"
     overdue_limit: int = 10
+    scenario_ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("village_ids", "department_ids"):
@@ -61,6 +74,17 @@ class PresenterFilters:
             object.__setattr__(self, name, tuple(sorted({str(v) for v in value})))
         if not isinstance(self.overdue_limit, int) or self.overdue_limit < 1:
             raise ValueError(f"overdue_limit must be a positive integer, got {self.overdue_limit!r}")
+        ids = self.scenario_ids
+        if isinstance(ids, (str, int)) or not all(isinstance(i, Integral) and not isinstance(i, bool) for i in ids):
+            raise TypeError(f"PresenterFilters.scenario_ids must be a sequence of integer ids, not {ids!r}")
+        ids = tuple(dict.fromkeys(int(i) for i in ids))
+        if len(ids) > MAX_SCENARIOS:
+            raise ValueError(f"at most {MAX_SCENARIOS} scenarios can be compared, got {len(ids)}")
+        object.__setattr__(self, "scenario_ids", ids)
+
+    def without_scenarios(self) -> PresenterFilters:
+        """The same filters with no scenario chosen (what the case and party slides depend on)."""
+        return replace(self, scenario_ids=())
 
     def case_filter(self) -> CaseFilter:
         return CaseFilter(village_ids=self.village_ids, department_ids=self.department_ids)
@@ -68,7 +92,8 @@ class PresenterFilters:
     def as_dict(self) -> dict:
         """The filters as stored with a meeting (JSON object)."""
         return {"village_ids": list(self.village_ids), "department_ids": list(self.department_ids),
-                "map_metric": self.map_metric, "overdue_limit": self.overdue_limit}
+                "map_metric": self.map_metric, "overdue_limit": self.overdue_limit,
+                "scenario_ids": list(self.scenario_ids)}
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,7 @@ class PresenterInputs:
     party_assessments: pd.DataFrame = field(repr=False)
     open_items: pd.DataFrame = field(repr=False)    # decisions.open_items(exclude this meeting)
     meeting_items: pd.DataFrame = field(repr=False)  # decisions.items(meeting_id=this meeting)
+    scenarios: Comparison | None = field(default=None, repr=False)  # filters.scenario_ids compared
 
 
 @dataclass(frozen=True)
@@ -145,6 +171,7 @@ class Slide:
     tables: tuple[Table, ...] = ()
     map: MapSpec | None = None
     notes: str = ""
+    tables_first: bool = False  # the tables are what the slide is about: shown above the charts
 
 
 @dataclass(frozen=True)
@@ -173,10 +200,14 @@ def case_frames(store, period: str, filters: PresenterFilters) -> dict[str, pd.D
 
 
 def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: int | None = None,
-                weights=snapshot.WEIGHTS_DEFAULT) -> PresenterInputs:
+                weights=snapshot.WEIGHTS_DEFAULT, model=None) -> PresenterInputs:
     """Everything a deck needs, from a :class:`cockpit.store.Store` and a cursor ``con`` of the
-    same database (decisions, departments). ``meeting_id`` is the meeting in progress: its items
-    are ``meeting_items``, every other meeting's open items are ``open_items``."""
+    same database (decisions, departments, scenarios). ``meeting_id`` is the meeting in progress:
+    its items are ``meeting_items``, every other meeting's open items are ``open_items``.
+    ``model`` is the planner's calibrated model (cockpit.planner.baseline.Model), calibrated on
+    the store's history when scenarios are chosen and none is given (a few seconds)."""
+    from cockpit.scenario_slides import store_comparison
+
     meeting_items = (decisions.items(con, meeting_id=meeting_id) if meeting_id is not None
                      else decisions.items(con, meeting_id=-1))
     return PresenterInputs(
@@ -186,7 +217,8 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
         party_tasks=store.party_tasks(), party_branches=store.party_branches(),
         party_assessments=store.party_assessments(),
         open_items=decisions.open_items(con, exclude_meeting=meeting_id),
-        meeting_items=meeting_items)
+        meeting_items=meeting_items,
+        scenarios=store_comparison(store, con, filters.scenario_ids, model) if filters.scenario_ids else None)
 
 
 def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,

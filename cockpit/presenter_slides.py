@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from cockpit import case_slides
+from cockpit import case_slides, scenario_slides
 from cockpit.attention import attention_ranking
 from cockpit.choropleth import choropleth
 from cockpit.fmt import DASH
@@ -218,11 +218,15 @@ def filter_lines(sc: SlideContext) -> tuple[tuple[str, str], ...]:
     departments = (sc.join(sc.department(d) for d in f.department_ids) if f.department_ids
                    else t("presenter.filter.all_departments"))
     key = f.map_metric if f.map_metric in sc.inputs.villages.columns else "service_index"
+    scenarios = scenario_slides.scenario_line(sc)
     return ((t("presenter.filter.villages"), villages), (t("presenter.filter.departments"), departments),
             (t("presenter.filter.map_metric"), sc.label(key)),
-            (t("presenter.filter.overdue_limit"), sc.fmt(f.overdue_limit, "count")))
+            (t("presenter.filter.overdue_limit"), sc.fmt(f.overdue_limit, "count"))) + ((scenarios,) if scenarios else ())
 
 
 def build_slides(sc: SlideContext) -> tuple[Slide, ...]:
-    return (overview(sc), case_slides.cross_department(sc), case_slides.overdue(sc), village_map(sc), party(sc),
-            follow_up(sc))
+    """The deck's slides in the order of :data:`cockpit.presenter.SLIDE_KEYS`; the scenario slide
+    only when scenarios were chosen."""
+    chosen = sc.inputs.scenarios is not None and not sc.inputs.scenarios.table.empty
+    return (overview(sc), case_slides.cross_department(sc), case_slides.overdue(sc), village_map(sc),
+            *((scenario_slides.scenarios(sc),) if chosen else ()), party(sc), follow_up(sc))

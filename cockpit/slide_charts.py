@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["FONT", "plain", "trend_chart", "matrix_heatmap", "completion_bars", "static_map"]
+__all__ = ["FONT", "plain", "trend_chart", "matrix_heatmap", "completion_bars", "change_bars", "static_map"]
 
 FONT = dict(family="Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif", size=16,
             color="#1f2937")
 _LINE_COLORS = ("#1f5fa8", "#d7301f", "#1a9850", "#7b3294")
+_SERIES_COLORS = ("#1f5fa8", "#e08214", "#5e3c99")  # scenarios: no red or green (no good or bad meant)
 
 
 def plain(text) -> str:
@@ -91,6 +92,24 @@ def completion_bars(names: list[str], rates: list[float], target: float | None,
     fig.update_layout(xaxis=dict(tickformat=".0%", range=[0, 1.12], gridcolor="#e5e7eb"),
                       yaxis=dict(autorange="reversed"))
     return _layout(fig, height or 90 + 30 * max(len(names), 1), legend=False)
+
+
+def change_bars(categories: list[str], series: dict[str, list[float]], axis_title: str,
+                height: int = 440) -> go.Figure:
+    """Grouped vertical bars: one group per category (village), one bar per named series
+    (scenario), values in percentage points, a zero line."""
+    fig = go.Figure()
+    x = [plain(c) for c in categories]
+    for i, (name, values) in enumerate(series.items()):
+        color = _SERIES_COLORS[i % len(_SERIES_COLORS)]
+        ys = [None if pd.isna(v) else float(v) for v in values]
+        fig.add_bar(x=x, y=ys, name=plain(name), marker_color=color,
+                    hovertemplate="%{x}: %{y:+.2f}<extra>" + plain(name) + "</extra>")
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
+                      yaxis=dict(title=dict(text=plain(axis_title), font=dict(size=15)), tickformat="+.1f",
+                                 gridcolor="#e5e7eb", zeroline=True, zerolinecolor="#374151", zerolinewidth=2),
+                      xaxis=dict(type="category", tickangle=-30))
+    return _layout(fig, height)
 
 
 def _rings(geom) -> list[list[tuple[float, float]]]:

@@ -26,6 +26,7 @@ from cockpit.fmt import format_value
 from cockpit.i18n import Translator
 from cockpit.presenter import PresenterFilters, build_deck, load_inputs
 from cockpit.store import Store, decisions
+from cockpit.store.scenarios import Scenario, save_scenario
 from tests.conftest import PROJECT_ROOT, SAMPLE_GEODATA
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -193,3 +194,29 @@ def test_map_figure_draws_every_village(inputs, boundaries):
     assert set(labels.text) == set(inputs.villages["name_zh"])
     assert [tr.name for tr in fig.data if tr.showlegend is not False] == [text for _, text in spec.legend]
     assert polygons[-1].line.width == 4  # the outlined village is drawn last
+
+
+def test_briefing_has_the_scenario_slide(meeting_db, tmp_path):
+    """A saved scenario chosen for the meeting: its name, its figures and the notes are in the PDF."""
+    _require(briefing.font_problem())
+    db = tmp_path / "cockpit.duckdb"
+    shutil.copy2(meeting_db[0], db)
+    con = duckdb.connect(str(db))
+    period = con.execute("SELECT max(period) FROM coverage").fetchone()[0]
+    scenario_id = save_scenario(con, Scenario(  # 10 万元 a year of health funding from the seat to Houkeng
+        "向偏远村倾斜", "规划办", None, period, "neutral", 0.0,
+        {"350781105001": {"health": -10.0}, "350781105205": {"health": 10.0}}))
+    con.close()
+    store = Store(db)
+    try:
+        inputs = load_inputs(store, store._con.cursor(), period, PresenterFilters(scenario_ids=(scenario_id,)))
+    finally:
+        store.close()
+    deck = build_deck(inputs, "zh")
+    text = _text(briefing.briefing_pdf(deck, draw_charts=False))
+    row = inputs.scenarios.table.iloc[0]
+    assert row["valid"] and text.count("向偏远村倾斜") >= 3  # the cover, the table, the notes
+    assert _squash(f"{len(deck.slides) - 2}.待决策的情景方案") in text  # before party building and follow-up
+    coverage = f"{format_value(row['coverage_before'], 'percent')}→{format_value(row['coverage_after'], 'percent')}"
+    assert coverage in text and f"（{(row['coverage_after'] - row['coverage_before']) * 100:+.2f}个百分点）" in text
+    assert _squash(deck.slides[deck.index_of("scenarios")].notes) in text

@@ -1,9 +1,12 @@
 """The joint-meeting deck (cockpit/presenter.py) against cockpit.snapshot and hand-computed values."""
 
+import dataclasses
 import datetime as dt
 import math
+import shutil
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,10 +14,18 @@ from cockpit import presenter, snapshot
 from cockpit.cases.matrix import matrix as case_matrix
 from cockpit.choropleth import choropleth
 from cockpit.fmt import format_delta, format_value
+from cockpit.i18n import Translator
 from cockpit.party import quarter_bounds, quarter_of, scoreboard
 from cockpit.periods import previous_period
+from cockpit.planner.baseline import build_baseline, calibrate_model
+from cockpit.planner.compare import compare
+from cockpit.planner.moves import shift_to_remotest
+from cockpit.planner.project import Moves, zero_moves
+from cockpit.planner.scenario import scenario_of
 from cockpit.presenter import OVERVIEW_KPIS, SLIDE_KEYS, PresenterFilters, build_deck, load_inputs
+from cockpit.scenario_slides import store_comparison
 from cockpit.store import Store, build_database, decisions
+from cockpit.store.scenarios import save_scenario
 from tests.tiny_township import write_tiny_township
 
 A, B = "350781105001", "350781105002"
@@ -47,7 +58,7 @@ def _figures(slide):
 
 def test_slide_sequence_and_languages(sample_deck):
     inputs, deck = sample_deck
-    assert [s.key for s in deck.slides] == list(SLIDE_KEYS)
+    assert [s.key for s in deck.slides] == [k for k in SLIDE_KEYS if k != "scenarios"]  # none chosen
     assert all(s.title and s.notes for s in deck.slides)
     zh = build_deck(inputs, "zh")
     assert _slide(zh, "cross_department").title == "需要跨部门协同解决的问题"
@@ -223,3 +234,143 @@ def test_filters_validate():
     f = PresenterFilters(village_ids=["b", "a", "a"])
     assert f.village_ids == ("a", "b") and f.case_filter().village_ids == ("a", "b")
     assert f.as_dict()["village_ids"] == ["a", "b"]
+    # scenarios: ids in the order chosen, at most three
+    f = PresenterFilters(scenario_ids=[5, 2, 5])
+    assert f.scenario_ids == (5, 2) and f.as_dict()["scenario_ids"] == [5, 2]
+    assert f.without_scenarios().scenario_ids == () and f.without_scenarios().village_ids == f.village_ids
+    with pytest.raises(ValueError, match="at most 3"):
+        PresenterFilters(scenario_ids=(1, 2, 3, 4))
+    for bad in ("12", 3, ("1",), (True,)):
+        with pytest.raises(TypeError, match="scenario_ids"):
+            PresenterFilters(scenario_ids=bad)
+
+
+# -- the scenario slide: the comparison of the planner, formatted --------------------------
+
+@pytest.fixture(scope="module")
+def scenario_db(sample_db, tmp_path_factory):
+    """A copy of the sample with three saved scenarios: a move to the remote villages, an added
+    budget in the month before, and one the planner refuses (more than the seat has)."""
+    db = tmp_path_factory.mktemp("scenarios") / "cockpit.duckdb"
+    shutil.copy2(sample_db, db)
+    store = Store(db)
+    try:
+        domains = tuple(store.domains()["domain_id"])
+        model = calibrate_model(store.coverage_funding_history(), store.queue_history(), domains)
+        period = store.periods()[-1]
+        baselines = {p: build_baseline(p, store.villages(), store.coverage(p), store.allocations(p),
+                                       store.queue_history(), store.due_mix(), domains)
+                     for p in (period, previous_period(period))}
+    finally:
+        store.close()
+    now, before = baselines[period], baselines[previous_period(period)]
+    west = shift_to_remotest(now, zero_moves(now), 30, 4, 20)
+    far = int(np.argmax(before.distance_km))
+    funding, staff = np.zeros_like(before.funding), np.zeros_like(before.staff)
+    funding[far, :] = 10.0
+    staff[far] = 1.0
+    too_much = shift_to_remotest(now, shift_to_remotest(now, zero_moves(now), 60, 3), 60, 3)
+    records = [scenario_of(now, west, "西部倾斜", "planner", None, "neutral", 0.0),
+               scenario_of(before, Moves(funding, staff), "Farthest village first", "planner", None, "added",
+                           10.0 * len(domains)),
+               scenario_of(now, too_much, "Too much", "planner", None, "neutral", 0.0)]
+    con = duckdb.connect(str(db))
+    ids = [save_scenario(con, r) for r in records]
+    con.close()
+    items = [(records[0], now), (records[1], before), (records[2], now)]
+    return db, ids, model, compare(items, model)
+
+
+@pytest.fixture(scope="module")
+def scenario_inputs(scenario_db):
+    db, ids, model, _ = scenario_db
+    store = Store(db)
+    try:
+        yield load_inputs(store, store._con.cursor(), store.periods()[-1], PresenterFilters(scenario_ids=ids),
+                          model=model)
+    finally:
+        store.close()
+
+
+def test_scenario_slide_figures_equal_the_comparison(scenario_db, scenario_inputs):
+    _, ids, _, expected = scenario_db
+    loaded = scenario_inputs.scenarios.table
+    assert list(loaded["scenario_id"]) == ids  # the saved ones, in the order chosen
+    pd.testing.assert_frame_equal(loaded.drop(columns="scenario_id"), expected.table.drop(columns="scenario_id"))
+    pd.testing.assert_frame_equal(scenario_inputs.scenarios.changes, expected.changes)
+    deck = build_deck(scenario_inputs, "en")
+    assert [s.key for s in deck.slides] == list(SLIDE_KEYS)
+    slide = _slide(deck, "scenarios")
+    assert deck.index_of("scenarios") == deck.index_of("map") + 1
+    table = expected.table
+    frame = slide.tables[0].frame
+    assert list(frame.columns) == ["Figure", "西部倾斜", "Farthest village first", "Too much"]
+    rows = {r[0]: r[1:] for r in frame.values.tolist()}
+    for i, (_, r) in enumerate(table.iterrows()):
+        for label, key in (("Township coverage", "coverage"), ("On-time closure", "on_time"),
+                           ("Worst-off village", "min")):
+            if r["valid"]:
+                assert rows[label][i] == (f"{format_value(r[f'{key}_before'], 'percent')} → "
+                                          f"{format_value(r[f'{key}_after'], 'percent')} "
+                                          f"({(r[f'{key}_after'] - r[f'{key}_before']) * 100:+.2f} pp)"), label
+            else:
+                assert rows[label][i] == f"{format_value(r[f'{key}_before'], 'percent')} → not projected"
+        if r["valid"]:
+            assert rows["Gini"][i] == (f"{r['gini_before']:.3f} → {r['gini_after']:.3f} "
+                                       f"({r['gini_after'] - r['gini_before']:+.3f})")
+        assert rows["Funding moved or added"][i] == f"{r['funding_moved_wan']:,.2f} 万元 a year"
+    assert rows["Status"] == ["Can be projected", "Can be projected", "cannot be projected on today's data"]
+    assert rows["Mode"] == ["Budget-neutral reallocation", "Added budget", "Budget-neutral reallocation"]
+    # the chart: one bar series per projectable scenario, the villages some scenario changes
+    bars = slide.charts[0].figure.data
+    assert [b.name for b in bars] == ["西部倾斜", "Farthest village first"]
+    names = scenario_inputs.villages.set_index("village_id")["name_en"]
+    changed = expected.changes[(expected.changes.abs() > 1e-4).any(axis=1)]
+    assert 0 < len(changed) < len(expected.changes)
+    for bar, label in zip(bars, expected.changes.columns):
+        assert list(bar.x) == [names[v] for v in changed.index]
+        assert list(bar.y) == pytest.approx(list(changed[label] * 100), abs=1e-12)
+    assert (expected.changes.drop(changed.index).abs() <= 1e-4).all(axis=None)
+    # the best of each figure as the tiles, and named in the notes
+    gains = table["coverage_after"] - table["coverage_before"]
+    top = table.loc[gains.idxmax()]
+    figures = _figures(slide)
+    assert figures["coverage"].value == f"{gains.max() * 100:+.2f} pp" and figures["coverage"].detail == top["name"]
+    assert f"Best for township coverage: {top['name']}" in slide.notes
+    min_gain = (table["min_after"] - table["min_before"]).max()
+    if min_gain > 1e-4:
+        winner = table.loc[(table["min_after"] - table["min_before"]).idxmax(), "name"]
+        assert f"Best for the worst-off village: {winner}" in slide.notes
+    else:
+        assert "No scenario raises the coverage of the worst-off village." in slide.notes
+    assert "Too much cannot be projected on today's data: Chengguan Community" in slide.notes
+    assert deck.filter_lines[-1] == ("Scenarios to decide on", "西部倾斜, Farthest village first, Too much")
+
+
+def test_scenario_slide_in_chinese_and_none_chosen(scenario_db, scenario_inputs):
+    deck = build_deck(scenario_inputs, "zh")
+    slide = _slide(deck, "scenarios")
+    assert slide.title == "待决策的情景方案"
+    table = scenario_db[3].table
+    gains = table["coverage_after"] - table["coverage_before"]
+    assert f"全镇覆盖率提升最多的是{table.loc[gains.idxmax(), 'name']}" in slide.notes
+    assert "Too much在当前数据上无法推演：城关社区" in slide.notes
+    assert slide.tables[0].frame.iloc[1, 1:].tolist() == [Translator("zh").period(p) for p in table["baseline_period"]]
+    no_scenarios = dataclasses.replace(scenario_inputs, scenarios=None, filters=PresenterFilters())
+    assert "scenarios" not in [s.key for s in build_deck(no_scenarios, "zh").slides]
+
+
+def test_scenarios_refused_or_gone(scenario_db):
+    db, ids, model, _ = scenario_db
+    store = Store(db)
+    try:
+        cur = store._con.cursor()
+        found = store_comparison(store, cur, [ids[2], 999], model)  # 999 was never saved
+        assert list(found.table["name"]) == ["Too much"] and found.changes.empty
+        assert store_comparison(store, cur, [999], model) is None
+        inputs = load_inputs(store, cur, store.periods()[-1], PresenterFilters(scenario_ids=(ids[2],)), model=model)
+    finally:
+        store.close()
+    slide = _slide(build_deck(inputs, "en"), "scenarios")
+    assert slide.charts == () and all(f.value == "–" for f in slide.figures)
+    assert "None of the chosen scenarios can be projected on today's data." in slide.notes

@@ -19,9 +19,13 @@ import streamlit as st
 from cockpit import briefing, geo, settings
 from cockpit.auth import audit_log
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
-from cockpit.presenter import Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck, case_frames
+from cockpit.planner.compare import Comparison
+from cockpit.presenter import (MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck,
+                               case_frames)
+from cockpit.scenario_slides import comparison_of, saved_scenarios
 from cockpit.store import decisions
-from cockpit.ui import connection
+from cockpit.store.scenarios import list_scenarios
+from cockpit.ui import connection, planner_data
 from cockpit.ui.card_view import legend
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
@@ -89,8 +93,16 @@ def departments(ctx: PageContext) -> pd.DataFrame:
     return log_frames(ctx.data.path, ctx.data.version, meeting_id())["departments"]
 
 
+def _saved_scenarios(ctx: PageContext) -> dict[int, str]:
+    """Saved scenarios, newest first: id -> name."""
+    with ctx.data.reader() as con:
+        saved = list_scenarios(con)
+    return {int(i): str(n) for i, n in zip(saved["scenario_id"], saved["name"])}
+
+
 def controls(ctx: PageContext) -> tuple[PresenterFilters, str]:
-    """The meeting's settings in the sidebar: title, villages, departments, map metric."""
+    """The meeting's settings in the sidebar: title, villages, departments, map metric, the
+    scenarios to compare."""
     t = ctx.t
     villages = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
     depts = departments(ctx).set_index("department_id")[f"name_{ctx.lang}"]
@@ -109,6 +121,11 @@ def controls(ctx: PageContext) -> tuple[PresenterFilters, str]:
                                   index=metrics.index("service_index"), format_func=lambda k: metric_label(ctx, k))
         limit = st.number_input(t("presenter.filter.overdue_limit"), min_value=3, max_value=30, value=10,
                                 step=1, key="presenter_limit")
+        saved = _saved_scenarios(ctx)
+        chosen_s = st.multiselect(t("presenter.filter.scenarios"), list(saved), format_func=saved.get,
+                                  max_selections=MAX_SCENARIOS, key="presenter_scenarios",
+                                  placeholder=t("presenter.filter.scenarios_none"),
+                                  help=t("presenter.filter.scenarios_help"))
         meeting = meeting_id()
         if meeting is None:
             st.caption(t("presenter.meeting_none"))
@@ -117,7 +134,18 @@ def controls(ctx: PageContext) -> tuple[PresenterFilters, str]:
             if st.button(t("presenter.new_meeting"), key="presenter_new_meeting"):
                 st.session_state.pop(MEETING_KEY, None)
                 st.rerun()
-    return PresenterFilters(tuple(chosen_v), tuple(chosen_d), metric_key, int(limit)), title
+    return PresenterFilters(tuple(chosen_v), tuple(chosen_d), metric_key, int(limit),
+                            tuple(i for i in chosen_s if i in saved)), title
+
+
+def _comparison(ctx: PageContext, filters: PresenterFilters) -> Comparison | None:
+    """The chosen scenarios compared (the planner's cached model and whole-township baselines)."""
+    if not filters.scenario_ids:
+        return None
+    with ctx.data.reader() as con:
+        scenarios = saved_scenarios(con, filters.scenario_ids)
+    return comparison_of(scenarios, ctx.periods, lambda period: planner_data.baseline(ctx, period),
+                         lambda: planner_data.model(ctx))
 
 
 def load_deck(ctx: PageContext, filters: PresenterFilters) -> Deck:
@@ -126,10 +154,11 @@ def load_deck(ctx: PageContext, filters: PresenterFilters) -> Deck:
     inputs = PresenterInputs(
         period=ctx.period, filters=filters, meta=ctx.data.meta(), series=ctx.data.township_series(),
         villages=ctx.data.village_table(ctx.period), domains=ctx.data.domains(),
-        departments=log["departments"], **_case_frames(ctx.data.path, ctx.data.version, ctx.period, filters),
+        departments=log["departments"],
+        **_case_frames(ctx.data.path, ctx.data.version, ctx.period, filters.without_scenarios()),
         party_tasks=ctx.data.party_tasks(), party_branches=ctx.data.party_branches(),
         party_assessments=ctx.data.party_assessments(), open_items=log["open_items"],
-        meeting_items=log["meeting_items"])
+        meeting_items=log["meeting_items"], scenarios=_comparison(ctx, filters))
     return build_deck(inputs, ctx.lang, township=ctx.township_name)
 
 
@@ -214,6 +243,10 @@ def slide_view(ctx: PageContext, slide: Slide) -> None:
     if slide.figures:
         st.markdown(_tiles(slide), unsafe_allow_html=True)
     tables = list(slide.tables)
+    if slide.tables_first:  # full width above the charts
+        for table in tables:
+            st.markdown(table_html(table), unsafe_allow_html=True)
+        tables = []
     beside = bool(tables) and len(tables[0].frame.columns) <= 3  # a narrow table fits beside
     if slide.charts or slide.map is not None:
         visual, side = st.columns([3, 2], gap="large") if beside else (st.container(), None)

@@ -7,20 +7,19 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cockpit.planner.baseline import Baseline, Model
-from cockpit.planner.moves import check
-from cockpit.planner.project import Moves, project, zero_moves
+from cockpit.planner.compare import MAX_COMPARED, compare
+from cockpit.planner.project import Moves
 from cockpit.planner.scenario import moves_of, scenario_of
 from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, delete_scenario, list_scenarios, load_scenario,
                                      save_scenario, scenario_to_csv, scenario_to_json)
 from cockpit.ui import planner_data, state
 from cockpit.ui.charts import FONT
-from cockpit.ui.planner_view import load_moves, village_names
+from cockpit.ui.planner_view import load_moves
 from cockpit.ui.shell import PageContext
 
 __all__ = ["scenarios_panel", "RELOAD"]
 
 RELOAD = "planner_reload"  # a reopened scenario of another month: the whole page must rerun
-_COMPARE_MAX = 3
 
 
 def _saved(ctx: PageContext) -> pd.DataFrame:
@@ -83,41 +82,46 @@ def _delete(ctx: PageContext, scenario_id: int) -> None:
         delete_scenario(con, scenario_id)
 
 
+def _pp(after: float, before: float) -> str:
+    return f"{after:.1%} ({(after - before) * 100:+.2f} pp)"
+
+
 def _compare(ctx: PageContext, model: Model, saved: pd.DataFrame) -> None:
     names = dict(zip(saved["scenario_id"], saved["name"]))
     chosen = st.multiselect(ctx.t("scenario.compare"), list(names), format_func=names.get,
-                            max_selections=_COMPARE_MAX, key="scenario_compare")
+                            max_selections=MAX_COMPARED, key="scenario_compare")
     if len(chosen) < 2:
         st.caption(ctx.t("scenario.compare_hint"))
         return
-    rows, changes = {}, {}
+    items = []
     for scenario_id in chosen:
         with ctx.data.reader() as con:
             scenario = load_scenario(con, scenario_id)
-        baseline = planner_data.baseline(ctx, scenario.baseline_period)
-        moves, _ = moves_of(baseline, scenario)
-        label = f"{scenario.name} ({scenario.baseline_period})"
-        if check(baseline, moves, scenario.mode, scenario.added_budget_wan, max(0.0, float(moves.staff_fte.sum()))):
-            rows[label] = [ctx.t("scenario.invalid")] + [""] * 6
+        items.append((scenario, planner_data.baseline(ctx, scenario.baseline_period)))
+    found = compare(items, model)
+    rows = {}
+    for r in found.table.itertuples(index=False):
+        if not r.valid:
+            rows[r.label] = [ctx.t("scenario.invalid")] + [""] * 6
             continue
-        before, after = project(baseline, model, zero_moves(baseline)), project(baseline, model, moves)
-        rows[label] = [
-            ctx.t(f"planner.mode.{scenario.mode}"),
-            f"{after.township_coverage:.1%} ({(after.township_coverage - before.township_coverage) * 100:+.2f} pp)",
-            f"{after.township_on_time:.1%} ({(after.township_on_time - before.township_on_time) * 100:+.2f} pp)",
-            f"{after.equity['min']:.1%} ({(after.equity['min'] - before.equity['min']) * 100:+.2f} pp)",
-            f"{after.equity['gini']:.4f} ({after.equity['gini'] - before.equity['gini']:+.4f})",
-            f"{after.equity['gap']:+.2%} ({(after.equity['gap'] - before.equity['gap']) * 100:+.2f} pp)",
-            f"{float(after.backlog_per_month.sum()):,.1f}",
+        rows[r.label] = [
+            ctx.t(f"planner.mode.{r.mode}"),
+            _pp(r.coverage_after, r.coverage_before),
+            _pp(r.on_time_after, r.on_time_before),
+            _pp(r.min_after, r.min_before),
+            f"{r.gini_after:.4f} ({r.gini_after - r.gini_before:+.4f})",
+            f"{r.gap_after:+.2%} ({(r.gap_after - r.gap_before) * 100:+.2f} pp)",
+            f"{r.backlog_after:,.1f}",
         ]
-        changes[label] = pd.Series((after.village_coverage - before.village_coverage) * 100,
-                                   index=village_names(ctx, baseline))
     index = [ctx.t(k) for k in ("scenario.row.mode", "planner.kpi.coverage", "planner.kpi.on_time",
                                 "planner.kpi.min", "planner.equity.gini", "planner.equity.gap",
                                 "planner.kpi.backlog")]
     st.dataframe(pd.DataFrame(rows, index=index), key="scenario_compare_table")
-    if changes:
-        fig = go.Figure([go.Bar(name=label, x=series.index, y=series.to_numpy()) for label, series in changes.items()])
+    if not found.changes.empty:
+        villages = ctx.data.villages().set_index("village_id")
+        x = [ctx.t.name(villages.loc[v]) for v in found.changes.index]
+        fig = go.Figure([go.Bar(name=label, x=x, y=(found.changes[label] * 100).to_numpy())
+                         for label in found.changes.columns])
         fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
                           yaxis_title=ctx.t("planner.map.legend"), legend=dict(orientation="h", y=1.15))
         st.plotly_chart(fig, key="scenario_compare_chart", config={"displayModeBar": False})

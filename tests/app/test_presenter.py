@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from cockpit import snapshot
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
+from cockpit.scenario_slides import store_comparison
 from cockpit.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,3 +142,60 @@ def test_village_filter_narrows_the_overdue_slide(sample_db, truth):
     table = html[html.index("<table"):]
     assert village["name_en"] in table and not any(f"<td>{o}</td>" in table for o in others)
     assert f">{format_value(village['overdue_at_end'], 'count')}<" in html
+
+
+def test_a_saved_scenario_chosen_shows_the_scenario_slide(fresh_db):
+    """Save a scenario on the planner page, choose it on the presenter page: a slide after the map
+    compares it (table, per-village chart, notes), with the planner's own figures."""
+    planner = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    planner.switch_page("pages/10_planner.py")
+    planner.query_params["lang"] = "en"
+    planner.run()
+    planner.slider(key="planner_quick_percent").set_value(30)
+    planner.slider(key="planner_quick_n").set_value(4)
+    planner.button(key="planner_quick_apply").click().run()
+    planner.text_input(key="scenario_name").input("Remote villages <b>first</b>")
+    next(b for b in planner.button if b.label == "Save scenario").click().run()
+    assert not planner.exception and planner.success, planner.exception
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    (saved,) = con.execute("SELECT scenario_id FROM scenarios WHERE name = 'Remote villages <b>first</b>'").fetchone()
+    con.close()
+
+    at = _page("en", slide="5")
+    assert at.title[0].value.startswith("Party building")  # no scenario chosen: no scenario slide
+    chooser = at.multiselect(key="presenter_scenarios")
+    assert chooser.options == ["Remote villages <b>first</b>"] and chooser.value == []
+    chooser.set_value([saved]).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Scenarios to decide on" and _slide_param(at) == "5"
+    at.button(key="presenter_next").click().run()
+    assert at.title[0].value.startswith("Party building")
+    at.button(key="presenter_prev").click().run()
+    assert at.title[0].value == "Scenarios to decide on"
+
+    store = Store(fresh_db)
+    try:
+        found = store_comparison(store, store._con.cursor(), [saved])
+    finally:
+        store.close()
+    row = found.table.iloc[0]
+    html = _html(at)
+    assert "Remote villages &lt;b&gt;first&lt;/b&gt;" in html and "<b>first</b>" not in html  # escaped
+    cell = (f"{format_value(row['coverage_before'], 'percent')} → {format_value(row['coverage_after'], 'percent')} "
+            f"({(row['coverage_after'] - row['coverage_before']) * 100:+.2f} pp)")
+    assert cell in html
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"]
+    assert [b["name"] for b in bars] == ["Remote villages &lt;b&gt;first&lt;/b&gt;"]
+    moved = found.changes[found.changes.iloc[:, 0].abs() > 1e-4].iloc[:, 0]
+    assert bars[0]["y"] == pytest.approx(list(moved * 100))
+    notes = " ".join(m.value for m in at.expander[0].markdown)
+    assert "Best for township coverage: Remote villages &lt;b&gt;first&lt;/b&gt;" in notes
+    # a decision recorded here keeps the slide; the meeting keeps the scenarios chosen
+    at.text_area(key="dec_text").input("Prepare the remote-villages scenario for the budget")
+    at.button(key="dec_submit").click().run()
+    assert not at.exception, at.exception
+    con = duckdb.connect(str(fresh_db), read_only=True)
+    slide, filters = con.execute("SELECT d.slide, m.filters FROM decisions d JOIN meetings m USING (meeting_id)").fetchone()
+    con.close()
+    assert slide == "scenarios" and json.loads(filters)["scenario_ids"] == [saved]
