@@ -163,7 +163,8 @@ def _users_section(t, connect, actor: User, village_names: dict[str, str], read=
         display = st.text_input(t("admin.col.display_name"), key="admin_add_display", max_chars=100)
         role_id = st.selectbox(t("admin.col.role"), ROLE_IDS, format_func=role_label, key="admin_add_role")
         villages = st.multiselect(t("admin.col.villages"), village_ids, format_func=village_label,
-                                  key="admin_add_villages", help=t("admin.villages_help"))
+                                  key="admin_add_villages", help=t("admin.villages_help"),
+                                  placeholder=t("admin.villages_none"))
         pw = st.text_input(t("auth.password"), type="password", key="admin_add_pw")
         pw2 = st.text_input(t("admin.password_again"), type="password", key="admin_add_pw2")
         if st.form_submit_button(t("admin.add_submit"), type="primary"):
@@ -178,7 +179,8 @@ def _users_section(t, connect, actor: User, village_names: dict[str, str], read=
         name = st.selectbox(t("admin.choose_user"), names, key="admin_role_user")
         role_id = st.selectbox(t("admin.col.role"), ROLE_IDS, format_func=role_label, key="admin_role_role")
         villages = st.multiselect(t("admin.col.villages"), village_ids, format_func=village_label,
-                                  key="admin_role_villages", help=t("admin.villages_help"))
+                                  key="admin_role_villages", help=t("admin.villages_help"),
+                                  placeholder=t("admin.villages_none"))
         if st.form_submit_button(t("admin.role_submit")):
             _report(*change_role_action(t, connect, actor, name, role_id, villages))
     with state:

@@ -135,6 +135,7 @@ def quick_move(ctx: PageContext, baseline: Baseline) -> None:
                            key="planner_quick_n", disabled=others <= 1)
         names = dict(zip(baseline.domains, domain_names(ctx, baseline)))
         cols[3].multiselect(ctx.t("planner.quick.domains"), baseline.domains, default=list(baseline.domains),
+                            placeholder=ctx.t("planner.quick.domains_none"),
                                      format_func=names.get, key="planner_quick_domains")
 
         def add_move() -> None:  # a callback runs before the rerun: read the controls' new values
@@ -196,34 +197,41 @@ def balance_row(ctx: PageContext, moves: Moves, mode: str, added_wan: float, add
     st.markdown(text, help=ctx.t(f"planner.balance_help.{mode}"))
 
 
-def _points(after: float, before: float) -> dict:
+def points(ctx: PageContext, change: float) -> str:
+    """A change in percentage points, in the user's language ("+0.27 pp", "+0.27 个百分点")."""
+    return ctx.t("planner.pp", value=f"{change:+.2f}")
+
+
+def _points(ctx: PageContext, after: float, before: float) -> dict:
     """Delta arguments of a metric: the change in percentage points, no arrow when nothing changes."""
     change = (after - before) * 100
-    return {"delta": f"{change:+.2f} pp", "delta_arrow": "auto" if abs(change) >= 0.005 else "off"}
+    moved = abs(change) >= 0.005
+    return {"delta": points(ctx, change), "delta_arrow": "auto" if moved else "off",
+            "delta_color": "normal" if moved else "off"}
 
 
 def kpis(ctx: PageContext, moves: Moves, before: Projection, after: Projection) -> None:
-    cols = st.columns(5)
+    cols = st.columns(4)
     lo, hi = (after.township_coverage_band - before.township_coverage) * 100
     cols[0].metric(ctx.t("planner.kpi.coverage"), format_value(after.township_coverage, "percent", ctx.lang),
-                   **_points(after.township_coverage, before.township_coverage),
-                   help=ctx.t("planner.kpi.coverage_help"), border=True,
-                   delta_description=ctx.t("planner.band", lo=f"{lo:+.2f}", hi=f"{hi:+.2f}"))
+                   **_points(ctx, after.township_coverage, before.township_coverage),
+                   help=ctx.t("planner.kpi.coverage_help"), border=True)
     cols[1].metric(ctx.t("planner.kpi.on_time"), format_value(after.township_on_time, "percent", ctx.lang),
-                   **_points(after.township_on_time, before.township_on_time),
-                   help=ctx.t("planner.kpi.on_time_help"), border=True,
-                   delta_description=ctx.t("planner.band_level", lo=f"{after.township_on_time_band[0]:.1%}",
-                                           hi=f"{after.township_on_time_band[1]:.1%}"))
+                   **_points(ctx, after.township_on_time, before.township_on_time),
+                   help=ctx.t("planner.kpi.on_time_help"), border=True)
     cols[2].metric(ctx.t("planner.kpi.min"), format_value(after.equity["min"], "percent", ctx.lang),
-                   **_points(after.equity["min"], before.equity["min"]), help=ctx.t("planner.kpi.min_help"),
+                   **_points(ctx, after.equity["min"], before.equity["min"]), help=ctx.t("planner.kpi.min_help"),
                    border=True)
     backlog, backlog_before = float(after.backlog_per_month.sum()), float(before.backlog_per_month.sum())
     cols[3].metric(ctx.t("planner.kpi.backlog"), f"{backlog:,.1f}", help=ctx.t("planner.kpi.backlog_help"),
-                   delta=f"{backlog - backlog_before:+,.1f}", delta_color="inverse",
+                   delta=f"{backlog - backlog_before:+,.1f}",
+                   delta_color="inverse" if abs(backlog - backlog_before) >= 0.05 else "off",
                    delta_arrow="auto" if abs(backlog - backlog_before) >= 0.05 else "off", border=True)
     cost = cost_per_point(moves, before, after)
-    cols[4].metric(ctx.t("planner.kpi.cost"), "–" if np.isnan(cost) else f"{cost:,.1f}",
-                   help=ctx.t("planner.kpi.cost_help"), border=True)
+    on_lo, on_hi = after.township_on_time_band
+    cost_text = ctx.t("planner.cost_none") if np.isnan(cost) else ctx.t("planner.cost", value=f"{cost:,.1f}")
+    st.markdown(cost_text, help=ctx.t("planner.kpi.cost_help"))
+    st.caption(ctx.t("planner.bands", lo=f"{lo:+.2f}", hi=f"{hi:+.2f}", on_lo=f"{on_lo:.1%}", on_hi=f"{on_hi:.1%}"))
 
 
 def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> None:
@@ -231,7 +239,7 @@ def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> Non
     gdf = load_boundaries(ctx)
     names = dict(zip(baseline.village_ids, village_names(ctx, baseline)))
     change = frame.set_index("village_id")["coverage_change"] * 100
-    colors, legend = diverging(change, lambda x: f"{x:+.2f} pp")
+    colors, legend = diverging(change, lambda x: f"{x:+.2f}")
     props = []
     for _, row in frame.iterrows():
         v = row["village_id"]
@@ -240,13 +248,16 @@ def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> Non
                 (ctx.t("planner.map.funding"), f"{row['funding_change_wan']:+,.2f}"),
                 (ctx.t("planner.map.staff"), f"{row['staff_change_fte']:+,.2f}")]
         props.append({"village_id": v, "fill": colors[v],
-                      **tooltip_fields(names[v], f"{change[v]:+.2f} pp", rows, ctx.t("punct.colon"))})
+                      **tooltip_fields(names[v], points(ctx, change[v]), rows, ctx.t("punct.colon"))})
     shown = gdf[gdf["village_id"].isin(frame["village_id"])]
     fc = geo.to_feature_collection(shown, pd.DataFrame(props))
     empty = {"type": "FeatureCollection", "features": []}
-    deck = build_deck(fc, empty, [], [], geo.view_state(shown, width_px=900, height_px=460))
+    labels = [{"lon": float(r.lon), "lat": float(r.lat), "text": names[r.village_id]}
+              for r in geo.label_points(shown).itertuples()]
+    deck = build_deck(fc, empty, labels, [], geo.view_state(shown, width_px=900, height_px=460))
     st.pydeck_chart(deck, height=460, key="planner_map")
-    card_view.legend(ctx, ctx.t("planner.map.legend"), [LegendEntry(c, t) for c, t in legend], "")
+    card_view.legend(ctx, ctx.t("planner.map.legend"), [LegendEntry(c, t) for c, t in legend],
+                     ctx.t("planner.pp_unit"))
 
 
 def village_table(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> None:
@@ -286,10 +297,10 @@ def winners(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> None:
         st.markdown(f"**{ctx.t(title)}**")
         left, right = st.columns(2)
         left.markdown(ctx.t("planner.gain.up") + "\n\n" + ("\n".join(
-            f"- {names[r.village_id]} {getattr(r, column) * 100:+.2f} pp" for r in gain.itertuples())
+            f"- {names[r.village_id]} {points(ctx, getattr(r, column) * 100)}" for r in gain.itertuples())
             or ctx.t("planner.gain.none")))
         right.markdown(ctx.t("planner.gain.down") + "\n\n" + ("\n".join(
-            f"- {names[r.village_id]} {getattr(r, column) * 100:+.2f} pp" for r in loss.itertuples())
+            f"- {names[r.village_id]} {points(ctx, getattr(r, column) * 100)}" for r in loss.itertuples())
             or ctx.t("planner.gain.none")))
 
 

@@ -14,7 +14,7 @@ from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, delete_scenario, list_s
                                      save_scenario, scenario_to_csv, scenario_to_json)
 from cockpit.ui import planner_data, state
 from cockpit.ui.charts import FONT
-from cockpit.ui.planner_view import load_moves
+from cockpit.ui.planner_view import load_moves, points
 from cockpit.ui.shell import PageContext
 
 __all__ = ["scenarios_panel", "RELOAD"]
@@ -82,13 +82,14 @@ def _delete(ctx: PageContext, scenario_id: int) -> None:
         delete_scenario(con, scenario_id)
 
 
-def _pp(after: float, before: float) -> str:
-    return f"{after:.1%} ({(after - before) * 100:+.2f} pp)"
+def _pp(ctx: PageContext, after: float, before: float) -> str:
+    return f"{after:.1%} ({points(ctx, (after - before) * 100)})"
 
 
 def _compare(ctx: PageContext, model: Model, saved: pd.DataFrame) -> None:
     names = dict(zip(saved["scenario_id"], saved["name"]))
     chosen = st.multiselect(ctx.t("scenario.compare"), list(names), format_func=names.get,
+                            placeholder=ctx.t("scenario.compare_placeholder"),
                             max_selections=MAX_COMPARED, key="scenario_compare")
     if len(chosen) < 2:
         st.caption(ctx.t("scenario.compare_hint"))
@@ -106,11 +107,11 @@ def _compare(ctx: PageContext, model: Model, saved: pd.DataFrame) -> None:
             continue
         rows[r.label] = [
             ctx.t(f"planner.mode.{r.mode}"),
-            _pp(r.coverage_after, r.coverage_before),
-            _pp(r.on_time_after, r.on_time_before),
-            _pp(r.min_after, r.min_before),
+            _pp(ctx, r.coverage_after, r.coverage_before),
+            _pp(ctx, r.on_time_after, r.on_time_before),
+            _pp(ctx, r.min_after, r.min_before),
             f"{r.gini_after:.4f} ({r.gini_after - r.gini_before:+.4f})",
-            f"{r.gap_after:+.2%} ({(r.gap_after - r.gap_before) * 100:+.2f} pp)",
+            f"{r.gap_after:+.2%} ({points(ctx, (r.gap_after - r.gap_before) * 100)})",
             f"{r.backlog_after:,.1f}",
         ]
     index = [ctx.t(k) for k in ("scenario.row.mode", "planner.kpi.coverage", "planner.kpi.on_time",
@@ -123,7 +124,7 @@ def _compare(ctx: PageContext, model: Model, saved: pd.DataFrame) -> None:
         fig = go.Figure([go.Bar(name=label, x=x, y=(found.changes[label] * 100).to_numpy())
                          for label in found.changes.columns])
         fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
-                          yaxis_title=ctx.t("planner.map.legend"), legend=dict(orientation="h", y=1.15))
+                          yaxis_title=f"{ctx.t('planner.map.legend')} ({ctx.t('planner.pp_unit')})", legend=dict(orientation="h", y=1.15))
         st.plotly_chart(fig, key="scenario_compare_chart", config={"displayModeBar": False})
 
 
@@ -150,7 +151,9 @@ def scenarios_panel(ctx: PageContext, baseline: Baseline, model: Model, moves: M
         if saved.empty:
             st.caption(ctx.t("scenario.none"))
             return
-        shown = saved.rename(columns={c: ctx.t(f"scenario.col.{c}") for c in saved.columns if c != "scenario_id"})
+        shown = saved.assign(mode=[ctx.t(f"planner.mode.{m}") for m in saved["mode"]],
+                             note=saved["note"].fillna(""))
+        shown = shown.rename(columns={c: ctx.t(f"scenario.col.{c}") for c in saved.columns if c != "scenario_id"})
         st.dataframe(shown.drop(columns="scenario_id"), hide_index=True, key="scenario_list")
         names = dict(zip(saved["scenario_id"], saved["name"]))
         chosen = st.selectbox(ctx.t("scenario.choose"), list(names), format_func=names.get, key="scenario_chosen")

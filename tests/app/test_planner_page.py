@@ -10,6 +10,7 @@ from cockpit.planner.baseline import build_baseline, calibrate_model
 from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import project, zero_moves
 from cockpit.planner.recommend import recommend
+from cockpit.planner.report import cost_per_point
 from cockpit.store import Store
 from tests.app.test_pages import ROOT, _app
 
@@ -68,6 +69,8 @@ def test_quick_move_changes_the_figures_as_the_model_says(sample_db, planner):
     assert coverage.delta == f"{(after.township_coverage - before.township_coverage) * 100:+.2f} pp"
     assert _metric(at, "On-time closure").delta == f"{(after.township_on_time - before.township_on_time) * 100:+.2f} pp"
     assert _metric(at, "Worst-off village").value == f"{after.equity['min']:.1%}"
+    cost = cost_per_point(moves, before, after)
+    assert any(f"**Cost**: {cost:,.1f} 万元 a year" in m.value for m in at.markdown)
     # the controls hold the move: the seat gives, the four remotest villages receive
     held = at.session_state["planner_base"][2]
     assert np.array_equal(held.funding_wan, moves.funding_wan) and np.array_equal(held.staff_fte, moves.staff_fte)

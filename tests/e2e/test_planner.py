@@ -36,7 +36,12 @@ def test_chinese_page(browser_page, app_server):
     page.set_viewport_size({"width": 1600, "height": 1000})
     open_page(page, f"{app_server}/planner?lang=zh", user="planner")
     expect(page.get_by_role("heading", name="情景推演")).to_be_visible()
-    expect(page.get_by_text("全镇覆盖率")).to_be_visible()
+    expect(page.get_by_text("全镇覆盖率", exact=True)).to_be_visible()
+    expect(page.locator('[data-testid="stDeckGlJsonChart"] canvas').first).to_be_visible()
+    wait_for_app_idle(page)
+    page.wait_for_timeout(1000)
+    body = page.get_by_test_id("stMain").inner_text()
+    assert " pp" not in body and "个百分点" in body      # percentage points in Chinese
     save_screenshot(page, "planner_zh")
 
 
