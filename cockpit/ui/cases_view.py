@@ -16,7 +16,7 @@ from cockpit.fmt import format_value, shows_no_change
 from cockpit.metrics.catalog import metric
 from cockpit.ui.charts import FONT
 from cockpit.ui.kpi import metric_help, metric_label
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["filters", "overdue_cases", "kpi_row", "trend_chart", "matrix_panel", "ranking_table", "overdue_panel",
            "repeats_panel", "alerts_panel", "quality_panel", "CELL_KEY"]
@@ -105,8 +105,8 @@ def trend_chart(ctx: PageContext, page: CasePage) -> None:
 def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) -> CaseFilter | None:
     """The 条块 heatmap; a click on a cell returns the filter for that department and village."""
     st.subheader(ctx.t("cases.matrix"))
-    value = st.radio(ctx.t("cases.matrix_value"), ["overdue_at_end", "on_time_rate"], horizontal=True,
-                     key="matrix_value", format_func=lambda v: metric_label(ctx, v))
+    value = translated_radio(ctx.lang, ctx.t("cases.matrix_value"), ["overdue_at_end", "on_time_rate"],
+                             "matrix_value", lambda v: metric_label(ctx, v), horizontal=True)
     villages = ctx.data.villages()
     wide = matrix(page.matrix, value, departments=list(departments["department_id"]),
                   villages=list(villages["village_id"]))
@@ -128,7 +128,10 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
         selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
         hovertemplate="%{y} × %{x}: %{text}<extra></extra>")
     fig.update_layout(height=60 + 34 * len(wide.index), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
-                      xaxis=dict(side="top", tickangle=-45))
+                      # every village labelled (Plotly would skip some long English names)
+                      xaxis=dict(side="top", tickangle=-60, tickmode="array", tickvals=xs, ticktext=xs,
+                                 tickfont=dict(size=12)),
+                      yaxis=dict(tickmode="array", tickvals=ys, ticktext=ys))
     event = st.plotly_chart(fig, key="cases_matrix", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
@@ -269,8 +272,8 @@ def alerts_panel(ctx: PageContext, page: CasePage, categories: pd.DataFrame) -> 
 def quality_panel(ctx: PageContext, page: CasePage) -> None:
     st.subheader(ctx.t("cases.quality"))
     st.caption(ctx.t("cases.quality_note"))
-    scope = st.radio(ctx.t("cases.quality_scope"), ["month", "all"], horizontal=True, key="quality_scope",
-                     format_func=lambda s: ctx.t(f"cases.quality_scope.{s}"))
+    scope = translated_radio(ctx.lang, ctx.t("cases.quality_scope"), ["month", "all"], "quality_scope",
+                             lambda s: ctx.t(f"cases.quality_scope.{s}"), horizontal=True)
     findings = page.findings if scope == "month" else ctx.data.quality_findings(None, page.filt)
     villages = _names(ctx.data.villages(), "village_id", ctx.lang)
     for f in findings:

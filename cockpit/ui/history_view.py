@@ -10,7 +10,7 @@ from cockpit.importer.exporting import mask_quarantine
 from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
 from cockpit.ui.import_view import user_name
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["history_panel", "export_panel", "history_frame", "run_undo", "export_bytes", "UNDO_DONE"]
 
@@ -112,8 +112,8 @@ def export_panel(ctx: PageContext) -> None:
         st.info(t("data.no_export_right"))
         return
     table = st.selectbox(t("data.export_table"), imports_sql.EXPORT_TABLES, key="data_export_table")
-    fmt = st.radio(t("data.export_format"), ("csv", "parquet"), key="data_export_format", horizontal=True,
-                   format_func=str.upper)
+    fmt = translated_radio(t.lang, t("data.export_format"), ("csv", "parquet"), "data_export_format", str.upper,
+                           horizontal=True)
     personal = False
     if _can(ctx, "see_personal_data"):
         personal = st.checkbox(t("data.export_personal"), key="data_export_personal")

@@ -21,7 +21,7 @@ from cockpit.importer.report import report_csv, report_frame, summary
 from cockpit.importer.validate import Checked
 from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["import_panel", "user_name", "mapping_widgets", "read_summary", "run_load", "REPORT_ROWS_SHOWN"]
 
@@ -216,7 +216,7 @@ def import_panel(ctx: PageContext) -> None:
         return
     checked = stored[1]
     _report(ctx, checked)
-    mode = st.radio(t("import.mode"), MODES, key="imp_mode", format_func=lambda m: t(f"import.mode.{m}"))
+    mode = translated_radio(t.lang, t("import.mode"), MODES, "imp_mode", lambda m: t(f"import.mode.{m}"))
     if st.button(t("import.load"), type="primary", key="imp_load"):
         bar = st.progress(0.0, text=t("import.loading"))
         ok, message = run_load(ctx, upload, checked, mode, source, options,

@@ -24,7 +24,7 @@ from cockpit.planner.report import cost_per_point, equity_frame, gainers_losers,
 from cockpit.ui import card_view
 from cockpit.ui.charts import FONT
 from cockpit.ui.map_view import build_deck, load_boundaries
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["model_panel", "mode_controls", "quick_move", "moves_editor", "load_moves", "current_moves",
            "problems", "balance_row", "kpis", "projections", "result_tabs"]
@@ -75,8 +75,8 @@ def model_panel(ctx: PageContext, model: Model, baseline: Baseline) -> None:
 def mode_controls(ctx: PageContext) -> tuple[str, float, float]:
     """Mode and, for an added budget, the funding (万元 a year) and staff (FTE) added."""
     cols = st.columns([2, 1, 1])
-    mode = cols[0].radio(ctx.t("planner.mode"), MODES, key="planner_mode", horizontal=True,
-                         format_func=lambda m: ctx.t(f"planner.mode.{m}"))
+    mode = translated_radio(ctx.lang, ctx.t("planner.mode"), MODES, "planner_mode",
+                            lambda m: ctx.t(f"planner.mode.{m}"), where=cols[0], horizontal=True)
     added_wan = added_fte = 0.0
     if mode == "added":
         added_wan = cols[1].number_input(ctx.t("planner.added_wan"), 0.0, 100_000.0, 50.0, 10.0,

@@ -38,20 +38,25 @@ def choose_village(ctx: PageContext, vt: pd.DataFrame) -> str:
     return st.session_state[state.VILLAGE]
 
 
+def _tiles(ctx: PageContext, items: list[tuple[str, str]], per_row: int) -> None:
+    """Metric tiles (label key, value) in rows of ``per_row``, wide enough for Chinese labels."""
+    for start in range(0, len(items), per_row):
+        for col, (key, value) in zip(st.columns(per_row), items[start:start + per_row]):
+            col.metric(ctx.t(key), value, border=True)
+
+
 def header(ctx: PageContext, v: pd.Series) -> None:
     st.markdown(_PRINT_CSS, unsafe_allow_html=True)
     st.title(ctx.t("profile.title", name=ctx.t.name(v)))
     st.caption(f"{ctx.t('kind.' + v['kind'])} · {ctx.t('group.' + v['area_group'])} · "
                f"{v['village_id']} · {ctx.t.period(ctx.period)}")
-    cols = st.columns(6)
     facts = [("card.population", format_value(v["population"], "count")),
              ("card.households", format_value(v["households"], "count")),
              ("card.elderly_share", format_value(v["elderly_share"], "percent")),
              ("card.distance", ctx.t("card.km", km=f"{v['distance_km']:.1f}")),
              ("card.broadband", format_value(v["broadband_share"], "percent")),
              ("profile.area", ctx.t("profile.km2", km2=f"{v['area_km2']:.1f}"))]
-    for col, (key, value) in zip(cols, facts):
-        col.metric(ctx.t(key), value, border=True)
+    _tiles(ctx, facts, per_row=3)
 
 
 def services(ctx: PageContext, v: pd.Series, township: pd.Series) -> None:
@@ -138,12 +143,9 @@ def party(ctx: PageContext, village_id: str) -> None:
     tasks = ctx.data.party_tasks(village_id)
     as_of = (month_bounds(ctx.period)[1] - pd.Timedelta(days=1)).date()
     s = task_summary(tasks, as_of)
-    cols = st.columns(5)
-    for col, (key, value) in zip(cols, [("profile.tasks_total", s.total), ("profile.tasks_done", s.done),
-                                        ("profile.tasks_overdue", s.overdue),
-                                        ("profile.tasks_late", s.done_late),
-                                        ("profile.tasks_no_evidence", s.done_without_evidence)]):
-        col.metric(ctx.t(key), format_value(value, "count"), border=True)
+    counts = [("profile.tasks_total", s.total), ("profile.tasks_done", s.done), ("profile.tasks_overdue", s.overdue),
+              ("profile.tasks_late", s.done_late), ("profile.tasks_no_evidence", s.done_without_evidence)]
+    _tiles(ctx, [(key, format_value(value, "count")) for key, value in counts], per_row=3)
     open_tasks = tasks[(tasks["status"] != "done")
                        & (pd.to_datetime(tasks["assigned_on"]).dt.date <= as_of)]
     if not open_tasks.empty:

@@ -13,7 +13,7 @@ from cockpit.metrics.catalog import coverage_key
 from cockpit.norms import norm_gaps
 from cockpit.services import INDEX_ID, NORMALIZATION, composite
 from cockpit.ui.charts import FONT
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["heatmap", "equity_panel", "composite_panel", "norms_panel", "accessibility_panel",
            "EQUITY_FIGURES"]
@@ -80,8 +80,9 @@ def equity_panel(ctx: PageContext, trend: pd.DataFrame) -> None:
                     line=dict(color="#1f5fa8", width=3))
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
                       legend=dict(orientation="h", y=1.15), xaxis=dict(type="category"),
-                      yaxis=dict(title=ctx.t("equity.theil_t.label")),
-                      yaxis2=dict(title=ctx.t("equity.gini.label"), overlaying="y", side="right", tickformat=".3f"))
+                      yaxis=dict(title=ctx.t("equity.theil_t.label"), rangemode="tozero"),
+                      yaxis2=dict(title=ctx.t("equity.gini.label"), overlaying="y", side="right", tickformat=".3f",
+                                  rangemode="tozero"))  # from 0: small changes must not look dramatic
     st.plotly_chart(fig, key="equity_trend", config={"displayModeBar": False})
     st.caption(ctx.t("services.trend_note"))
 
@@ -94,8 +95,8 @@ def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | No
         return None
     domains = ctx.data.domains()
     names = _domain_names(ctx)
-    mode = st.radio(ctx.t("services.weights"), ["entropy", "user"], horizontal=True, key="weights_mode",
-                    format_func=lambda m: ctx.t(f"services.weights_{m}", normalization=NORMALIZATION))
+    mode = translated_radio(ctx.lang, ctx.t("services.weights"), ["entropy", "user"], "weights_mode",
+                            lambda m: ctx.t(f"services.weights_{m}", normalization=NORMALIZATION), horizontal=True)
     user = None
     if mode == "user":
         cols = st.columns(len(domains))

@@ -84,6 +84,31 @@ class PageContext:
         )
 
 
+def radio_key(key: str, lang: str) -> str:
+    """The widget key of :func:`translated_radio` ``key`` in language ``lang``."""
+    return f"_w_{key}_{lang}"
+
+
+def _keep(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def translated_radio(lang: str, label: str, options, key: str, format_func, where=None, **kwargs):
+    """A radio whose choice lives in st.session_state[key] and survives a change of language.
+
+    The browser drops a radio's choice when its labels change language under the same widget
+    (Streamlit 1.67: the choice shows as none), so the widget is keyed by language and seeded
+    from the kept choice. ``where``: a container (default: the main area)."""
+    options = list(options)
+    value = st.session_state.get(key)
+    st.session_state[key] = value if value in options else options[0]
+    widget_key = radio_key(key, lang)
+    st.session_state[widget_key] = st.session_state[key]
+    (where or st).radio(label, options, key=widget_key, format_func=format_func, on_change=_keep,
+                        args=(widget_key, key), **kwargs)
+    return st.session_state[key]
+
+
 def _copy_widget(widget_key: str, key: str) -> None:
     st.session_state[key] = st.session_state[widget_key]
     st.query_params[key] = st.session_state[widget_key]

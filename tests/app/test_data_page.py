@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from cockpit.i18n import Translator
 from cockpit.ui.data import Data
 from cockpit.ui.history_view import export_bytes
+from cockpit.ui.shell import radio_key
 from tests import importer_fixtures as fx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +109,7 @@ def test_report_of_a_messy_file_and_load_nothing(world):
     report = _frame(at, t("import.report.problem"))
     assert list(report[t("import.report.line")]) == [4, 5, 6, 7, 8, 9, 13]
     assert "“2026-02-30 10:00” is not a real date or time" in set(report[t("import.report.problem")])
-    at.radio(key="imp_mode").set_value("all_or_nothing").run()
+    at.radio(key=radio_key("imp_mode", "en")).set_value("all_or_nothing").run()
     at.button(key="imp_load").click().run()
     assert at.error[0].value.startswith("Import #1 loaded nothing")
     assert _rows(world.db, "SELECT count(*) FROM cases WHERE case_id LIKE 'M0%'") == [(0,)]

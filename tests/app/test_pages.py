@@ -13,6 +13,7 @@ from cockpit import snapshot
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
 from cockpit.store import Store
+from cockpit.ui.shell import radio_key
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
@@ -245,7 +246,7 @@ def test_services_page_equity_figures_and_user_weights(sample_db, truth):
     expected = gini(vt["coverage:health"].to_numpy(), vt["population"].to_numpy())
     assert figures["Gini"] == f"{expected:.3f}"
     assert at.selectbox(key="equity_domain").options[0] == "Composite index"  # INDEX_ID first
-    at.radio(key="weights_mode").set_value("user").run()
+    at.radio(key=radio_key("weights_mode", "en")).set_value("user").run()
     for d in ("education", "elderly", "culture", "assistance", "digital"):
         at.slider(key=f"weight_{d}").set_value(0.0)
     at.run()
@@ -289,7 +290,7 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     assert all("*" in name for name in listed["Name"])  # masked
     assert all("****" in phone for phone in listed["Phone"])
 
-    at.radio(key="quality_scope").set_value("all").run()
+    at.radio(key=radio_key("quality_scope", "en")).set_value("all").run()
     planted = pd.read_csv(ROOT / "sample_data" / "planted.csv", dtype=str)
     n_closed_before = int((planted["pattern"] == "closed_before_received").sum())
     labels = [e.label for e in at.expander]
