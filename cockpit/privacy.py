@@ -8,6 +8,8 @@ Masked by default: only a caller with the right to see personal data passes ``al
 '138****1234'
 >>> mask_address("青溪镇岭头村12组26号")
 '青溪镇岭头村'
+>>> mask_text("岭头村12组王大爷(13812341234)反映26号门前路灯坏了")
+'岭头村*组王大爷(138****1234)反映*号门前路灯坏了'
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["mask_name", "mask_phone", "mask_address", "mask_frame", "PERSONAL_COLUMNS"]
+__all__ = ["mask_name", "mask_phone", "mask_address", "mask_text", "mask_frame", "PERSONAL_COLUMNS"]
 
 _VILLAGE_END = re.compile(r"(村|社区|居委会)")
 _TOWN_END = re.compile(r"(镇|乡|街道)")
@@ -68,7 +70,26 @@ def mask_address(address):
     return text[: town.end()] if town else "***"
 
 
-PERSONAL_COLUMNS = {"citizen_name": mask_name, "phone": mask_phone, "address": mask_address}
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+_BELOW_VILLAGE = re.compile(r"\d+(组|号|栋|单元|室)")
+
+
+def mask_text(text):
+    """Free text (a case summary) with what points at a person taken out: mobile numbers masked as
+    :func:`mask_phone` does, ID-card and landline numbers replaced, and places below the village
+    (group, house, building, flat numbers) starred, as :func:`mask_address` cuts addresses."""
+    if _blank(text):
+        return text
+    out = _ID_NUMBER.sub("******************", str(text))
+    out = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", out)
+    out = _LANDLINE.sub("****", out)
+    return _BELOW_VILLAGE.sub(lambda m: f"*{m.group(1)}", out)
+
+
+PERSONAL_COLUMNS = {"citizen_name": mask_name, "phone": mask_phone, "address": mask_address,
+                    "summary": mask_text}
 """Column name -> masking function, applied by :func:`mask_frame`."""
 
 

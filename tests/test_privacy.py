@@ -47,3 +47,14 @@ def test_mask_frame_masks_only_personal_columns_unless_allowed():
     assert df.loc[0, "phone"] == "13812341234"  # the input is not changed
     assert mask_frame(df, allowed=True).equals(df)
     assert mask_frame(df[["case_id"]]).equals(df[["case_id"]])
+
+
+def test_free_text_loses_what_points_at_a_person():
+    from cockpit.privacy import mask_frame, mask_text
+    text = "岭头村12组3栋2单元501室张三 13812341234，身份证35078119800101123X，座机0599-5551234"
+    masked = mask_text(text)
+    assert masked == "岭头村*组*栋*单元*室张三 138****1234，身份证******************，座机****"
+    assert mask_text(None) is None and mask_text("路灯坏了") == "路灯坏了"
+    frame = pd.DataFrame({"summary": ["溪口村3组路灯坏了"]})
+    assert mask_frame(frame)["summary"].tolist() == ["溪口村*组路灯坏了"]
+    assert mask_frame(frame, allowed=True)["summary"].tolist() == ["溪口村3组路灯坏了"]

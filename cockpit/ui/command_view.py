@@ -19,6 +19,7 @@ from cockpit.command import WALL_METRICS, below_target, case_state, overdue_vill
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
 from cockpit.periods import month_bounds
+from cockpit.privacy import mask_text
 from cockpit.ui.card_view import legend
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
@@ -100,7 +101,7 @@ def _ticker_panel(ctx: PageContext) -> str:
     names = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
     states = case_state(latest, as_of)
     items = [(f"{pd.Timestamp(r.received_at):%m-%d %H:%M} · {names.get(r.village_id, r.village_id)} · "
-              f"{r.summary}", ctx.t(f"command.state.{s}"), s)
+              f"{mask_text(r.summary)}", ctx.t(f"command.state.{s}"), s)  # a wall is public: masked
              for r, s in zip(latest.itertuples(), states)]
     return (f"<div class='cmd-panel'><h3>{_esc(ctx.t('command.latest'))}</h3>"
             + (_rows(items) or f"<div class='cmd-row'>{_esc(ctx.t('command.none'))}</div>") + "</div>")
