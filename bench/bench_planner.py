@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from cockpit import settings
-from cockpit.planner.baseline import Baseline, build_baseline, calibrate_model
+from cockpit.planner.baseline import Baseline, baseline_from_store, model_from_store
 from cockpit.planner.moves import check, shift_to_remotest
 from cockpit.planner.project import project, zero_moves
 from cockpit.planner.recommend import recommend
@@ -44,14 +44,10 @@ def sample_township():
     path = Path(tempfile.mkdtemp()) / "cockpit.duckdb"
     build_database(settings.path("sample_dir"), path)
     store = Store(path)
-    domains = tuple(store.domains()["domain_id"])
-    history = store.queue_history()
     start = time.perf_counter()
-    model = calibrate_model(store.coverage_funding_history(), history, domains)
+    model = model_from_store(store)
     calibration = time.perf_counter() - start
-    period = store.periods()[-1]
-    baseline = build_baseline(period, store.villages(), store.coverage(period), store.allocations(period),
-                              history, store.due_mix(), domains)
+    baseline = baseline_from_store(store, store.periods()[-1])
     store.close()
     return baseline, model, calibration
 

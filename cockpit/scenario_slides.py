@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 
 from cockpit.fmt import DASH
-from cockpit.planner.baseline import Baseline, Model, build_baseline, calibrate_model
+from cockpit.planner.baseline import Baseline, Model, baseline_from_store, model_from_store
 from cockpit.planner.compare import Comparison, best, compare
 from cockpit.planner.report import CHANGE_TOLERANCE
 from cockpit.presenter import Chart, Figure, Slide, Table
@@ -65,17 +65,11 @@ def store_comparison(store, con, scenario_ids: Sequence[int], model: Model | Non
     """The comparison of the saved scenarios ``scenario_ids`` (cursor ``con``) over a
     :class:`cockpit.store.Store`: the whole township's baselines, the model calibrated on the
     store's history unless given (a few seconds)."""
-    domains = tuple(store.domains()["domain_id"])
-
-    def baseline_of(period: str) -> Baseline:
-        return build_baseline(period, store.villages(), store.coverage(period), store.allocations(period),
-                              store.queue_history(), store.due_mix(), domains)
-
     def calibrated() -> Model:
-        return model if model is not None else calibrate_model(store.coverage_funding_history(),
-                                                               store.queue_history(), domains)
+        return model if model is not None else model_from_store(store)
 
-    return comparison_of(saved_scenarios(con, scenario_ids), store.periods(), baseline_of, calibrated)
+    return comparison_of(saved_scenarios(con, scenario_ids), store.periods(),
+                         lambda period: baseline_from_store(store, period), calibrated)
 
 
 # -- formatting ------------------------------------------------------------------------------

@@ -54,3 +54,16 @@ def fresh_db(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         shutil.copy2(wal, db.with_name(db.name + ".wal"))
     monkeypatch.setenv("COCKPIT_DB", str(db))
     return db
+
+
+@pytest.fixture(scope="session")
+def sample_planner(sample_db: Path):
+    """(baseline of the latest month, calibrated model) of the sample township's planner."""
+    from cockpit.planner.baseline import baseline_from_store, model_from_store
+    from cockpit.store import Store
+
+    store = Store(sample_db)
+    try:
+        return baseline_from_store(store, store.periods()[-1]), model_from_store(store)
+    finally:
+        store.close()

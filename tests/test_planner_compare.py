@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cockpit.periods import previous_period
-from cockpit.planner.baseline import build_baseline, calibrate_model
+from cockpit.planner.baseline import baseline_from_store, model_from_store
 from cockpit.planner.compare import COLUMNS, best, compare, compare_scenarios, coverage_changes, label_of
 from cockpit.planner.moves import check, shift_to_remotest
 from cockpit.planner.project import Moves, project, zero_moves
@@ -23,16 +23,9 @@ from cockpit.store.scenarios import Scenario
 def planner(sample_db):
     store = Store(sample_db)
     try:
-        domains = tuple(store.domains()["domain_id"])
-        history = store.queue_history()
-        model = calibrate_model(store.coverage_funding_history(), history, domains)
+        model = model_from_store(store)
         period = store.periods()[-1]
-
-        def baseline(p):
-            return build_baseline(p, store.villages(), store.coverage(p), store.allocations(p), history,
-                                  store.due_mix(), domains)
-
-        now, before = baseline(period), baseline(previous_period(period))
+        now, before = baseline_from_store(store, period), baseline_from_store(store, previous_period(period))
     finally:
         store.close()
     return now, before, model

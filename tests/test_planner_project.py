@@ -7,26 +7,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cockpit.planner.baseline import build_baseline, calibrate_model
 from cockpit.planner.moves import check, remotest, shift_to_remotest
 from cockpit.planner.project import Moves, project, zero_moves
 from cockpit.queueing import handlers, within_time
-from cockpit.store import Store
 
 
 @pytest.fixture(scope="module")
-def planner(sample_db):
-    store = Store(sample_db)
-    try:
-        domains = tuple(store.domains()["domain_id"])
-        history = store.queue_history()
-        model = calibrate_model(store.coverage_funding_history(), history, domains)
-        period = store.periods()[-1]
-        baseline = build_baseline(period, store.villages(), store.coverage(period), store.allocations(period),
-                                  history, store.due_mix(), domains)
-    finally:
-        store.close()
-    return baseline, model
+def planner(sample_planner):
+    return sample_planner
 
 
 def test_zero_moves_reproduce_the_baseline_exactly(planner):

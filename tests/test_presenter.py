@@ -17,7 +17,7 @@ from cockpit.fmt import format_delta, format_value
 from cockpit.i18n import Translator
 from cockpit.party import quarter_bounds, quarter_of, scoreboard
 from cockpit.periods import previous_period
-from cockpit.planner.baseline import build_baseline, calibrate_model
+from cockpit.planner.baseline import baseline_from_store, model_from_store
 from cockpit.planner.compare import compare
 from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import Moves, zero_moves
@@ -255,12 +255,9 @@ def scenario_db(sample_db, tmp_path_factory):
     shutil.copy2(sample_db, db)
     store = Store(db)
     try:
-        domains = tuple(store.domains()["domain_id"])
-        model = calibrate_model(store.coverage_funding_history(), store.queue_history(), domains)
+        model = model_from_store(store)
         period = store.periods()[-1]
-        baselines = {p: build_baseline(p, store.villages(), store.coverage(p), store.allocations(p),
-                                       store.queue_history(), store.due_mix(), domains)
-                     for p in (period, previous_period(period))}
+        baselines = {p: baseline_from_store(store, p) for p in (period, previous_period(period))}
     finally:
         store.close()
     now, before = baselines[period], baselines[previous_period(period)]
@@ -272,7 +269,7 @@ def scenario_db(sample_db, tmp_path_factory):
     too_much = shift_to_remotest(now, shift_to_remotest(now, zero_moves(now), 60, 3), 60, 3)
     records = [scenario_of(now, west, "西部倾斜", "planner", None, "neutral", 0.0),
                scenario_of(before, Moves(funding, staff), "Farthest village first", "planner", None, "added",
-                           10.0 * len(domains)),
+                           10.0 * len(before.domains)),
                scenario_of(now, too_much, "Too much", "planner", None, "neutral", 0.0)]
     con = duckdb.connect(str(db))
     ids = [save_scenario(con, r) for r in records]

@@ -10,7 +10,8 @@ import pandas as pd
 
 from cockpit.planner.calibrate import CoverageFit, QueueFit, fit_coverage, fit_queue
 
-__all__ = ["Baseline", "Model", "build_baseline", "calibrate_model", "LOAD_MONTHS"]
+__all__ = ["Baseline", "Model", "build_baseline", "calibrate_model", "model_from_store", "baseline_from_store",
+           "LOAD_MONTHS"]
 
 LOAD_MONTHS = 12  # months of arrivals averaged into a village's case load (a year evens out seasons)
 
@@ -97,3 +98,18 @@ def build_baseline(period: str, villages: pd.DataFrame, coverage: pd.DataFrame, 
         staff=alloc["staff_fte"].to_numpy(float).reshape(shape).sum(axis=1), lam=lam.to_numpy(float),
         due_days=due.columns.to_numpy(float), due_share=due.to_numpy(float),
     )
+
+
+def model_from_store(store) -> Model:
+    """The model calibrated on the whole history in ``store`` (a :class:`cockpit.store.Store`)."""
+    domains = tuple(store.domains()["domain_id"])
+    return calibrate_model(store.coverage_funding_history(), store.queue_history(), domains)
+
+
+def baseline_from_store(store, period: str, village_ids=None) -> Baseline:
+    """The baseline of ``period`` from ``store``, over ``village_ids`` (default: every village)."""
+    villages = store.villages()
+    if village_ids is not None:
+        villages = villages[villages["village_id"].isin(list(village_ids))]
+    return build_baseline(period, villages, store.coverage(period), store.allocations(period),
+                          store.queue_history(), store.due_mix(), tuple(store.domains()["domain_id"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit.planner.baseline import Baseline, Model, build_baseline, calibrate_model
+from cockpit.planner.baseline import Baseline, Model, baseline_from_store, model_from_store
 from cockpit.ui import connection
 from cockpit.ui.shell import PageContext
 
@@ -13,19 +13,12 @@ __all__ = ["model", "baseline"]
 
 @st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
 def _model(path: str, version: int) -> Model:
-    store = connection.guarded_store(path)
-    domains = tuple(store.domains()["domain_id"])
-    return calibrate_model(store.coverage_funding_history(), store.queue_history(), domains)
+    return model_from_store(connection.guarded_store(path))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def _baseline(path: str, version: int, period: str, scope: tuple[str, ...] | None) -> Baseline:
-    store = connection.guarded_store(path)
-    villages = store.villages()
-    if scope is not None:
-        villages = villages[villages["village_id"].isin(scope)]
-    return build_baseline(period, villages, store.coverage(period), store.allocations(period),
-                          store.queue_history(), store.due_mix(), tuple(store.domains()["domain_id"]))
+    return baseline_from_store(connection.guarded_store(path), period, scope)
 
 
 def model(ctx: PageContext) -> Model:

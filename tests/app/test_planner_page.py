@@ -6,30 +6,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cockpit.planner.baseline import build_baseline, calibrate_model
 from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import project, zero_moves
 from cockpit.planner.recommend import recommend
 from cockpit.planner.report import cost_per_point
-from cockpit.store import Store
 from tests.app.test_pages import ROOT, _app
 
 PAGE = ROOT / "pages" / "10_planner.py"
 
 
 @pytest.fixture(scope="module")
-def planner(sample_db):
-    store = Store(sample_db)
-    try:
-        domains = tuple(store.domains()["domain_id"])
-        history = store.queue_history()
-        model = calibrate_model(store.coverage_funding_history(), history, domains)
-        period = store.periods()[-1]
-        baseline = build_baseline(period, store.villages(), store.coverage(period), store.allocations(period),
-                                  history, store.due_mix(), domains)
-    finally:
-        store.close()
-    return baseline, model
+def planner(sample_planner):
+    return sample_planner
 
 
 def _metric(at, label: str):

@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from cockpit.planner.baseline import build_baseline, calibrate_model
+from cockpit.planner.baseline import baseline_from_store, model_from_store
 from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import Moves, project, zero_moves
 from cockpit.planner.scenario import scenario_of
@@ -28,12 +28,9 @@ def _pp(after: float, before: float) -> str:
 def test_two_saved_scenarios_side_by_side(fresh_db):
     store = Store(fresh_db)
     try:
-        domains = tuple(store.domains()["domain_id"])
-        history = store.queue_history()
-        model = calibrate_model(store.coverage_funding_history(), history, domains)
+        model = model_from_store(store)
         period = store.periods()[-1]
-        baseline = build_baseline(period, store.villages(), store.coverage(period), store.allocations(period),
-                                  history, store.due_mix(), domains)
+        baseline = baseline_from_store(store, period)
         names = store.villages().set_index("village_id")["name_en"]
     finally:
         store.close()
