@@ -1,0 +1,113 @@
+"""The exact solver of :func:`~cockpit.planner.optimize.maximin` and
+:func:`~cockpit.planner.optimize.frontier` (``method="exact"``, the default).
+
+The optimality conditions: every funded cell of a village ends at the same coverage gained per yuan,
+so a village's coverage is a closed form of one number per village; bisection finds the level the
+budget can lift everyone to. Milliseconds at 300 villages x 6 domains. The tangent LP
+(:mod:`cockpit.planner.tangent_lp`) solves the same problems independently; the tests compare them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cockpit.planner.cells import Cells
+
+__all__ = ["WaterFill"]
+
+
+# --- fairest coverage: the saturating model ---------------------------------------------------
+
+class WaterFill:
+    """The exact solver: the optimality conditions of the concave problems, solved in closed form.
+
+    Maximising ``sum_i w_i cov_i`` subject to ``sum x = budget`` and "village v's coverage >= tau"
+    (multipliers ``lambda`` and ``mu_v``), every funded cell of village v ends where the coverage it
+    gains per yuan, ``a_i * (1 - cov_i)``, equals ``1 / M_v`` with ``M_v = (w_v + mu_v / D) / lambda``:
+    ``u_i = max(0, ln(rho_i * M_v))``, ``rho_i = a_i * r_i`` its gain per yuan at ``lower``, and a
+    funded cell's coverage is ``1 - 1 / (a_i * M_v)``. A village's coverage is then increasing in
+    ``M_v``, piecewise in closed form between the levels where one more cell gets funded, so the
+    smallest ``M_v`` reaching tau (:meth:`need`) is one division; ``M_v = max(w_v * beta, need_v)``
+    with ``beta = 1 / lambda`` found by bisection so that the budget is spent exactly. The highest
+    reachable tau (:meth:`worst`) is a bisection on the cost of bringing every village to tau.
+    """
+
+    def __init__(self, cells: Cells):
+        v, d = cells.shape
+        self.cells, self.d = cells, d
+        r, a = cells.r.reshape(v, d), cells.a.reshape(v, d)
+        self.rho = r * a
+        self.s = 1.0 / a                                     # yuan per e-fold
+        self.w = cells.w.reshape(v, d)[:, 0]
+        with np.errstate(divide="ignore"):
+            theta = np.where(self.rho > 0, 1.0 / np.where(self.rho > 0, self.rho, 1.0), np.inf)
+        order = np.argsort(theta, axis=1, kind="stable")     # funded first: the steepest at lower
+        theta = np.take_along_axis(theta, order, axis=1)
+        q = np.take_along_axis(1.0 - r, order, axis=1)       # coverage at lower
+        self.a_sum = np.cumsum(np.take_along_axis(self.s, order, axis=1), axis=1)
+        self.b_sum = q.sum(axis=1, keepdims=True) - np.cumsum(q, axis=1)
+        self.funded = np.arange(1, d + 1)
+        # village coverage at M = theta_(j), when its j-th cell starts being funded
+        self.levels = (self.b_sum + self.funded - self.a_sum / theta) / d
+        self.start = q.sum(axis=1) / d                       # village coverage at lower
+
+    def need(self, tau: float) -> np.ndarray:
+        """(V,) the smallest M_v that brings each village to tau (0: there already; inf: never)."""
+        if tau >= 1.0:
+            return np.where(self.start >= tau, 0.0, np.inf)
+        j = np.maximum((self.levels < tau).sum(axis=1), 1) - 1
+        rows = np.arange(j.size)
+        den = self.b_sum[rows, j] + self.funded[j] - self.d * tau
+        with np.errstate(divide="ignore"):
+            m = np.where(den > 0, self.a_sum[rows, j] / np.where(den > 0, den, 1.0), np.inf)
+        return np.where(self.start >= tau, 0.0, m)
+
+    def u(self, m: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = np.log(self.rho * m[:, None])
+        return np.where(self.rho > 0, np.maximum(u, 0.0), 0.0)
+
+    def cost(self, m: np.ndarray) -> float:
+        return float((self.s * self.u(m)).sum())
+
+    def worst(self) -> float:
+        spare = self.cells.spare
+        lo, hi = float(self.start.min()), 1.0
+        while True:
+            mid = 0.5 * (lo + hi)
+            if not lo < mid < hi:
+                return lo
+            if self.cost(self.need(mid)) <= spare:
+                lo = mid
+            else:
+                hi = mid
+
+    def best(self, tau: float) -> np.ndarray:
+        spare = self.cells.spare
+        floor = self.need(tau)
+        base = self.cost(floor)
+        if base > spare * (1 + 1e-9):
+            raise ValueError(f"no allocation of the budget brings every village to coverage {tau:.6f}")
+        if not np.any(self.rho > 0):                        # nothing can rise: share out evenly
+            return (spare / self.rho.size * self.cells.a).copy()
+        if base >= spare:
+            u = self.u(floor)
+            return (u * (spare / base)).ravel() if base > 0 else u.ravel()
+        spend = lambda beta: self.cost(np.maximum(self.w * beta, floor))  # noqa: E731
+        lo, hi = 0.0, 1.0 / float(np.max(self.w[:, None] * self.rho))
+        while spend(hi) < spare:
+            lo, hi = hi, 2.0 * hi
+        while True:
+            mid = 0.5 * (lo + hi)
+            if not lo < mid < hi:
+                break
+            if spend(mid) < spare:
+                lo = mid
+            else:
+                hi = mid
+        u_lo = self.u(np.maximum(self.w * lo, floor))
+        u_hi = self.u(np.maximum(self.w * hi, floor))
+        s_lo, s_hi = float((self.s * u_lo).sum()), float((self.s * u_hi).sum())
+        part = (spare - s_lo) / (s_hi - s_lo) if s_hi > s_lo else 0.0
+        return (u_lo + part * (u_hi - u_lo)).ravel()
+
