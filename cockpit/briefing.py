@@ -60,9 +60,9 @@ def font_problem() -> str | None:
 # -- the document ------------------------------------------------------------------------------
 
 class _Pdf(FPDF):
-    def __init__(self, t: Translator, township: str):
+    def __init__(self, t: Translator, title: str):
         super().__init__(orientation="L", unit="mm", format="A4")
-        self.t, self.township = t, township
+        self.t, self.doc_title = t, title
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(True, margin=14)
         self.add_font("cjk", "", str(FONT_PATH), collection_font_number=FONT_INDEX)
@@ -75,7 +75,7 @@ class _Pdf(FPDF):
         self.set_y(-10)
         self.set_font("cjk", "", 8)
         self.set_text_color(*_MUTED)
-        self.cell(0, 5, self.t("presenter.pdf.footer", township=self.township, page=str(self.page_no()),
+        self.cell(0, 5, self.t("presenter.pdf.footer", title=self.doc_title, page=str(self.page_no()),
                                pages="{nb}"), align="C")
         self.set_text_color(*_INK)
 
@@ -103,7 +103,7 @@ def _cover(pdf: _Pdf, deck: Deck, meeting_title: str | None, generated: dt.datet
     t = pdf.t
     pdf.add_page()
     pdf.ln(10)
-    pdf.text_block(t("presenter.pdf.title", township=deck.township), 26, bold=True, gap=3)
+    pdf.text_block(pdf.doc_title, 26, bold=True, gap=3)
     if meeting_title:
         pdf.text_block(meeting_title, 16, gap=2)
     pdf.text_block(t("presenter.pdf.period", period=deck.period_label), 15, gap=5)
@@ -323,8 +323,8 @@ def briefing_pdf(deck: Deck, boundaries=None, label_points: pd.DataFrame | None 
             pngs = list(render_pngs([job[2] for job in jobs]))
         except ChartRenderError as exc:
             missing = t("presenter.pdf.no_charts", reason=str(exc))
-    pdf = _Pdf(t, deck.township)
-    pdf.set_title(t("presenter.pdf.title", township=deck.township))
+    pdf = _Pdf(t, deck.title or t("presenter.pdf.title", township=deck.township))
+    pdf.set_title(pdf.doc_title)
     pdf.set_creator(t("app.title"))
     pdf.set_lang("zh-CN" if deck.lang == "zh" else "en")
     _cover(pdf, deck, meeting_title, generated, synthetic)

@@ -186,6 +186,7 @@ class Deck:
     filter_lines: tuple[tuple[str, str], ...]  # (label, value) for the cover
     slides: tuple[Slide, ...]
     recorded: Table  # decisions and action items recorded in this meeting
+    title: str = ""  # the document's title; empty: the joint meeting briefing's
 
     def index_of(self, key: str) -> int:
         return [s.key for s in self.slides].index(key)

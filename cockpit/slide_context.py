@@ -15,7 +15,8 @@ import pandas as pd
 
 from cockpit.fmt import DASH, format_delta, format_value
 from cockpit.i18n import Translator
-from cockpit.metrics.catalog import access_domain_of, domain_of, metric
+from cockpit.metrics import catalog
+from cockpit.metrics.catalog import metric
 from cockpit.periods import previous_period
 from cockpit.presenter import Figure, PresenterFilters, PresenterInputs
 
@@ -50,13 +51,7 @@ class SlideContext:
 
     def label(self, key: str) -> str:
         """The metric's label, as cockpit.ui.kpi.metric_label writes it."""
-        domains = self.inputs.domains.set_index("domain_id")[f"name_{self.lang}"]
-        if domain_of(key):
-            return self.t("metric.coverage.label", domain=domains.get(domain_of(key), domain_of(key)))
-        if access_domain_of(key):
-            d = access_domain_of(key)
-            return self.t("metric.access.label", domain=domains.get(d, d))
-        return self.t(f"metric.{key}.label")
+        return catalog.label(self.t, self.inputs.domains.set_index("domain_id")[f"name_{self.lang}"], key)
 
     def fmt(self, value, unit: str) -> str:
         return format_value(num(value), unit, self.lang)

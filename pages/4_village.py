@@ -26,4 +26,4 @@ with left:
     profile.changes(ctx, village_id)
 with right:
     profile.party(ctx, village_id)
-profile.print_button(ctx)
+profile.export_buttons(ctx, village_id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 __all__ = ["Metric", "coverage_key", "domain_of", "access_key", "access_domain_of", "CASE_KPIS",
            "RESOURCE_KPIS", "MAP_METRICS",
-           "metric"]
+           "metric", "label"]
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,13 @@ def metric(key: str) -> Metric:
         return _FIXED[key]
     except KeyError:
         raise KeyError(f"unknown metric: {key!r}") from None
+
+
+def label(t, domain_names, key: str) -> str:
+    """The metric's label in ``t``'s language; ``domain_names`` maps domain_id to its name there."""
+    domain = domain_of(key) or access_domain_of(key)
+    if domain_of(key):
+        return t("metric.coverage.label", domain=domain_names.get(domain, domain))
+    if access_domain_of(key):
+        return t("metric.access.label", domain=domain_names.get(domain, domain))
+    return t(f"metric.{key}.label")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.fmt import format_delta, format_value, shows_no_change
+from cockpit.metrics import catalog
 from cockpit.metrics.catalog import access_domain_of, domain_of, metric
 from cockpit.periods import previous_period
 from cockpit.ui.shell import PageContext
@@ -18,12 +19,7 @@ SPARK_MONTHS = 12
 
 
 def metric_label(ctx: PageContext, key: str) -> str:
-    domain = domain_of(key)
-    if domain:
-        return ctx.t("metric.coverage.label", domain=_domain_name(ctx, domain))
-    if access_domain_of(key):
-        return ctx.t("metric.access.label", domain=_domain_name(ctx, access_domain_of(key)))
-    return ctx.t(f"metric.{key}.label")
+    return catalog.label(ctx.t, ctx.data.domains().set_index("domain_id")[f"name_{ctx.lang}"], key)
 
 
 def metric_help(ctx: PageContext, key: str) -> str:

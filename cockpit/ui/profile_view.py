@@ -7,6 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from cockpit import briefing, geo, settings
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import coverage_key, metric
 from cockpit.norms import norm_gaps
@@ -15,16 +16,21 @@ from cockpit.ui import state
 from cockpit.ui.charts import coverage_bars, trend_lines
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext, persistent_selectbox
+from cockpit.store import StoreError, decisions
+from cockpit.village_briefing import profile_inputs, village_deck
 from cockpit.village_card import case_rows, resource_rows
 from cockpit.village_profile import PROFILE_METRICS, change_table, history, task_summary
 
 __all__ = ["choose_village", "header", "services", "appeals", "resources", "party", "changes",
-           "print_button"]
+           "print_button", "pdf_button", "export_buttons"]
 
 _PRINT_CSS = """<style>@media print {
-  [data-testid="stSidebar"], [data-testid="stHeader"], .st-key-print_button { display: none !important; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], .st-key-profile_exports { display: none !important; }
   .block-container { padding: 0 !important; }
 }</style>"""
+
+
+_ROW_PX = 35  # height of a row of st.dataframe
 
 
 def choose_village(ctx: PageContext, vt: pd.DataFrame) -> str:
@@ -171,14 +177,63 @@ def changes(ctx: PageContext, village_id: str) -> None:
                                                   for k, x in zip(table["metric"], table["before"])],
         ctx.t.period(table["now_period"][0]): [format_value(x, metric(k).unit, ctx.lang)
                                                for k, x in zip(table["metric"], table["now"])],
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, width="stretch", height=_ROW_PX * (len(table) + 1) + 3)  # every row, no scrolling
 
 
 def print_button(ctx: PageContext) -> None:
-    with st.container(key="print_button"):
+    with st.container(key="print_button", width="content"):
         label = html.escape(ctx.t("profile.print"))
         # Fixed markup; the only text is our own catalog string, escaped.
         st.iframe(
             f"<button onclick='window.parent.print()' style='font-size:15px;padding:6px 14px;"
             f"border:1px solid #c5ccd6;border-radius:6px;background:#fff;cursor:pointer'>"
-            f"🖨 {label}</button>", height=48, width=320)
+            f"{label}</button>", height=48, width=200)
+
+
+def _record_export(ctx: PageContext, detail: dict) -> None:
+    """Audit the download; the file has left already, so a busy database must not raise here."""
+    try:
+        ctx.audit("export", detail)
+    except StoreError:
+        pass
+
+
+def pdf_button(ctx: PageContext, village_id: str) -> None:
+    """The village file as a PDF in the page's language (cockpit.village_briefing), made when clicked."""
+    problem = briefing.font_problem()
+    if problem is None and not ctx.can("export"):
+        problem = ctx.t("presenter.no_export")
+    if problem:
+        st.button(ctx.t("village_pdf.download"), disabled=True, key="village_pdf_off",
+                  help=ctx.t("village_pdf.no_pdf", reason=problem))
+        return
+    with ctx.data.reader() as con:
+        items = decisions.open_items(con)
+    inputs = profile_inputs(ctx.data, ctx.periods, ctx.period, village_id, items)
+    lang, township, scope = ctx.lang, ctx.township_name, set(ctx.data.villages()["village_id"])
+    synthetic = ctx.data.meta().get("synthetic", "").lower() == "true"
+    geodata = settings.path("geodata_path")
+
+    def make() -> bytes:  # runs in another thread when clicked: no Streamlit calls in here
+        try:
+            gdf = geo.load_villages_geojson(geodata)
+            gdf = gdf[gdf["village_id"].isin(scope)].reset_index(drop=True)
+            points = geo.label_points(gdf)
+            points = points[points["village_id"] == village_id]
+        except (geo.GeoDataError, OSError):
+            gdf = points = None
+        deck = village_deck(inputs, lang, township)
+        return briefing.briefing_pdf(deck, gdf, points, synthetic=synthetic)
+
+    detail = {"what": "village_pdf", "village_id": village_id, "period": ctx.period, "lang": lang}
+    st.download_button(ctx.t("village_pdf.download"), data=make, key="village_pdf",
+                       file_name=f"village-{village_id}-{ctx.period}-{lang}.pdf", mime="application/pdf",
+                       icon=":material/picture_as_pdf:", help=ctx.t("village_pdf.download_help"),
+                       on_click=_record_export, args=(ctx, detail))
+
+
+def export_buttons(ctx: PageContext, village_id: str) -> None:
+    """Print the page, or download it as a PDF file (neither is printed)."""
+    with st.container(key="profile_exports", horizontal=True, vertical_alignment="center", gap="small"):
+        print_button(ctx)
+        pdf_button(ctx, village_id)

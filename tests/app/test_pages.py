@@ -191,6 +191,29 @@ def test_village_profile_from_url(sample_db, truth):
     assert at.query_params["village"] in ([vt.iloc[0]["village_id"]], vt.iloc[0]["village_id"])
 
 
+def _buttons(at: AppTest) -> dict[str, object]:
+    """Download and plain buttons by label."""
+    return {b.proto.label: b for b in list(at.get("download_button")) + list(at.button)}
+
+
+def test_village_profile_offers_its_pdf_to_roles_that_may_export(sample_db):
+    label = "Village file (PDF)"
+    at = _app(ROOT / "pages" / "4_village.py")
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    button = _buttons(at)[label]
+    assert button.type == "download_button" and not button.proto.disabled
+    assert button.proto.help.startswith("The profile of this village as a printable PDF")
+    viewer = _app(ROOT / "pages" / "4_village.py", user="viewer")
+    viewer.query_params["lang"] = "en"
+    viewer.run()
+    assert not viewer.exception
+    off = _buttons(viewer)[label]
+    assert off.type == "button" and off.disabled
+    assert off.help == "The PDF cannot be made: your role may not export"
+
+
 def test_party_page_flags_planted_tasks_without_evidence(sample_db):
     import pandas as pd
 

@@ -4,6 +4,7 @@ village is refused."""
 from __future__ import annotations
 
 import math
+import re
 
 import duckdb
 import pytest
@@ -13,6 +14,7 @@ from cockpit.auth import get_user
 from cockpit.i18n import Translator
 from cockpit.ui.map_view import MAP_HEIGHT, MAP_VIEW_WIDTH
 from tests.e2e.conftest import open_page, save_screenshot
+from tests.test_briefing import _squash, _text
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +65,25 @@ def test_secretary_map_shows_own_village_only(browser_page, app_server, villages
     leaked = [n for v, pair in names.items() if v != own for n in (v, *pair) if n in text]
     assert leaked == [], f"other villages on the page: {leaked}"
     save_screenshot(page, "map_village_secretary")
+
+
+def test_secretary_downloads_own_village_file_naming_no_other(browser_page, app_server, villages):
+    own, names = villages
+    page = browser_page
+    t = Translator("zh")
+    open_page(page, f"{app_server}/village?lang=zh", user="secretary")
+    button = page.get_by_role("button", name=t("village_pdf.download"))
+    button.wait_for()
+    button.scroll_into_view_if_needed()
+    save_screenshot(page, "village_profile_secretary", full_page=False)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert re.fullmatch(rf"village-{own}-\d{{4}}-\d{{2}}-zh\.pdf", download.suggested_filename)
+    with open(download.path(), "rb") as fh:
+        pdf = fh.read()
+    assert pdf[:5] == b"%PDF-"
+    text = _text(pdf)
+    assert _squash(names[own][0]) in text
+    leaked = [n for v, pair in names.items() if v != own for n in (v, *pair) if _squash(n) in text]
+    assert leaked == [], f"other villages in the PDF: {leaked}"
