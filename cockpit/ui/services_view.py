@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 import streamlit as st
 
 from cockpit import settings
@@ -21,7 +22,10 @@ __all__ = ["heatmap", "equity_panel", "composite_panel", "norms_panel", "accessi
 # (column of the equity table, i18n key, number format)
 EQUITY_FIGURES = (("gini", "gini", "{:.3f}"), ("theil_t", "theil_t", "{:.4f}"),
                   ("theil_l", "theil_l", "{:.4f}"), ("cv", "cv", "{:.3f}"),
-                  ("max_min", "max_min", "{:.2f}"), ("gap_diff", "gap_diff", "{:+.1%}"))
+                  ("max_min", "max_min", "{:.2f}"), ("gap_diff", "gap_diff", "{:+.1%}"),
+                  ("gap_ratio", "gap_ratio", "{:.2f}"))
+# the figures whose lowest possible value is 0 (the others: max/min from 1, the gap may be negative)
+_FROM_ZERO = ("gini", "theil_t", "theil_l", "cv")
 
 
 def _domain_names(ctx: PageContext) -> dict[str, str]:
@@ -71,20 +75,60 @@ def equity_panel(ctx: PageContext, trend: pd.DataFrame) -> None:
                       spread=f"{2 * row['gini']:.0%}", between=format_value(share, "percent"),
                       gap=f"{row['gap_diff']:+.1%}", ratio=f"{row['gap_ratio']:.2f}"))
     series = trend[trend["domain_id"] == chosen].set_index("period").sort_index()
+    left, right = st.columns([1, 1.4], gap="large")
+    with left:
+        _decomposition(ctx, row)
+    with right:
+        _theil_split_chart(ctx, series)
+    _trend_grid(ctx, series)
+    st.caption(ctx.t("services.trend_note"))
+
+
+def _decomposition(ctx: PageContext, row: pd.Series) -> None:
+    """Theil T and L, each split into between urban and rural and within the two groups."""
+    st.markdown(f"**{ctx.t('services.decomposition')}**")
+    rows = {}
+    for index in ("theil_t", "theil_l"):
+        total, between = row[index], row[f"{index}_between"]
+        rows[ctx.t(f"equity.{index}.label")] = {
+            ctx.t("services.total"): f"{total:.4f}",
+            ctx.t("services.between_short"): f"{between:.4f}",
+            ctx.t("services.within_short"): f"{row[f'{index}_within']:.4f}",
+            ctx.t("services.between_share"): format_value(between / total if total else float("nan"), "percent",
+                                                         ctx.lang)}
+    st.table(pd.DataFrame.from_dict(rows, orient="index"))
+    st.caption(ctx.t("services.decomposition_note"))
+
+
+def _theil_split_chart(ctx: PageContext, series: pd.DataFrame) -> None:
     fig = go.Figure()
     fig.add_scatter(x=series.index, y=series["theil_t_within"], stackgroup="t",
                     name=ctx.t("services.within"), line=dict(color="#9aa5b1"))
     fig.add_scatter(x=series.index, y=series["theil_t_between"], stackgroup="t",
                     name=ctx.t("services.between"), line=dict(color="#d7301f"))
-    fig.add_scatter(x=series.index, y=series["gini"], name=ctx.t("equity.gini.label"), yaxis="y2",
-                    line=dict(color="#1f5fa8", width=3))
-    fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
-                      legend=dict(orientation="h", y=1.15), xaxis=dict(type="category"),
-                      yaxis=dict(title=ctx.t("equity.theil_t.label"), rangemode="tozero"),
-                      yaxis2=dict(title=ctx.t("equity.gini.label"), overlaying="y", side="right", tickformat=".3f",
-                                  rangemode="tozero"))  # from 0: small changes must not look dramatic
+    fig.update_layout(height=280, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
+                      legend=dict(orientation="h", y=1.18), xaxis=dict(type="category"),
+                      yaxis=dict(title=ctx.t("equity.theil_t.label"), rangemode="tozero"))
     st.plotly_chart(fig, key="equity_trend", config={"displayModeBar": False})
-    st.caption(ctx.t("services.trend_note"))
+
+
+def _trend_grid(ctx: PageContext, series: pd.DataFrame) -> None:
+    """Every equity figure over all months, one small chart each: falling means more equal."""
+    st.markdown(f"**{ctx.t('services.trend_all')}**")
+    per_row = 4
+    fig = make_subplots(rows=-(-len(EQUITY_FIGURES) // per_row), cols=per_row, vertical_spacing=0.22,
+                        horizontal_spacing=0.07,
+                        subplot_titles=[ctx.t(f"equity.{key}.label") for _, key, _ in EQUITY_FIGURES])
+    for i, (column, _, fmt) in enumerate(EQUITY_FIGURES):
+        r, c = divmod(i, per_row)
+        fig.add_scatter(x=list(series.index), y=list(series[column]), mode="lines", showlegend=False,
+                        line=dict(color="#1f5fa8", width=2), row=r + 1, col=c + 1,
+                        hovertemplate="%{x}: %{y:" + fmt[3:-1] + "}<extra></extra>")
+        fig.update_yaxes(rangemode="tozero" if column in _FROM_ZERO else "normal",
+                         tickformat=".0%" if column == "gap_diff" else None, row=r + 1, col=c + 1)
+    fig.update_xaxes(type="category", nticks=4)
+    fig.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), font=FONT)
+    st.plotly_chart(fig, key="equity_trend_all", config={"displayModeBar": False})
 
 
 def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | None:

@@ -268,6 +268,18 @@ def test_services_page_equity_figures_and_user_weights(sample_db, truth):
     figures = {m.label: m.value for m in at.metric}
     expected = gini(vt["coverage:health"].to_numpy(), vt["population"].to_numpy())
     assert figures["Gini"] == f"{expected:.3f}"
+    split = at.table[0].value  # Theil T and L, each split between and within urban and rural
+    from cockpit import services
+    store = Store(sample_db)
+    try:
+        trend = services.equity_trend(services.coverage_long(store.coverage_all(), store.villages()))
+    finally:
+        store.close()
+    row = trend[(trend["period"] == truth["period"]) & (trend["domain_id"] == "health")].iloc[0]
+    assert split.loc["Theil T", "Between"] == f"{row['theil_t_between']:.4f}"
+    assert split.loc["Theil L", "Within"] == f"{row['theil_l_within']:.4f}"
+    assert split.loc["Theil T", "Between share"] == format_value(row["theil_t_between"] / row["theil_t"], "percent")
+    assert figures["Urban ÷ rural"] == f"{row['gap_ratio']:.2f}"
     assert at.selectbox(key="equity_domain").options[0] == "Composite index"  # INDEX_ID first
     at.radio(key=radio_key("weights_mode", "en")).set_value("user").run()
     for d in ("education", "elderly", "culture", "assistance", "digital"):
