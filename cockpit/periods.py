@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["month_bounds", "previous_period", "parse_period", "last_full_month"]
+__all__ = ["month_bounds", "previous_period", "parse_period", "last_full_month", "following_period"]
 
 
 def parse_period(period: str) -> date:
@@ -33,3 +33,11 @@ def last_full_month(today: date | None = None) -> str:
     """The calendar month before the one containing ``today``."""
     today = today or date.today()
     return previous_period(f"{today.year:04d}-{today.month:02d}")
+
+
+def following_period(shown: str, before: list[str], now: list[str]) -> str:
+    """The month a page refreshed on a timer shows: the newest when it showed the newest (a wall
+    display moves on to a new month), else the same month while the data still has it."""
+    if shown not in now or (before and shown == before[-1]):
+        return now[-1]
+    return shown

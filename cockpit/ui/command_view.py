@@ -23,7 +23,7 @@ from cockpit.privacy import mask_text
 from cockpit.ui.card_view import legend
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
-from cockpit.ui.shell import PageContext
+from cockpit.ui.shell import PageContext, refreshed
 
 __all__ = ["screen", "panels"]
 
@@ -132,27 +132,33 @@ def screen(ctx: PageContext) -> None:
 
     @st.fragment(run_every=every)
     def body() -> None:
-        vt = ctx.data.village_table(ctx.period)
-        row = ctx.data.township_series().loc[ctx.period]
-        now = datetime.now()
-        st.markdown(
-            f"<div class='cmd-top'><span class='cmd-title'>{_esc(ctx.township_name)} · "
-            f"{_esc(ctx.t('nav.command'))}</span><span class='cmd-meta'>{_esc(ctx.t.period(ctx.period))} · "
-            f"<span data-testid='last-refresh'>{_esc(ctx.t('command.refreshed', time=f'{now:%H:%M:%S}'))}"
-            f"</span></span></div>" + _wall(ctx, row, target), unsafe_allow_html=True)
-        left, right = st.columns([1.75, 1], gap="medium")
-        with left:
-            deck, entries = township_deck(ctx, vt, MapOptions(metric_key, [], ctx.lang), None,
-                                          height=MAP_HEIGHT)
-            legend(ctx, metric_label(ctx, metric_key), entries, ctx.t(f"unit.{metric(metric_key).unit}"))
-            st.pydeck_chart(deck, height=MAP_HEIGHT, key="command_map")
-        with right:
-            shown = panels(ctx, vt, target)
-            if rotation > 0:
-                index = int(time.time() // rotation) % len(shown)
-                st.markdown(shown[index] + f"<div class='cmd-dots'>{index + 1} / {len(shown)}</div>",
-                            unsafe_allow_html=True)
-            else:
-                st.markdown("".join(shown), unsafe_allow_html=True)
+        now_ctx = refreshed(ctx)
+        _screen_body(now_ctx, metric_key, target, rotation)
 
     body()
+
+
+def _screen_body(ctx: PageContext, metric_key: str, target: float, rotation: float) -> None:
+    """What the fragment draws on every refresh."""
+    vt = ctx.data.village_table(ctx.period)
+    row = ctx.data.township_series().loc[ctx.period]
+    now = datetime.now()
+    st.markdown(
+        f"<div class='cmd-top'><span class='cmd-title'>{_esc(ctx.township_name)} · "
+        f"{_esc(ctx.t('nav.command'))}</span><span class='cmd-meta'>{_esc(ctx.t.period(ctx.period))} · "
+        f"<span data-testid='last-refresh'>{_esc(ctx.t('command.refreshed', time=f'{now:%H:%M:%S}'))}"
+        f"</span></span></div>" + _wall(ctx, row, target), unsafe_allow_html=True)
+    left, right = st.columns([1.75, 1], gap="medium")
+    with left:
+        deck, entries = township_deck(ctx, vt, MapOptions(metric_key, [], ctx.lang), None,
+                                      height=MAP_HEIGHT)
+        legend(ctx, metric_label(ctx, metric_key), entries, ctx.t(f"unit.{metric(metric_key).unit}"))
+        st.pydeck_chart(deck, height=MAP_HEIGHT, key="command_map")
+    with right:
+        shown = panels(ctx, vt, target)
+        if rotation > 0:
+            index = int(time.time() // rotation) % len(shown)
+            st.markdown(shown[index] + f"<div class='cmd-dots'>{index + 1} / {len(shown)}</div>",
+                        unsafe_allow_html=True)
+        else:
+            st.markdown("".join(shown), unsafe_allow_html=True)

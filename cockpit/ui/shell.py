@@ -15,12 +15,13 @@ no village.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from cockpit.auth import User, audit, can, village_scope
+from cockpit.auth import User, audit, can, can_open, get_user, village_scope
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from cockpit.periods import following_period
 from cockpit.store import BuildError, StoreError
 from cockpit.ui import auth_view, state
 from cockpit.ui.data import Data, open_data
@@ -190,3 +191,22 @@ def page(name: str) -> PageContext:
             auth_view.account_panel(t, data.connect, user,
                                     dict(zip(villages["village_id"], villages[f"name_{lang}"])))
     return PageContext(name, kiosk, lang, t, data, period, periods, user)
+
+
+def refreshed(ctx: PageContext) -> PageContext:
+    """``ctx`` with the database as it is now, for a fragment re-run on a timer (the command
+    screen): data written since (the cached queries are keyed on the file's version), the user
+    read again and the newest month when the page showed the newest. A disabled account, or one
+    that may no longer open the page, reruns the whole page, whose shell then asks for a sign-in."""
+    data = open_data(ctx.t("app.building_db"))
+    with data.reader() as con:
+        user = get_user(con, ctx.user.name)
+    if user is None or not user.active or not can_open(user, ctx.name):
+        st.rerun()
+    data = data.scoped(village_scope(user))
+    periods = data.periods() or ctx.periods
+    period = following_period(ctx.period, ctx.periods, periods)
+    if period != ctx.period:
+        st.session_state[state.PERIOD] = period
+        st.query_params[state.PERIOD] = period
+    return replace(ctx, data=data, user=user, periods=periods, period=period)
