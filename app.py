@@ -5,7 +5,7 @@ import streamlit as st
 from cockpit.periods import previous_period
 from cockpit.metrics.catalog import CASE_KPIS, RESOURCE_KPIS, coverage_key
 from cockpit.ui import shell
-from cockpit.ui.attention_view import attention_panel
+from cockpit.ui.attention_view import attention_panel, spikes_panel
 from cockpit.ui.kpi import coverage_people_help, kpi_grid
 
 ctx = shell.page("overview")
@@ -30,3 +30,4 @@ with resources:
     kpi_grid(ctx, list(RESOURCE_KPIS), series, per_row=2)
 with attention:
     attention_panel(ctx, ctx.data.village_table(ctx.period), series.loc[ctx.period])
+    spikes_panel(ctx)

@@ -9,9 +9,13 @@ from cockpit.fmt import format_value
 from cockpit.metrics.catalog import metric
 from cockpit.ui import state
 from cockpit.ui.pages import page_spec
+from cockpit.auth import can_open
+from cockpit.ui.cases_view import alert_lines
 from cockpit.ui.shell import PageContext
 
-__all__ = ["attention_panel"]
+__all__ = ["attention_panel", "spikes_panel"]
+
+SPIKES_SHOWN = 5
 
 
 def _reason_text(ctx: PageContext, reason) -> str:
@@ -41,3 +45,17 @@ def attention_panel(ctx: PageContext, villages, township_row, n: int = 3) -> Non
                          icon=":material/location_on:", query_params=params)
             st.page_link(page_spec("village").path, label=ctx.t("overview.open_profile"),
                          icon=":material/home_pin:", query_params=params)
+
+
+def spikes_panel(ctx: PageContext) -> None:
+    """The month's weekly case spikes by category and village, highest first."""
+    st.subheader(ctx.t("cases.alerts"), help=ctx.t("overview.spikes_help"))
+    spikes = ctx.data.case_alerts(ctx.period)
+    if spikes.empty:
+        st.caption(ctx.t("cases.alerts_none"))
+        return
+    for line in alert_lines(ctx, spikes.head(SPIKES_SHOWN), ctx.data.categories()):
+        st.warning(line, icon=":material/trending_up:")
+    if can_open(ctx.user, "cases"):
+        st.page_link(page_spec("cases").path, label=ctx.t("overview.open_cases"), icon=":material/support_agent:",
+                     query_params=state.shared_query_params())

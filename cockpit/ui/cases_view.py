@@ -18,7 +18,7 @@ from cockpit.ui.charts import FONT
 from cockpit.ui.kpi import metric_help, metric_label
 from cockpit.ui.shell import PageContext, translated_radio
 
-__all__ = ["filters", "overdue_cases", "kpi_row", "trend_chart", "matrix_panel", "ranking_table", "overdue_panel",
+__all__ = ["alert_lines", "alert_name", "filters", "overdue_cases", "kpi_row", "trend_chart", "matrix_panel", "ranking_table", "overdue_panel",
            "repeats_panel", "alerts_panel", "quality_panel", "CELL_KEY"]
 
 CELL_KEY = "case_cell"  # (department_id, village_id) picked in the matrix
@@ -260,13 +260,22 @@ def alerts_panel(ctx: PageContext, page: CasePage, categories: pd.DataFrame) -> 
     if a.empty:
         st.success(ctx.t("cases.alerts_none"))
         return
-    villages = _names(ctx.data.villages(), "village_id", ctx.lang)
-    cats = _names(categories, "category_id", ctx.lang)
-    for row in a.itertuples():
-        name = (villages if row.kind == "village" else cats).get(row.key, row.key)
-        st.warning(ctx.t("cases.alert", kind=ctx.t(f"cases.alert_kind.{row.kind}"), name=name,
-                         week=str(row.week)[:10], count=int(row.count),
-                         baseline=f"{row.baseline:.1f}", z=f"{row.z:.1f}"))
+    for line in alert_lines(ctx, a, categories):
+        st.warning(line)
+
+
+def alert_name(ctx: PageContext, kind: str, key: str, categories: pd.DataFrame) -> str:
+    """The village or category an alert is about, by name."""
+    frame, column = (ctx.data.villages(), "village_id") if kind == "village" else (categories, "category_id")
+    return _names(frame, column, ctx.lang).get(key, key)
+
+
+def alert_lines(ctx: PageContext, alerts: pd.DataFrame, categories: pd.DataFrame) -> list[str]:
+    """One sentence per alert (cockpit.cases.alerts), highest first."""
+    return [ctx.t("cases.alert", kind=ctx.t(f"cases.alert_kind.{row.kind}"),
+                  name=alert_name(ctx, row.kind, row.key, categories), week=str(row.week)[:10],
+                  count=int(row.count), baseline=f"{row.baseline:.1f}", z=f"{row.z:.1f}")
+            for row in alerts.itertuples()]
 
 
 def quality_panel(ctx: PageContext, page: CasePage) -> None:

@@ -23,11 +23,13 @@ from cockpit.privacy import mask_text
 from cockpit.ui.card_view import legend
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
+from cockpit.ui.cases_view import alert_name
 from cockpit.ui.shell import PageContext, refreshed
 
 __all__ = ["screen", "panels"]
 
 MAP_HEIGHT = 700
+ROWS_SHOWN = 5  # rows of each list in the alerts panel (so it fits a 1080-pixel-high wall)
 _CSS = """
 <style>
 [data-testid="stApp"], [data-testid="stHeader"] { background: #0b1220; }
@@ -80,8 +82,8 @@ def _rows(items: list[tuple[str, str, str]]) -> str:
 
 def _alerts_panel(ctx: PageContext, vt: pd.DataFrame, target: float) -> str:
     names = vt.set_index("village_id")[f"name_{ctx.lang}"]
-    overdue = overdue_villages(vt).head(6)
-    low = below_target(vt, "on_time_rate", target).head(6)
+    overdue = overdue_villages(vt).head(ROWS_SHOWN)
+    low = below_target(vt, "on_time_rate", target).head(ROWS_SHOWN)
     parts = [f"<h3>{_esc(ctx.t('command.alerts'))}</h3>"]
     parts.append(f"<div class='cmd-meta'>{_esc(ctx.t('command.overdue_by_village'))}</div>")
     parts.append(_rows([(names[v], ctx.t("command.n_cases", n=int(n)), "overdue")
@@ -91,6 +93,13 @@ def _alerts_panel(ctx: PageContext, vt: pd.DataFrame, target: float) -> str:
                  f"{_esc(ctx.t('command.below_target', target=format_value(target, 'percent')))}</div>")
     parts.append(_rows([(names[v], format_value(x, "percent"), "overdue")
                         for v, x in zip(low["village_id"], low["on_time_rate"])])
+                 or f"<div class='cmd-row'>{_esc(ctx.t('command.none'))}</div>")
+    spikes = ctx.data.case_alerts(ctx.period).head(ROWS_SHOWN // 2)
+    categories = ctx.data.categories()
+    parts.append(f"<div class='cmd-meta' style='margin-top:10px'>{_esc(ctx.t('cases.alerts'))}</div>")
+    parts.append(_rows([(alert_name(ctx, r.kind, r.key, categories),
+                         ctx.t("command.spike", n=int(r.count), usual=f"{r.baseline:.0f}"), "overdue")
+                        for r in spikes.itertuples()])
                  or f"<div class='cmd-row'>{_esc(ctx.t('command.none'))}</div>")
     return "<div class='cmd-panel'>" + "".join(parts) + "</div>"
 

@@ -27,6 +27,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import services, settings, snapshot
+from cockpit.cases.alerts import alerts
 from cockpit.cases.filters import CaseFilter
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
@@ -118,6 +119,11 @@ def _quality(path: str, version: int, period: str | None, filt: CaseFilter, scop
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _alerts(path: str, version: int, period: str, scope: Scope = None) -> pd.DataFrame:
+    return alerts(_store(path, version, scope), period)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
 def _overdue(path: str, version: int, period: str, filt: CaseFilter, allowed: bool,
              scope: Scope = None) -> pd.DataFrame:
     return overdue_list(_store(path, version, scope), period, filt, allowed=allowed)
@@ -196,6 +202,10 @@ class Data:
         """Open cases past due at the period's end, oldest first; personal fields masked unless
         ``allowed``."""
         return _overdue(self.path, self.version, period, filt, allowed, self.scope)
+
+    def case_alerts(self, period: str) -> pd.DataFrame:
+        """Weekly case spikes of the month by category and village (cockpit.cases.alerts)."""
+        return _alerts(self.path, self.version, period, self.scope)
 
     def equity_trend(self, user_weights: dict[str, float] | None = None) -> pd.DataFrame:
         """Equity indices of every month and domain, and of the composite index."""

@@ -196,6 +196,38 @@ def _buttons(at: AppTest) -> dict[str, object]:
     return {b.proto.label: b for b in list(at.get("download_button")) + list(at.button)}
 
 
+def test_overview_and_command_screen_show_the_months_case_spikes(sample_db, truth, monkeypatch):
+    from cockpit.cases.alerts import alerts
+
+    store = Store(sample_db)
+    try:
+        months = [p for p in store.periods() if not alerts(store, p).empty]
+        assert months, "the sample has some weeks far above their baseline"
+        period = months[-1]
+        spike = alerts(store, period).iloc[0]
+        names = store.villages().set_index("village_id")["name_en"].to_dict()
+        names.update(store.categories().set_index("category_id")["name_en"].to_dict())
+    finally:
+        store.close()
+    name = names[spike["key"]]
+    at = _run(ROOT / "app.py", "en", period=period)
+    assert not at.exception
+    expected = (f"{spike['kind'].capitalize()} {name}: {int(spike['count'])} cases in the week of "
+                f"{str(spike['week'])[:10]}, usual {spike['baseline']:.1f}")
+    assert any(w.value.startswith(expected) for w in at.warning), [w.value for w in at.warning]
+    quiet = next(p for p in truth["series"].index[13:] if p not in months)
+    at = _run(ROOT / "app.py", "en", period=quiet)
+    assert "No category or village is far above its usual weekly count." in [c.value for c in at.caption]
+    monkeypatch.setenv("COCKPIT_COMMAND_ROTATION", "0")  # both panels at once
+    wall = _app(ROOT / "pages" / "6_command.py")
+    wall.query_params["lang"] = "en"
+    wall.query_params["period"] = period
+    wall.run()
+    assert not wall.exception
+    html = " ".join(m.value for m in wall.markdown)
+    assert f"<span>{name}</span><span class='cmd-tag overdue'>{int(spike['count'])} (usual {spike['baseline']:.0f})" in html
+
+
 def test_village_profile_offers_its_pdf_to_roles_that_may_export(sample_db):
     label = "Village file (PDF)"
     at = _app(ROOT / "pages" / "4_village.py")
