@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from cockpit.planner.moves import check, remotest, shift_to_remotest
+from cockpit.planner.moves import FUNDING_TOLERANCE_WAN, STAFF_TOLERANCE_FTE, check, remotest, shift_to_remotest
+from cockpit.planner.recommend import recommend
 from cockpit.planner.project import Moves, project, zero_moves
 from cockpit.queueing import handlers, within_time
 
@@ -64,28 +65,66 @@ def test_stripping_a_village_of_staff_shows_its_backlog_growing(planner):
     assert np.isinf(p.mean_days[v])
 
 
-@settings(max_examples=40, deadline=None)
-@given(data=st.data())
-def test_budget_neutral_transfers_conserve_money_and_staff(planner, data):
-    baseline, _ = planner
+def _random_moves(data, baseline, balanced: bool) -> Moves:
+    """Changes to some cells (funding, 万元 a year) and villages (staff, FTE), drawn anywhere from
+    taking all a cell has (and a little more) to adding; with ``balanced``, each total is brought
+    back to zero on a cell and a village that can give it."""
     n_v, n_d = baseline.funding.shape
     moves = zero_moves(baseline)
     funding, staff = moves.funding_wan.copy(), moves.staff_fte.copy()
     for _ in range(data.draw(st.integers(1, 6))):
-        a, b = data.draw(st.tuples(st.integers(0, n_v - 1), st.integers(0, n_d - 1))), \
-            data.draw(st.tuples(st.integers(0, n_v - 1), st.integers(0, n_d - 1)))
-        amount = data.draw(st.floats(0, float(baseline.funding_wan_year[a]), allow_nan=False))
-        amount = min(amount, float(baseline.funding_wan_year[a] + funding[a]))
-        funding[a] -= amount
-        funding[b] += amount
-        va, vb = data.draw(st.integers(0, n_v - 1)), data.draw(st.integers(0, n_v - 1))
-        fte = min(data.draw(st.floats(0, 3)), float(baseline.staff[va] + staff[va]))
-        staff[va] -= fte
-        staff[vb] += fte
-    moves = Moves(funding, staff)
-    assert check(baseline, moves, "neutral") == []
-    assert (baseline.funding_wan_year + funding).sum() == pytest.approx(baseline.funding_wan_year.sum())
-    assert (baseline.staff + staff).sum() == pytest.approx(baseline.staff.sum())
+        v, d = data.draw(st.integers(0, n_v - 1)), data.draw(st.integers(0, n_d - 1))
+        have = float(baseline.funding_wan_year[v, d])
+        funding[v, d] += data.draw(st.floats(-1.05 * have, 50.0, allow_nan=False))
+        u = data.draw(st.integers(0, n_v - 1))
+        staff[u] += data.draw(st.floats(-1.05 * float(baseline.staff[u]), 3.0, allow_nan=False))
+    if balanced:
+        richest = np.unravel_index(np.argmax(baseline.funding_wan_year + funding), funding.shape)
+        funding[richest] -= funding.sum()
+        staff[int(np.argmax(baseline.staff + staff))] -= staff.sum()
+    return Moves(funding, staff)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), balanced=st.booleans())
+def test_budget_neutral_check_accepts_exactly_what_conserves_money_and_staff(planner, data, balanced):
+    baseline, _ = planner
+    moves = _random_moves(data, baseline, balanced)
+    funding_after = baseline.funding_wan_year + moves.funding_wan
+    staff_after = baseline.staff + moves.staff_fte
+    conserves = (abs(funding_after.sum() - baseline.funding_wan_year.sum()) <= FUNDING_TOLERANCE_WAN
+                 and abs(staff_after.sum() - baseline.staff.sum()) <= STAFF_TOLERANCE_FTE)
+    feasible = (funding_after >= -FUNDING_TOLERANCE_WAN).all() and (staff_after >= -STAFF_TOLERANCE_FTE).all()
+    assert (check(baseline, moves, "neutral") == []) == (conserves and feasible)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_moves_change_only_the_villages_they_touch(planner, data):
+    """Zero moves reproduce the baseline exactly, village by village: a village nobody moves
+    money or staff to or from keeps every projected figure bit for bit."""
+    baseline, model = planner
+    before = project(baseline, model, zero_moves(baseline))
+    moves = _random_moves(data, baseline, balanced=False)
+    moves = Moves(np.maximum(moves.funding_wan, -baseline.funding_wan_year), np.maximum(moves.staff_fte, -baseline.staff))
+    after = project(baseline, model, moves)
+    untouched = (moves.funding_wan == 0).all(axis=1) & (moves.staff_fte == 0)
+    for field in ("coverage", "village_coverage", "handlers", "on_time", "mean_days", "backlog_per_month"):
+        a, b = getattr(after, field)[untouched], getattr(before, field)[untouched]
+        assert np.array_equal(a, b), field
+    assert np.array_equal(after.on_time_band[:, untouched], before.on_time_band[:, untouched])
+    unfunded = (moves.funding_wan == 0)
+    assert np.array_equal(after.coverage[unfunded], baseline.coverage[unfunded])
+
+
+@settings(max_examples=10, deadline=None)
+@given(share=st.floats(0.0, 1.0), points=st.integers(2, 5))
+def test_recommendations_are_budget_neutral_and_allowed(planner, share, points):
+    baseline, model = planner
+    for rec in recommend(baseline, model, "neutral", movable_share=share, points=points):
+        assert abs(rec.moves.funding_wan.sum()) <= FUNDING_TOLERANCE_WAN
+        assert np.array_equal(rec.moves.staff_fte, np.zeros_like(rec.moves.staff_fte))
+        assert check(baseline, rec.moves, "neutral") == []
 
 
 @settings(max_examples=25, deadline=None)

@@ -175,7 +175,8 @@ def _greedy_curve(scale: np.ndarray, decay: np.ndarray, units: int) -> np.ndarra
     log_g1, dec = np.log(g1[live]), decay[live]
 
     def above(log_t: float) -> np.ndarray:
-        return np.minimum(units, np.ceil(np.maximum(log_g1 - log_t, 0.0) / dec))
+        with np.errstate(over="ignore"):  # a tiny decay gives inf units, capped to ``units``
+            return np.minimum(units, np.ceil(np.maximum(log_g1 - log_t, 0.0) / dec))
 
     lo, hi = float(np.min(log_g1 - dec * units)) - 1.0, float(np.max(log_g1))
     while True:                          # above(lo).sum() > units >= above(hi).sum()
