@@ -76,9 +76,9 @@ def _on_time(baseline: Baseline, c: np.ndarray, mu) -> np.ndarray:
 def _equity(village_coverage: np.ndarray, baseline: Baseline) -> dict:
     p, g = baseline.population, baseline.area_group
     theil = theil_decomposition(village_coverage, g, p, "T")
-    gap, _ = group_gap(village_coverage, g, p)
+    gap, ratio = group_gap(village_coverage, g, p)
     return {"gini": gini(village_coverage, p), "theil_t": theil.total, "theil_between": theil.between,
-            "theil_within": theil.within, "gap": gap, "min": float(village_coverage.min())}
+            "theil_within": theil.within, "gap": gap, "gap_ratio": ratio, "min": float(village_coverage.min())}
 
 
 def project(baseline: Baseline, model: Model, moves: Moves) -> Projection:

@@ -12,7 +12,7 @@ from cockpit.planner.project import Moves, Projection
 __all__ = ["village_frame", "equity_frame", "gainers_losers", "cost_per_point", "moved_wan", "EQUITY_ROWS",
            "CHANGE_TOLERANCE"]
 
-EQUITY_ROWS = ("gini", "theil_t", "theil_between", "gap", "min")
+EQUITY_ROWS = ("gini", "theil_t", "theil_between", "theil_within", "gap", "gap_ratio", "min")
 CHANGE_TOLERANCE = 1e-4  # a change of coverage or on-time share below 0.01 point is no change
 
 

@@ -164,7 +164,16 @@ def moves_editor(ctx: PageContext, baseline: Baseline) -> Moves:
     st.markdown(f"**{ctx.t('planner.table.title')}**")
     st.caption(ctx.t("planner.table.help"))
     shown = _frame(ctx, baseline, base)
-    config = {c: st.column_config.NumberColumn(c, format="%.2f", step=0.01) for c in shown.columns}
+    # column bounds: no cell can lose more than the most any village has, nor gain more than the
+    # whole township's; a move outside what one cell has is refused below with its reason
+    funding_cap = float(baseline.funding_wan_year.sum()) + float(st.session_state.get("planner_added_wan", 0.0))
+    staff_cap = float(baseline.staff.sum()) + float(st.session_state.get("planner_added_fte", 0.0))
+    config = {c: st.column_config.NumberColumn(ctx.t("planner.table.wan_column", domain=c), format="%.2f",
+                                               step=0.01, min_value=-float(baseline.funding_wan_year[:, j].max()),
+                                               max_value=funding_cap)
+              for j, c in enumerate(shown.columns[:-1])}
+    config[shown.columns[-1]] = st.column_config.NumberColumn(
+        shown.columns[-1], format="%.2f", step=0.01, min_value=-float(baseline.staff.max()), max_value=staff_cap)
     st.data_editor(shown, key=_editor_key(), column_config=config, num_rows="fixed", width="stretch")
     return current_moves(ctx, baseline)
 
@@ -232,6 +241,10 @@ def kpis(ctx: PageContext, moves: Moves, before: Projection, after: Projection) 
     cost_text = ctx.t("planner.cost_none") if np.isnan(cost) else ctx.t("planner.cost", value=f"{cost:,.1f}")
     st.markdown(cost_text, help=ctx.t("planner.kpi.cost_help"))
     st.caption(ctx.t("planner.bands", lo=f"{lo:+.2f}", hi=f"{hi:+.2f}", on_lo=f"{on_lo:.1%}", on_hi=f"{on_hi:.1%}"))
+    observed = ctx.data.township_series()["on_time_rate"].get(ctx.period)
+    if observed is not None and not pd.isna(observed):
+        st.caption(ctx.t("planner.on_time_model", model=format_value(before.township_on_time, "percent", ctx.lang),
+                         observed=format_value(observed, "percent", ctx.lang), period=ctx.t.period(ctx.period)))
 
 
 def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> None:

@@ -40,6 +40,19 @@ def test_baseline_shows_the_township_unchanged(sample_db, planner):
     assert coverage.delta == "+0.00 pp"
     assert _metric(at, "On-time closure").value == f"{base.township_on_time:.1%}"
     assert any("funding +0.00 万元 a year · staff +0.00 FTE" in m.value for m in at.markdown)
+    from cockpit import snapshot
+    from cockpit.store import Store
+    store = Store(sample_db)
+    try:
+        observed = snapshot.township_series(store).loc[baseline.period, "on_time_rate"]
+    finally:
+        store.close()
+    assert any(f"({base.township_on_time:.1%})" in c.value and f"recorded {observed:.1%}" in c.value
+               for c in at.caption)
+    equity = next(d.value for d in at.dataframe if "Index (village coverage, population-weighted)" in d.value.columns)
+    equity = equity.set_index("Index (village coverage, population-weighted)")
+    assert equity.loc["Theil T within urban and rural", "Before"] == pytest.approx(base.equity["theil_within"])
+    assert equity.loc["Urban ÷ rural", "After"] == pytest.approx(base.equity["gap_ratio"])
 
 
 def test_quick_move_changes_the_figures_as_the_model_says(sample_db, planner):
