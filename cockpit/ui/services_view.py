@@ -14,6 +14,7 @@ from cockpit.metrics.catalog import coverage_key
 from cockpit.norms import norm_gaps
 from cockpit.services import INDEX_ID, NORMALIZATION, composite
 from cockpit.ui.charts import FONT
+from cockpit.ui import state
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["heatmap", "equity_panel", "composite_panel", "norms_panel", "accessibility_panel",
@@ -154,7 +155,8 @@ def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | No
     comp = composite(wide, user)
     st.caption(ctx.t("services.weights_used") + " · " + " · ".join(
         f"{names[d]} {w:.2f}" for d, w in comp.weights.items()))
-    show_topsis = st.toggle(ctx.t("services.topsis"), key="show_topsis")
+    show_topsis = st.toggle(ctx.t("services.topsis"), key="show_topsis",
+                            help=ctx.t("services.index_note", normalization=NORMALIZATION))
     table = pd.DataFrame({"index": comp.index, "closeness": comp.closeness}).join(
         vt.set_index("village_id")[[f"name_{ctx.lang}", "area_group"]])
     table = table.sort_values("closeness" if show_topsis else "index", ascending=False)
@@ -164,9 +166,10 @@ def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | No
              ctx.t("services.index"): table["index"] * 100}
     if show_topsis:
         frame[ctx.t("services.closeness")] = table["closeness"]
+    frame[ctx.t("services.profile")] = [state.profile_url(v) for v in table.index]
     st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch", height=420,
                  column_config={ctx.t("services.index"): st.column_config.ProgressColumn(
-                     format="%.1f", min_value=0, max_value=100)})
+                     format="%.1f", min_value=0, max_value=100), **_profile_link(ctx)})
     return user
 
 
@@ -188,7 +191,14 @@ def norms_panel(ctx: PageContext) -> None:
         ctx.t("services.actual"): [format_value(a, unit(m), ctx.lang) for a, m in zip(short["actual"], short["measure"])],
         ctx.t("services.norm_threshold"): [format_value(a, unit(m), ctx.lang)
                                            for a, m in zip(short["threshold"], short["measure"])],
-    }), hide_index=True, width="stretch", height=360)
+        ctx.t("services.profile"): [state.profile_url(v) for v in short["village_id"]],
+    }), hide_index=True, width="stretch", height=360, column_config=_profile_link(ctx))
+
+
+def _profile_link(ctx: PageContext) -> dict:
+    """Column config of the link to each village's profile."""
+    return {ctx.t("services.profile"): st.column_config.LinkColumn(
+        ctx.t("services.profile"), display_text=ctx.t("overview.open_profile"), width="small")}
 
 
 def accessibility_panel(ctx: PageContext) -> None:

@@ -7,6 +7,8 @@ Precedence: the URL, then the session, then the default.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from cockpit import settings
@@ -60,3 +62,9 @@ def select_village(village_id: str | None) -> None:
 def shared_query_params() -> dict[str, str]:
     """The query parameters every internal link carries."""
     return {k: st.session_state[k] for k in (LANG, PERIOD) if st.session_state.get(k)}
+
+
+def profile_url(village_id: str) -> str:
+    """A link to the village's profile page (relative: the pages share one folder), carrying the
+    language and month; for LinkColumn cells of tables that list villages."""
+    return "village?" + urlencode({VILLAGE: village_id, **shared_query_params()})

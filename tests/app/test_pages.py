@@ -321,6 +321,7 @@ def test_services_page_equity_figures_and_user_weights(sample_db, truth):
     ranking = at.dataframe[0].value
     top = vt.sort_values("coverage:health", ascending=False).iloc[0]
     assert ranking.iloc[0]["Village"] == top["name_en"]
+    assert ranking.iloc[0]["Profile"] == f"village?village={top['village_id']}&lang=en&period={truth['period']}"
     assert INDEX_ID == "_index"
 
 

@@ -118,12 +118,14 @@ def test_services_page_shows_the_data_layers_figures(browser_page, app_server, t
     assert page.get_by_text(ZH("services.norms_caption", n=len(short), total=len(gaps)), exact=True).is_visible()
     norms_grid = _grid(page, ZH("services.actual"))
     headers = norms_grid.locator('th[role="columnheader"]').all_inner_texts()
-    assert headers == [ZH("party.village"), ZH("services.norm"), ZH("services.actual"), ZH("services.norm_threshold")]
+    assert headers == [ZH("party.village"), ZH("services.norm"), ZH("services.actual"), ZH("services.norm_threshold"),
+                       ZH("services.profile")]
     first = norms_grid.locator('tbody tr').first.locator("td").all_inner_texts()
     gap = short.iloc[0]
     unit = "count" if gap["measure"] == "facility_count" else "percent"
     assert first == [villages.at[gap["village_id"], "name_zh"], truth["norms"].at[gap["norm_id"], "name_zh"],
-                     format_value(gap["actual"], unit, "zh"), format_value(gap["threshold"], unit, "zh")]
+                     format_value(gap["actual"], unit, "zh"), format_value(gap["threshold"], unit, "zh"),
+                     f"village?village={gap['village_id']}&lang=zh&period={truth['period']}"]  # shown as its label
 
     # accessibility (enhanced 2SFCA at the default reach): the first village's row
     access_grid = _grid(page, domains["name_zh"].iloc[-1])
