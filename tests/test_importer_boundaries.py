@@ -166,3 +166,26 @@ def test_the_merged_file_is_what_the_map_reads(env):
         gdf = geo.load_villages_geojson(geodata)
     fc = geo.to_feature_collection(gdf)
     assert any(f["properties"]["name_en"] == "Xinfeng Village" for f in fc["features"])
+
+
+def test_an_import_killed_after_its_commit_gets_its_file_on_the_next_start(env):
+    """The batch committed but the process died before renaming the staged file over the map:
+    the next start (the app opening the database, or the CLI) puts it in place, and undo works."""
+    from cockpit.importer.pipeline import finish_boundary_import
+
+    con, geodata, tmp = env
+    original = geodata.read_bytes()
+    _, result = _run(con, fx.as_bytes(fx.new_village_geojson()), "new.geojson", "boundaries", geodata, tmp)
+    written = geodata.read_bytes()
+    staged = geodata.with_name(f".{geodata.name}.{result.batch_id}.4242.new")  # as the import names it
+    staged.write_bytes(written)
+    geodata.write_bytes(original)                                   # the rename never happened
+    assert finish_boundary_import(con, geodata) == result.batch_id
+    assert geodata.read_bytes() == written and not staged.exists()
+    assert finish_boundary_import(con, geodata) is None             # nothing left to finish
+    geodata.write_bytes(original)                                   # changed by other means: left alone
+    assert finish_boundary_import(con, geodata) is None and geodata.read_bytes() == original
+    geodata.write_bytes(written)
+    undo(con, result.batch_id, "tester")
+    assert geodata.read_bytes() == original
+    assert finish_boundary_import(con, geodata) is None             # an undone import is not finished again

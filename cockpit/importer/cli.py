@@ -43,6 +43,7 @@ def _import(args: argparse.Namespace) -> int:
     from cockpit import settings
     from cockpit.i18n import Translator
     from cockpit.importer import ImportFailed, Options, check, load, open_upload, source_name, suggested_mapping
+    from cockpit.importer.pipeline import finish_boundary_import
     from cockpit.importer.report import report_csv, summary
     from cockpit.store import imports as imports_sql
 
@@ -64,6 +65,9 @@ def _import(args: argparse.Namespace) -> int:
         print("mapping: " + ", ".join(f"{f} <- {h!r}" for f, h in mapping.items() if h))
         options = Options(gcj02=args.gcj02, village_id=args.village_id)
         geodata = Path(args.geodata) if args.geodata else settings.path("geodata_path")
+        finished = finish_boundary_import(con, geodata)
+        if finished is not None:
+            print(f"note: finished boundaries import #{finished}, whose file had not been put in place")
         checked = check(con, upload, mapping, options, geodata_path=geodata)
         counts = summary(checked)
         print("checked: {rows_in:,} rows, {rows_valid:,} valid, {rows_rejected:,} rejected, "

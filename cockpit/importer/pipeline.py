@@ -51,7 +51,7 @@ from cockpit.importer.validate import Checked, Options, validate
 from cockpit.store import imports as sql
 
 __all__ = ["Upload", "Result", "MODES", "open_upload", "suggested_mapping", "check", "load", "undo",
-           "PAUSE_ENV", "now", "audit_event"]
+           "finish_boundary_import", "PAUSE_ENV", "now", "audit_event"]
 
 MODES = ("valid_rows", "all_or_nothing")
 PAUSE_ENV = "COCKPIT_TEST_IMPORT_PAUSE"
@@ -320,10 +320,41 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Result:
     return result
 
 
+def _sha256(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def finish_boundary_import(con, geodata_path: Path) -> int | None:
+    """Finish a boundaries import that committed but whose new file never replaced the old one.
+
+    A boundaries import commits the database, then renames its staged file over ``geodata_path``:
+    a process killed between the two leaves the batch recorded as loaded with the old map. This
+    puts the staged file in place when it is exactly what the newest loaded boundaries batch wrote
+    (same SHA-256), and returns that batch's id; otherwise (nothing pending, or the file was
+    changed since by other means) it changes nothing and returns None. Run before the map is read
+    (the app on opening a database, the CLI before an import).
+    """
+    geodata_path = Path(geodata_path)
+    row = con.execute("SELECT batch_id, details FROM import_batches WHERE direction = 'import' "
+                      "AND kind = 'boundaries' AND status = 'loaded' ORDER BY batch_id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    batch_id, details = row[0], json.loads(row[1] or "{}")
+    if Path(details.get("geodata_path", "")).resolve() != geodata_path.resolve():
+        return None
+    wanted = details.get("result_sha256")
+    if wanted is None or _sha256(geodata_path) == wanted:
+        return None
+    for staged in geodata_path.parent.glob(f".{geodata_path.name}.{batch_id}.*.new"):
+        if _sha256(staged) == wanted:
+            os.replace(staged, geodata_path)
+            return batch_id
+    return None
+
+
 def _boundary_restore(batch_id: int, details: dict) -> tuple[Path, Path | None]:
     target = Path(details["geodata_path"])
-    current = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
-    if current != details.get("result_sha256"):
+    if _sha256(target) != details.get("result_sha256"):
         raise ImportFailed("boundaries_changed", batch=batch_id)
     previous = details.get("previous_copy")
     if previous and not Path(previous).is_file():

@@ -25,6 +25,8 @@ from typing import Iterator
 import duckdb
 import streamlit as st
 
+from cockpit import settings
+from cockpit.importer.pipeline import finish_boundary_import
 from cockpit.store import Store, StoreError
 from cockpit.store.build import upgrade_database
 
@@ -115,7 +117,15 @@ class _Guarded:
 @st.cache_resource(show_spinner=False)
 def _handle(path: str, file_id: tuple) -> Handle:
     upgrade_database(Path(path))  # pending migrations, once per file per process
-    return Handle(path)
+    h = Handle(path)
+    cursor = h.store._con.cursor()
+    try:  # a boundaries import killed after its commit: put its file in place before any map is drawn
+        finish_boundary_import(cursor, settings.path("geodata_path"))
+    except (OSError, duckdb.Error):
+        pass  # the map then shows the previous boundaries; undo of that import says why it cannot run
+    finally:
+        cursor.close()
+    return h
 
 
 def _file_id(path: str) -> tuple:
