@@ -2,9 +2,10 @@
 
 - UTF-8 with a byte-order mark, so Excel shows Chinese text instead of mojibake; CRLF line
   ends (RFC 4180), so a field holding a line break or carriage return is quoted;
-- every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
-  prefixed with a single quote (OWASP "CSV injection"), header included; numbers, booleans
-  and dates are written as they are (a negative number stays a number).
+- every text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, also
+  after leading spaces or line breaks and in the full-width forms a Chinese keyboard types
+  (＝ ＋ － ＠), is prefixed with a single quote (OWASP "CSV injection"), header included;
+  numbers, booleans and dates are written as they are (a negative number stays a number).
 
 Mask personal fields first (:func:`cockpit.privacy.mask_frame`): this module writes what it gets.
 
@@ -18,12 +19,13 @@ import pandas as pd
 
 __all__ = ["to_csv_bytes", "safe_cell", "FORMULA_PREFIXES"]
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def safe_cell(value):
     """``value`` with a leading single quote when it is text starting a formula; else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES)
+                                   or value.lstrip(" \n\u3000").startswith(FORMULA_PREFIXES)):
         return "'" + value
     return value
 

@@ -41,3 +41,10 @@ def test_string_and_categorical_dtypes():
 
 def test_safe_cell():
     assert safe_cell("=x") == "'=x" and safe_cell(-3) == -3 and safe_cell(None) is None
+
+
+def test_formulas_behind_spaces_or_in_full_width_are_quoted():
+    for text in ("  =1+1", "\n=HYPERLINK(\"x\")", "\u3000@SUM(A1)", "＝1+1", "＋1", "－2+3", "＠A1"):
+        assert safe_cell(text) == "'" + text, text
+    for text in ("a =1", "张三 -", "1-2", "  ok"):
+        assert safe_cell(text) == text, text
