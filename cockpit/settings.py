@@ -57,8 +57,10 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a user name stays locked after too many failed sign-ins (minutes)."),
     Setting("imports_dir", "data/imports", "COCKPIT_IMPORTS_DIR",
             "Folder where the original of every imported file is kept (named by its SHA-256 checksum)."),
-    Setting("max_upload_mb", "200", "COCKPIT_MAX_UPLOAD_MB",
-            "Largest file the data page accepts, in megabytes."),
+    Setting("max_upload_mb", "50", "COCKPIT_MAX_UPLOAD_MB",
+            "Largest file the data page accepts, in megabytes. The server's limit (maxUploadSize in "
+            ".streamlit/config.toml, also 50) caps it: the smaller of the two applies, so to accept "
+            "larger files raise both."),
     Setting("planner_movable_share", "0.2", "COCKPIT_PLANNER_MOVABLE_SHARE",
             "What-if planner: the largest share of a village's funding in a domain that a budget-neutral "
             "recommendation may move elsewhere (0.2 = 20%)."),

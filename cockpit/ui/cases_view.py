@@ -15,6 +15,7 @@ from cockpit.store import StoreError
 from cockpit.fmt import format_value, shows_no_change
 from cockpit.metrics.catalog import metric
 from cockpit.ui.charts import FONT
+from cockpit.ui.downloads import not_logged_warning, record_download
 from cockpit.ui.kpi import metric_help, metric_label
 from cockpit.ui.shell import PageContext, translated_radio
 
@@ -24,7 +25,6 @@ __all__ = ["alert_lines", "alert_name", "filters", "overdue_cases", "kpi_row", "
 CELL_KEY = "case_cell"  # (department_id, village_id) picked in the matrix
 _PICKED = "_case_cell_selection"  # the matrix selection last applied (so "show all" can clear it)
 _FILTER_STATE = "case_filter"  # persistent across pages
-_DOWNLOAD_NOT_LOGGED = "_download_not_logged"  # the last download could not be audited
 
 
 def _names(frame: pd.DataFrame, key: str, lang: str) -> dict[str, str]:
@@ -218,21 +218,12 @@ def overdue_panel(ctx: PageContext, cases: pd.DataFrame, departments: pd.DataFra
     st.caption(ctx.t("cases.overdue_caption" if masked else "cases.overdue_caption_unmasked",
                      n=format_value(len(cases), "count")))
     st.dataframe(table, hide_index=True, width="stretch", height=360)
-    if st.session_state.pop(_DOWNLOAD_NOT_LOGGED, False):
-        st.warning(ctx.t("cases.download_not_logged"))
+    not_logged_warning(ctx)  # the last download's audit entry could not be written
     st.download_button(ctx.t("cases.download"), to_csv_bytes(table), key="download_overdue",
                        file_name=f"overdue-{ctx.period}.csv", mime="text/csv",
-                       on_click=_record_download, args=(ctx, {"what": "overdue cases", "period": ctx.period,
-                                                              "rows": len(cases), "masked": masked}))
-
-
-def _record_download(ctx: PageContext, detail: dict) -> None:
-    """Audit a download; the file has left already, so a failure is said, not raised (which would
-    replace the page with a traceback)."""
-    try:
-        ctx.audit("download", detail)
-    except StoreError:
-        st.session_state[_DOWNLOAD_NOT_LOGGED] = True
+                       on_click=record_download, args=(ctx, "download", {"what": "overdue cases",
+                                                                         "period": ctx.period,
+                                                                         "rows": len(cases), "masked": masked}))
 
 
 def repeats_panel(ctx: PageContext, page: CasePage) -> None:

@@ -23,7 +23,8 @@ from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
 from cockpit.ui.shell import PageContext, translated_radio
 
-__all__ = ["import_panel", "user_name", "mapping_widgets", "read_summary", "run_load", "REPORT_ROWS_SHOWN"]
+__all__ = ["import_panel", "upload_limit_mb", "user_name", "mapping_widgets", "read_summary", "run_load",
+           "REPORT_ROWS_SHOWN"]
 
 UPLOAD, CHECKED, RESULT, GENERATION = "imp_upload", "imp_checked", "imp_result", "imp_generation"
 REPORT_ROWS_SHOWN = 500
@@ -152,6 +153,16 @@ def run_load(ctx: PageContext, upload, checked: Checked, mode: str, source: str,
     return False, t("import.result_rejected", batch=result.batch_id, reason=result.message.text(t))
 
 
+def upload_limit_mb() -> int:
+    """The largest file the data page takes, in whole MB: the setting max_upload_mb, capped by the
+    server's own limit (``server.maxUploadSize``, .streamlit/config.toml). Streamlit's server refuses
+    a larger request first (HTTP 413, no message of ours), so a setting above it would promise a
+    size that never arrives; the widget and our check use this one value, and the label says it."""
+    wanted = settings.number("max_upload_mb")
+    server = st.get_option("server.maxUploadSize")
+    return max(1, min(int(wanted), int(server)))
+
+
 def import_panel(ctx: PageContext) -> None:
     t = ctx.t
     done = st.session_state.pop(RESULT, None)
@@ -162,7 +173,7 @@ def import_panel(ctx: PageContext) -> None:
         st.info(t("data.no_import_right"))
         return
     kind = st.selectbox(t("import.kind"), KIND_NAMES, key="imp_kind", format_func=lambda k: t(f"import.kind.{k}"))
-    limit = max(1, int(float(settings.get("max_upload_mb"))))
+    limit = upload_limit_mb()
     generation = st.session_state.setdefault(GENERATION, 0)
     file = st.file_uploader(t("import.file", mb=limit), type=_FILE_TYPES, key=f"imp_file_{generation}",
                             help=t("import.file_help"), max_upload_size=limit)

@@ -17,7 +17,6 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import briefing, geo, settings
-from cockpit.auth import audit_log
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
 from cockpit.planner.compare import Comparison
 from cockpit.presenter import (MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck,
@@ -27,6 +26,7 @@ from cockpit.store import decisions
 from cockpit.store.scenarios import list_scenarios
 from cockpit.ui import connection, planner_data
 from cockpit.ui.card_view import legend
+from cockpit.ui.downloads import not_logged_warning, record_download
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
 from cockpit.ui.shell import PageContext
@@ -277,17 +277,9 @@ def user_name(ctx: PageContext) -> str | None:
     return getattr(user, "name", None)
 
 
-def _record_export(data, user: str | None, detail: dict) -> None:
-    """Record the download in the audit log (every export is recorded); never blocks it."""
-    try:
-        with data.connect() as cur:  # an audit entry: the pages' caches stay valid
-            audit_log.audit(cur, user, "export", detail)
-    except Exception:  # noqa: BLE001 - a busy or read-only file must not stop the download
-        pass
-
-
 def briefing_button(ctx: PageContext, deck: Deck) -> None:
     """One click: the briefing PDF of the deck shown, made when clicked."""
+    not_logged_warning(ctx)  # the last download's audit entry could not be written
     problem = briefing.font_problem()
     if problem is None and not ctx.can("export"):
         problem = ctx.t("presenter.no_export")
@@ -311,5 +303,5 @@ def briefing_button(ctx: PageContext, deck: Deck) -> None:
               "filters": deck.filters.as_dict(), "meeting_id": meeting_id()}
     st.download_button(ctx.t("presenter.download"), data=make, file_name=f"briefing-{deck.period}-{deck.lang}.pdf",
                        mime="application/pdf", key="presenter_pdf", icon=":material/picture_as_pdf:",
-                       help=ctx.t("presenter.download_help"), on_click=_record_export,
-                       args=(ctx.data, user_name(ctx), detail), width="stretch")
+                       help=ctx.t("presenter.download_help"), on_click=record_download,
+                       args=(ctx, "export", detail), width="stretch")

@@ -14,9 +14,10 @@ from cockpit.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.ui import state
 from cockpit.ui.charts import coverage_bars, trend_lines
+from cockpit.ui.downloads import not_logged_warning, record_download
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext, persistent_selectbox
-from cockpit.store import StoreError, decisions
+from cockpit.store import decisions
 from cockpit.village_briefing import profile_inputs, village_deck
 from cockpit.village_card import case_rows, resource_rows
 from cockpit.village_profile import PROFILE_METRICS, change_table, history, task_summary
@@ -190,16 +191,9 @@ def print_button(ctx: PageContext) -> None:
             f"{label}</button>", height=48, width=200)
 
 
-def _record_export(ctx: PageContext, detail: dict) -> None:
-    """Audit the download; the file has left already, so a busy database must not raise here."""
-    try:
-        ctx.audit("export", detail)
-    except StoreError:
-        pass
-
-
 def pdf_button(ctx: PageContext, village_id: str) -> None:
     """The village file as a PDF in the page's language (cockpit.village_briefing), made when clicked."""
+    not_logged_warning(ctx)  # the last download's audit entry could not be written
     problem = briefing.font_problem()
     if problem is None and not ctx.can("export"):
         problem = ctx.t("presenter.no_export")
@@ -229,7 +223,7 @@ def pdf_button(ctx: PageContext, village_id: str) -> None:
     st.download_button(ctx.t("village_pdf.download"), data=make, key="village_pdf",
                        file_name=f"village-{village_id}-{ctx.period}-{lang}.pdf", mime="application/pdf",
                        icon=":material/picture_as_pdf:", help=ctx.t("village_pdf.download_help"),
-                       on_click=_record_export, args=(ctx, detail))
+                       on_click=record_download, args=(ctx, "export", detail))
 
 
 def export_buttons(ctx: PageContext, village_id: str) -> None:
