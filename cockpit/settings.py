@@ -41,8 +41,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Command screen: seconds between automatic refreshes of its data."),
     Setting("command_rotation_seconds", "20", "COCKPIT_COMMAND_ROTATION",
             "Command screen: seconds each side panel stays before the next (轮播); 0 turns rotation off."),
-    Setting("on_time_target", "0.90", "COCKPIT_ON_TIME_TARGET",
-            "Target on-time closure rate; villages below it are listed as alerts on the command screen."),
+    Setting("case_targets", "", "COCKPIT_CASE_TARGETS",
+            "Targets of the appeals figures, as metric=value pairs separated by commas (e.g. "
+            "`on_time_rate=0.92,median_days_to_close=4`); metrics not named keep their defaults: response, "
+            "closure 0.95; on-time, satisfaction, resolution 0.90; median 5 and p90 12 days to close; "
+            "0 overdue. The appeals page scores each figure against its target; the command screen lists "
+            "villages below the on-time target."),
     Setting("access_threshold_km", "8", "COCKPIT_ACCESS_KM",
             "Accessibility: travel distance (km on the ground) within which a facility serves a village."),
     Setting("terrain_factor", "1.4", "COCKPIT_TERRAIN_FACTOR",

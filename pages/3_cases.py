@@ -7,10 +7,11 @@ from cockpit.ui import shell
 
 ctx = shell.page("cases")
 st.title(ctx.t("cases.title"))
-st.caption(ctx.t.period(ctx.period))
+period = cases.span_control(ctx)
+st.caption(cases.period_label(ctx, period))
 departments, categories = ctx.data.departments(), ctx.data.categories()
 case_filter = cases.filters(ctx, departments, categories)
-page = ctx.data.case_page(ctx.period, case_filter)
+page = ctx.data.case_page(period, case_filter)
 
 cases.kpi_row(ctx, page)
 left, right = st.columns([1.3, 1], gap="large")

@@ -6,7 +6,8 @@ rule touched. The trace-formalism checks (:mod:`cockpit.cases.quality`) flag the
 
 - cancelled (status 'cancelled'): left out of every count and rate;
 - closed_before_received (closed_at earlier than received_at): left out of the median and p90
-  time to close; still counted as closed (and flagged by the data-quality checks);
+  time to close; still counted as closed, and as on time when closed by its due date (never
+  silently fixed; flagged by the data-quality checks);
 - acknowledged_before_received: not counted as responded on time; still counted as received;
 - rating_out_of_range (satisfaction not 1-5): left out of the satisfaction rate, numerator and
   denominator;
@@ -38,7 +39,8 @@ EXCLUSION_RULES: dict[str, tuple[tuple[str, ...], str]] = {
         "cancelled cases are left out of every count and rate"),
     "closed_before_received": (
         ("median_days_to_close", "p90_days_to_close"),
-        "closed before received: no time to close (still counted as closed; flagged as a data error)"),
+        "closed before received: no time to close (still counted as closed, and as on time when closed "
+        "by its due date; flagged as a data error)"),
     "acknowledged_before_received": (
         ("response_rate",),
         "acknowledged before received: not counted as responded on time (still counted as received)"),

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from cockpit.periods import month_bounds, parse_period
 
-__all__ = ["CaseFilter", "Period", "as_period", "FILTER_FIELDS"]
+__all__ = ["CaseFilter", "Period", "as_period", "FILTER_FIELDS", "SPANS", "span_period"]
 
 FILTER_FIELDS = ("village_ids", "domain_ids", "category_ids", "department_ids", "channels")
 
@@ -129,3 +129,23 @@ def _shift(period: str, months: int) -> str:
 def as_period(value: "Period | str | tuple[str, str]") -> Period:
     """Shorthand for :meth:`Period.of`."""
     return Period.of(value)
+
+
+SPANS: tuple[str, ...] = ("month", "3m", "12m", "ytd")
+"""What the appeals page may look at, ending with the chosen month: that month, the last 3 or 12
+months, or the year to date."""
+
+
+def span_period(end: str, span: str, first: str | None = None) -> str:
+    """The period of ``span`` ending with month ``end``, as ``YYYY-MM`` or ``YYYY-MM..YYYY-MM``,
+    starting no earlier than ``first`` (the first month of the data).
+
+    >>> span_period("2026-10", "3m"), span_period("2026-10", "ytd"), span_period("2026-02", "12m", "2025-06")
+    ('2026-08..2026-10', '2026-01..2026-10', '2025-06..2026-02')
+    """
+    if span not in SPANS:
+        raise ValueError(f"span must be one of {SPANS}, got {span!r}")
+    start = {"month": end, "3m": _shift(end, -2), "12m": _shift(end, -11), "ytd": f"{end[:4]}-01"}[span]
+    if first is not None and parse_period(start) < parse_period(first):
+        start = first
+    return Period(start, end).label

@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cockpit.cases.filters import FILTER_FIELDS, CaseFilter
+from cockpit.cases.filters import FILTER_FIELDS, SPANS, CaseFilter, Period, span_period
 from cockpit.cases.matrix import cell_filter, matrix
 from cockpit.cases.page import CasePage
+from cockpit.cases.scorecard import overall_score
 from cockpit.export import to_csv_bytes
 from cockpit.store import StoreError
 from cockpit.fmt import format_value, shows_no_change
@@ -63,9 +64,22 @@ def filters(ctx: PageContext, departments: pd.DataFrame, categories: pd.DataFram
     return filt
 
 
+def span_control(ctx: PageContext) -> str:
+    """The period the page looks at, ending with the chosen month (cockpit.cases.filters.SPANS)."""
+    span = translated_radio(ctx.lang, ctx.t("cases.span"), list(SPANS), "case_span",
+                            lambda s: ctx.t(f"cases.span.{s}"), horizontal=True)
+    return span_period(ctx.period, span, ctx.periods[0])
+
+
+def period_label(ctx: PageContext, period: str) -> str:
+    """``2026年10月`` for a month, ``2026年8月 – 2026年10月`` for a range."""
+    p = Period.of(period)
+    return ctx.t.period(p.end) if p.months == 1 else f"{ctx.t.period(p.start)} – {ctx.t.period(p.end)}"
+
+
 def kpi_row(ctx: PageContext, page: CasePage) -> None:
     rows = page.kpis.set_index("metric")
-    per_row = (len(rows) + 1) // 2
+    per_row = (len(rows) + 2) // 2
     cols = [c for _ in range(2) for c in st.columns(per_row)]
     for col, (key, r) in zip(cols, rows.iterrows()):
         unit = metric(key).unit
@@ -80,7 +94,38 @@ def kpi_row(ctx: PageContext, page: CasePage) -> None:
         col.metric(metric_label(ctx, key), format_value(r["actual"], unit, ctx.lang), delta=delta,
                    delta_color="off" if still else color, delta_arrow="off" if still else "auto", border=True,
                    help=metric_help(ctx, key) + ("\n\n" + target if target else ""))
-    st.caption(ctx.t("cases.kpi_note"))
+    _score_tile(ctx, page, cols[len(rows)])
+    excluded = int(page.exclusions["rows"].sum()) if not page.exclusions.empty else 0
+    note = ctx.t("cases.kpi_note", before=period_label(ctx, page.period.previous().label))
+    if excluded:
+        note += " " + ctx.t("cases.kpi_excluded", rows=format_value(excluded, "count"))
+    st.caption(note)
+    _scorecard(ctx, page)
+
+
+def _score_tile(ctx: PageContext, page: CasePage, col) -> None:
+    """The mean of the figures' scores against their targets (CityScore): 1.00 is on target."""
+    k = page.kpis
+    now = overall_score(k)
+    before = overall_score(k.assign(score=k["previous_score"]))
+    delta = None if pd.isna(now) or pd.isna(before) else f"{now - before:+.2f}"
+    col.metric(ctx.t("cases.score"), "–" if pd.isna(now) else f"{now:.2f}", delta=delta,
+               delta_color="off" if shows_no_change(delta) else "normal", border=True,
+               help=ctx.t("cases.score_help"))
+
+
+def _scorecard(ctx: PageContext, page: CasePage) -> None:
+    """Each figure against its target (setting case_targets) and its score."""
+    k = page.kpis[page.kpis["target"].notna()]
+    with st.expander(ctx.t("cases.scorecard")):
+        st.dataframe(pd.DataFrame({
+            "": [metric_label(ctx, m) for m in k["metric"]],
+            ctx.t("cases.col.actual"): [format_value(a, metric(m).unit, ctx.lang) for m, a in zip(k["metric"], k["actual"])],
+            ctx.t("cases.col.target"): [format_value(a, metric(m).unit, ctx.lang) for m, a in zip(k["metric"], k["target"])],
+            ctx.t("cases.score"): k["score"],
+        }), hide_index=True, width="stretch",
+            column_config={ctx.t("cases.score"): st.column_config.ProgressColumn(format="%.2f", min_value=0, max_value=2)})
+        st.caption(ctx.t("cases.scorecard_note"))
 
 
 def trend_chart(ctx: PageContext, page: CasePage) -> None:
@@ -89,14 +134,14 @@ def trend_chart(ctx: PageContext, page: CasePage) -> None:
     trend = page.trend.loc[: page.period.end].tail(24)
     fig = go.Figure()
     colors = {"response_rate": "#1f5fa8", "closure_rate": "#2ca02c", "on_time_rate": "#d62728",
-              "satisfaction_rate": "#9467bd"}
+              "satisfaction_rate": "#9467bd", "resolution_rate": "#8c564b"}
     for key, color in colors.items():
         fig.add_scatter(x=list(trend.index), y=list(trend[key]), name=metric_label(ctx, key),
                         mode="lines+markers", line=dict(color=color, width=3))
         if pd.notna(targets.get(key)):
             fig.add_hline(y=targets[key], line=dict(color=color, dash="dot", width=1))
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
-                      yaxis=dict(tickformat=".0%"), xaxis=dict(type="category"),
+                      yaxis=dict(tickformat=".0%"), xaxis=dict(type="category", nticks=12, automargin=True),
                       legend=dict(orientation="h", y=1.15))
     st.plotly_chart(fig, key="cases_trend", config={"displayModeBar": False})
     st.caption(ctx.t("cases.trend_note"))
@@ -193,18 +238,20 @@ def _case_table(ctx: PageContext, cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def overdue_cases(ctx: PageContext, filt: CaseFilter) -> pd.DataFrame:
-    """The overdue list, unmasked only for roles that may see personal data (and then logged)."""
+    """The overdue list at the end of the chosen month (the end of any span the page shows),
+    unmasked only for roles that may see personal data (and then logged)."""
+    period = ctx.period
     allowed = ctx.can("see_personal_data")
-    cases = ctx.data.overdue_cases(ctx.period, filt, allowed=allowed)
+    cases = ctx.data.overdue_cases(period, filt, allowed=allowed)
     if allowed and len(cases):
-        shown = (ctx.period, filt, len(cases))
+        shown = (period, filt, len(cases))
         if st.session_state.get("_unmask_logged") != shown:  # once per list, not per rerun
             try:
-                ctx.audit("unmask", {"what": "overdue cases", "period": ctx.period, "rows": len(cases)})
+                ctx.audit("unmask", {"what": "overdue cases", "period": period, "rows": len(cases)})
             except StoreError:  # an unmasking that cannot be logged is not shown
                 st.session_state["_unmask_logged"] = None  # caption and download record: masked
                 st.warning(ctx.t("cases.unmask_not_logged"))
-                return ctx.data.overdue_cases(ctx.period, filt, allowed=False)
+                return ctx.data.overdue_cases(period, filt, allowed=False)
             st.session_state["_unmask_logged"] = shown
     return cases
 

@@ -29,11 +29,12 @@ import streamlit as st
 from cockpit import services, settings, snapshot
 from cockpit.cases.alerts import alerts
 from cockpit.cases.filters import CaseFilter
+from cockpit.cases.scorecard import DEFAULT_TARGETS, parse_targets
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
 from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
-from cockpit.store import build_database
+from cockpit.store import StoreError, build_database
 from cockpit.store.scope import ScopedStore
 from cockpit.ui import connection
 
@@ -109,8 +110,10 @@ def _equity_trend(path: str, version: int, user_weights: tuple | None, scope: Sc
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
-def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple, scope: Scope = None):
-    return load_case_page(_store(path, version, scope), period, filt, weights=weights)
+def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple, scope: Scope = None,
+               targets: tuple | None = None):
+    return load_case_page(_store(path, version, scope), period, filt, weights=weights,
+                          targets=dict(targets) if targets else None)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -138,6 +141,11 @@ class Data:
     version: int
     weights: tuple[float, float, float]
     scope: Scope = None
+    targets: tuple[tuple[str, float], ...] | None = None  # case_targets setting; None: the defaults
+
+    def case_targets(self) -> dict[str, float]:
+        """The targets of the appeals figures (cockpit.cases.scorecard)."""
+        return dict(self.targets) if self.targets else dict(DEFAULT_TARGETS)
 
     def scoped(self, village_ids) -> "Data":
         """This data limited to ``village_ids`` (None: unlimited). A scope never widens: an
@@ -192,7 +200,7 @@ class Data:
 
     def case_page(self, period: str, filt: CaseFilter):
         """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked."""
-        return _case_page(self.path, self.version, period, filt, self.weights, self.scope)
+        return _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets)
 
     def quality_findings(self, period: str | None, filt: CaseFilter) -> tuple:
         """Trace-formalism findings for a month, or for all the data when ``period`` is None."""
@@ -263,4 +271,8 @@ def open_data(building_message: str) -> Data:
     h = connection.handle(str(path))
     stat = path.stat()
     version = hash((stat.st_dev, stat.st_ino, stat.st_mtime_ns, h.generation)) & 0x7FFF_FFFF_FFFF_FFFF
-    return Data(str(path), version, parse_weights(settings.get("three_rates_weights")))
+    try:
+        targets = tuple(sorted(parse_targets(settings.get("case_targets")).items()))
+    except ValueError as exc:
+        raise StoreError(f"setting case_targets (COCKPIT_CASE_TARGETS): {exc}") from None
+    return Data(str(path), version, parse_weights(settings.get("three_rates_weights")), targets=targets)

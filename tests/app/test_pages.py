@@ -228,6 +228,36 @@ def test_overview_and_command_screen_show_the_months_case_spikes(sample_db, trut
     assert f"<span>{name}</span><span class='cmd-tag overdue'>{int(spike['count'])} (usual {spike['baseline']:.0f})" in html
 
 
+def test_cases_page_span_score_and_configured_targets(sample_db, truth, monkeypatch):
+    from cockpit.cases.filters import span_period
+    from cockpit.cases.kpis import kpi_table
+    from cockpit.cases.scorecard import overall_score, parse_targets
+
+    monkeypatch.setenv("COCKPIT_CASE_TARGETS", "on_time_rate=0.5,median_days_to_close=3")
+    targets = parse_targets("on_time_rate=0.5,median_days_to_close=3")
+    store = Store(sample_db)
+    period = truth["period"]
+    at = _run(ROOT / "pages" / "3_cases.py", "en")
+    assert not at.exception
+    month = kpi_table(store, period, targets=targets)
+    tiles = {m.label: m for m in at.metric}
+    assert tiles["Score against targets"].value == f"{overall_score(month):.2f}"
+    card = at.dataframe[0].value.set_index("")
+    assert card.loc["On-time closure rate", "Target"] == "50.0%"
+    assert card.loc["On-time closure rate", "Score against targets"] == pytest.approx(
+        month.set_index("metric").loc["on_time_rate", "score"])
+    at.radio(key=radio_key("case_span", "en")).set_value("3m").run()
+    assert not at.exception
+    span = span_period(period, "3m")
+    quarter = kpi_table(store, span, targets=targets).set_index("metric")
+    store.close()
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Cases received"] == format_value(quarter.loc["received", "actual"], "count")
+    assert tiles["On-time closure rate"] == format_value(quarter.loc["on_time_rate", "actual"], "percent")
+    from cockpit.i18n import Translator
+    assert at.caption[0].value == f"{Translator('en').period(span[:7])} – {Translator('en').period(period)}"
+
+
 def test_village_profile_offers_its_pdf_to_roles_that_may_export(sample_db):
     label = "Village file (PDF)"
     at = _app(ROOT / "pages" / "4_village.py")
@@ -352,7 +382,7 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     at.session_state["cases_matrix"] = {"selection": {"points": [{"customdata": [dept, vil]}],
                                                       "point_indices": [0], "box": [], "lasso": []}}
     at.run()
-    listed = at.dataframe[1].value  # the overdue list
+    listed = at.dataframe[2].value  # the overdue list (after the scorecard and the ranking)
     expected = overdue[(overdue.department_id == dept) & (overdue.village_id == vil)]
     assert len(listed) == len(expected) > 0
     assert all("*" in name for name in listed["Name"])  # masked
@@ -421,10 +451,10 @@ def test_village_secretary_sees_own_village_cases_unmasked_and_it_is_audited(fre
     at.run()
     assert not at.exception
     assert at.multiselect(key="_w_case_village_ids").options == [names[own]]
-    listed = at.dataframe[1].value
+    listed = at.dataframe[2].value
     assert set(listed["Village"]) <= {names[own]}
     others = [n for v, n in names.items() if v != own]
-    assert not any(n in " ".join(map(str, d.value.to_numpy().ravel())) for d in at.dataframe[1:2] for n in others)
+    assert not any(n in " ".join(map(str, d.value.to_numpy().ravel())) for d in at.dataframe[1:3] for n in others)
     if len(listed):
         assert not any("*" in str(n) for n in listed["Name"])  # the role may see personal data
         con = duckdb.connect(str(fresh_db), read_only=True)

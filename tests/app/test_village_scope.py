@@ -222,7 +222,7 @@ def test_cases_page_counts_own_village_and_the_csv_holds_no_other(sample_db, wor
     own = world["own_counts"]
     assert tiles[EN("metric.received.label")] == format_value(own["received"], "count")
     assert tiles[EN("metric.overdue_at_end.label")] == format_value(own["overdue_at_end"], "count")
-    ranking = at.dataframe[0].value
+    ranking = at.dataframe[1].value  # after the scorecard
     assert list(ranking["Village"]) == [world["row"]["name_en"]]
 
 

@@ -24,6 +24,7 @@ from cockpit.cases.filters import CaseFilter
 from cockpit.cases.matrix import cell_filter
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
+from cockpit.cases.scorecard import overall_score
 from cockpit.export import FORMULA_PREFIXES
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
@@ -167,10 +168,12 @@ def test_kpis_heatmap_cell_filter_and_csv(browser_page, app_server, server_db, t
 
     # KPI row: every tile's value is the data layer's, formatted as the page formats it
     kpis = truth["kpis"]
-    assert page.locator(TILE).count() == len(kpis)
+    assert page.locator(TILE).count() == len(kpis) + 1  # and the score against targets
     for key, row in kpis.iterrows():
         shown = _tile(page, EN(f"metric.{key}.label")).locator('[data-testid="stMetricValue"]').inner_text().strip()
         assert shown == format_value(row["actual"], metric(key).unit, "en"), key
+    score = _tile(page, EN("cases.score")).locator('[data-testid="stMetricValue"]').inner_text().strip()
+    assert score == f"{overall_score(kpis):.2f}"
 
     # the 条块 heatmap: drawn, every department × every village, overdue counts as in the store
     chart = page.locator(".st-key-cases_matrix .js-plotly-plot")
