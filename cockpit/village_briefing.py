@@ -21,7 +21,7 @@ import pandas as pd
 from cockpit.fmt import DASH, format_delta, format_value
 from cockpit.i18n import Translator
 from cockpit.metrics import catalog
-from cockpit.metrics.catalog import coverage_key, metric
+from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.presenter import Chart, Deck, Figure, MapSpec, PresenterFilters, Slide, Table
@@ -123,10 +123,12 @@ def _basics(w: _Writer) -> Slide:
     figures = tuple(Figure(key, t(label), value) for key, label, value in facts)
     rows = [[w.domain_names[d], w.fmt(v.get(coverage_key(d)), "percent"),
              w.fmt(inputs.township.get(coverage_key(d)), "percent"),
-             w.fmt(inputs.coverage_norms.get(d), "percent") if d in inputs.coverage_norms.index else DASH]
+             w.fmt(inputs.coverage_norms.get(d), "percent") if d in inputs.coverage_norms.index else DASH,
+             w.fmt(v.get(access_key(d)), "per1000")]
             for d in inputs.domains["domain_id"]]
     table = Table("coverage", t("profile.services"), text_frame(
-        [t("village_pdf.domain"), t("card.this_village"), t("card.township"), t("profile.norm")], rows))
+        [t("village_pdf.domain"), t("card.this_village"), t("card.township"), t("profile.norm"), t("card.access")],
+        rows))
     lines = []
     for gap in inputs.unmet_norms.itertuples():
         unit = "count" if gap.measure == "facility_count" else "percent"

@@ -80,6 +80,7 @@ def test_deck_figures_come_from_the_village_table(world):
     health = domains.loc["health", "name_zh"]
     assert coverage.loc[health, "本村"] == format_value(row[coverage_key("health")], "percent", "zh")
     assert coverage.loc[health, "全镇"] == format_value(township[coverage_key("health")], "percent", "zh")
+    assert coverage.loc[health, "可达性/千人"] == format_value(row["access:health"], "per1000", "zh")
     appeals = deck.slides[1].tables[0].frame.set_index("")
     assert appeals.loc["受理诉求", "本村"] == format_value(row["received"], "count", "zh")
     assert appeals.loc["按期结案率", "全镇"] == format_value(township["on_time_rate"], "percent", "zh")

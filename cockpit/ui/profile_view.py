@@ -9,7 +9,7 @@ import streamlit as st
 
 from cockpit import briefing, geo, settings
 from cockpit.fmt import format_value
-from cockpit.metrics.catalog import coverage_key, metric
+from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.ui import state
@@ -81,6 +81,7 @@ def services(ctx: PageContext, v: pd.Series, township: pd.Series) -> None:
          "norm": ctx.t("profile.norm")},
     )
     st.plotly_chart(fig, key="profile_coverage", config={"displayModeBar": False})
+    _accessibility(ctx, v, domains)
     if norms.empty:
         st.info(ctx.t("profile.no_norms"))
         return
@@ -98,6 +99,21 @@ def services(ctx: PageContext, v: pd.Series, township: pd.Series) -> None:
                                   actual=format_value(gap.actual, unit, ctx.lang),
                                   threshold=format_value(gap.threshold, unit, ctx.lang)))
     st.warning("\n".join(lines))
+
+
+def _accessibility(ctx: PageContext, v: pd.Series, domains: pd.DataFrame) -> None:
+    """Supply within reach per 1,000 residents (2SFCA), the village against the township's
+    population-weighted mean over the villages the user may see."""
+    vt = ctx.data.village_table(ctx.period)
+    weights = vt["population"] / vt["population"].sum()
+    keys = [access_key(d) for d in domains["domain_id"]]
+    st.markdown(f"**{ctx.t('profile.access')}**")
+    st.dataframe(pd.DataFrame({
+        "": list(domains[f"name_{ctx.lang}"]),
+        ctx.t("card.this_village"): [format_value(v.get(k), "per1000", ctx.lang) for k in keys],
+        ctx.t("card.township"): [format_value(float((vt[k] * weights).sum()), "per1000", ctx.lang) for k in keys],
+    }), hide_index=True, width="stretch")
+    st.caption(ctx.t("card.access_note"))
 
 
 def _history(ctx: PageContext, village_id: str, keys: list[str]) -> pd.DataFrame:

@@ -48,8 +48,10 @@ def _run(path: Path, lang: str | None = None, **state) -> AppTest:
 def truth(sample_db):
     store = Store(sample_db)
     period = store.periods()[-1]
+    domains = store.domains()
     yield {"period": period, "series": snapshot.township_series(store),
-           "villages": snapshot.village_table(store, period)}
+           "villages": snapshot.village_table(store, period),
+           "domains_en": list(domains["name_en"]), "domain_ids": list(domains["domain_id"])}
     store.close()
 
 
@@ -186,6 +188,10 @@ def test_village_profile_from_url(sample_db, truth):
     facts = {m.label: m.value for m in at.metric}
     assert facts["Population"] == format_value(village["population"], "count")
     assert any("Elderly-care coverage" in w.value for w in at.warning)  # lowest elderly coverage
+    access = next(d.value for d in at.dataframe if "This village" in d.value.columns
+                  and d.value[""].iloc[0] == truth["domains_en"][0]).set_index("")
+    assert access.loc[truth["domains_en"][0], "This village"] == format_value(
+        village[f"access:{truth['domain_ids'][0]}"], "per1000")
     at.selectbox(key="_w_village").set_value(vt.iloc[0]["village_id"]).run()
     assert at.title[0].value == f"Village profile: {vt.iloc[0]['name_en']}"
     assert at.query_params["village"] in ([vt.iloc[0]["village_id"]], vt.iloc[0]["village_id"])
