@@ -179,3 +179,16 @@ def test_scenario_round_trip_of_moves(planner):
     back, unknown = moves_of(baseline, record)
     assert unknown == []
     assert np.array_equal(back.funding_wan, moves.funding_wan) and np.array_equal(back.staff_fte, moves.staff_fte)
+
+
+def test_each_village_has_a_band_around_its_projection(planner):
+    baseline, model = planner
+    moves = shift_to_remotest(baseline, zero_moves(baseline), 30, 4, 20)
+    p = project(baseline, model, moves)
+    lo, hi = p.village_coverage_band
+    assert lo.shape == hi.shape == p.village_coverage.shape
+    assert (lo <= hi).all() and (lo <= p.village_coverage + 1e-9).all() and (p.village_coverage <= hi + 1e-9).all()
+    receivers = remotest(baseline, 4)
+    assert (hi[receivers] - lo[receivers] > 0).all()           # uncertain where money moved
+    still = project(baseline, model, zero_moves(baseline)).village_coverage_band
+    assert np.allclose(still[0], still[1]) and np.allclose(still[0], baseline.coverage.mean(axis=1))

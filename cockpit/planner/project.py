@@ -45,6 +45,7 @@ class Projection:
 
     coverage: np.ndarray
     village_coverage: np.ndarray
+    village_coverage_band: np.ndarray
     domain_coverage: np.ndarray
     township_coverage: float
     township_coverage_band: np.ndarray
@@ -98,7 +99,8 @@ def project(baseline: Baseline, model: Model, moves: Moves) -> Projection:
     on_time_draws = _on_time(baseline, c_draws, model.mu_draws)
     cases = baseline.lam / baseline.lam.sum() if baseline.lam.sum() > 0 else weights
     return Projection(
-        coverage=cov, village_coverage=village, domain_coverage=domain,
+        coverage=cov, village_coverage=village, village_coverage_band=np.percentile(draws.mean(axis=-1), BAND, axis=0),
+        domain_coverage=domain,
         township_coverage=float(domain.mean()),
         township_coverage_band=np.percentile(township_draws, BAND),
         handlers=c, on_time=on_time, on_time_band=np.percentile(on_time_draws, BAND, axis=0),

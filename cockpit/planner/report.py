@@ -18,7 +18,8 @@ CHANGE_TOLERANCE = 1e-4  # a change of coverage or on-time share below 0.01 poin
 
 def village_frame(baseline: Baseline, before: Projection, after: Projection, moves: Moves) -> pd.DataFrame:
     """One row per village: coverage by domain after, village coverage and on-time share before and
-    after with their change, handlers, backlog growth and the moves."""
+    after with their change and the after's 80% band (``*_after_low``, ``*_after_high``), handlers,
+    backlog growth and the moves."""
     frame = pd.DataFrame({"village_id": baseline.village_ids, "population": baseline.population,
                           "area_group": baseline.area_group})
     for j, domain in enumerate(baseline.domains):
@@ -26,9 +27,11 @@ def village_frame(baseline: Baseline, before: Projection, after: Projection, mov
     frame["coverage_before"] = before.village_coverage
     frame["coverage_after"] = after.village_coverage
     frame["coverage_change"] = after.village_coverage - before.village_coverage
+    frame["coverage_after_low"], frame["coverage_after_high"] = after.village_coverage_band
     frame["on_time_before"] = before.on_time
     frame["on_time_after"] = after.on_time
     frame["on_time_change"] = after.on_time - before.on_time
+    frame["on_time_after_low"], frame["on_time_after_high"] = after.on_time_band
     frame["handlers_before"] = before.handlers
     frame["handlers_after"] = after.handlers
     frame["backlog_after"] = after.backlog_per_month

@@ -281,14 +281,19 @@ def village_table(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> 
         ctx.t("planner.col.staff"): frame["staff_change_fte"],
         ctx.t("planner.col.coverage_before"): frame["coverage_before"] * 100,
         ctx.t("planner.col.coverage_after"): frame["coverage_after"] * 100,
+        ctx.t("planner.col.coverage_band"): [f"{lo:.1%} – {hi:.1%}" for lo, hi in
+                                             zip(frame["coverage_after_low"], frame["coverage_after_high"])],
         ctx.t("planner.col.on_time_before"): frame["on_time_before"] * 100,
         ctx.t("planner.col.on_time_after"): frame["on_time_after"] * 100,
+        ctx.t("planner.col.on_time_band"): [f"{lo:.1%} – {hi:.1%}" for lo, hi in
+                                            zip(frame["on_time_after_low"], frame["on_time_after_high"])],
         ctx.t("planner.col.handlers"): frame["handlers_after"],
         ctx.t("planner.col.backlog"): frame["backlog_after"],
     })
     for j, name in enumerate(domain_names(ctx, baseline)):
         shown[f"{name} %"] = frame[f"coverage:{baseline.domains[j]}"] * 100
-    fmt = {c: st.column_config.NumberColumn(format="%.1f") for c in shown.columns[3:]}
+    fmt = {c: st.column_config.NumberColumn(format="%.1f") for c in shown.columns[3:]
+           if pd.api.types.is_numeric_dtype(shown[c])}
     fmt.update({c: st.column_config.NumberColumn(format="%+.2f") for c in shown.columns[1:3]})
     st.dataframe(shown, hide_index=True, column_config=fmt, key="planner_villages")
 
