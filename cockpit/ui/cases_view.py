@@ -15,6 +15,7 @@ from cockpit.export import to_csv_bytes
 from cockpit.store import StoreError
 from cockpit.fmt import format_value, shows_no_change
 from cockpit.metrics.catalog import metric
+from cockpit.slide_charts import plain
 from cockpit.ui.charts import FONT
 from cockpit.ui.downloads import not_logged_warning, record_download
 from cockpit.ui.kpi import metric_help, metric_label
@@ -157,7 +158,9 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
                   villages=list(villages["village_id"]))
     dnames, vnames = _names(departments, "department_id", ctx.lang), _names(villages, "village_id", ctx.lang)
     percent = value == "on_time_rate"
-    z, xs, ys = wide.to_numpy(dtype=float), [vnames[v] for v in wide.columns], [dnames[d] for d in wide.index]
+    # cells are placed by id (two villages may share a name) and labelled by name, as plain text
+    z, xs, ys = wide.to_numpy(dtype=float), list(wide.columns), list(wide.index)
+    xnames, ynames = [plain(vnames[v]) for v in xs], [plain(dnames[d]) for d in ys]
     fig = go.Figure(go.Heatmap(
         z=z, x=xs, y=ys, customdata=[[[d, v] for v in wide.columns] for d in wide.index],
         colorscale="RdYlGn" if percent else "Reds", zmin=0.5 if percent else 0,
@@ -168,15 +171,16 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
     fig.add_scatter(
         x=[xs[j] for _, j in cells], y=[ys[i] for i, _ in cells], mode="markers", showlegend=False,
         customdata=[[wide.index[i], wide.columns[j]] for i, j in cells],
-        text=["–" if pd.isna(z[i, j]) else f"{z[i, j]:.1%}" if percent else f"{z[i, j]:.0f}" for i, j in cells],
+        text=[f"{ynames[i]} × {xnames[j]}{ctx.t('punct.colon')}"
+              + ("–" if pd.isna(z[i, j]) else f"{z[i, j]:.1%}" if percent else f"{z[i, j]:.0f}") for i, j in cells],
         marker=dict(symbol="square", size=24, color="rgba(0,0,0,0)"),
         selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
-        hovertemplate="%{y} × %{x}: %{text}<extra></extra>")
+        hovertemplate="%{text}<extra></extra>")
     fig.update_layout(height=60 + 34 * len(wide.index), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
                       # every village labelled (Plotly would skip some long English names)
-                      xaxis=dict(side="top", tickangle=-60, tickmode="array", tickvals=xs, ticktext=xs,
-                                 tickfont=dict(size=12)),
-                      yaxis=dict(tickmode="array", tickvals=ys, ticktext=ys))
+                      xaxis=dict(side="top", tickangle=-60, tickmode="array", tickvals=xs, ticktext=xnames,
+                                 tickfont=dict(size=12), type="category"),
+                      yaxis=dict(tickmode="array", tickvals=ys, ticktext=ynames, type="category"))
     event = st.plotly_chart(fig, key="cases_matrix", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \

@@ -45,7 +45,7 @@ TILE = '[data-testid="stMetric"]'
 _CELL_JS = """([village, department]) => {
   const gd = document.querySelector('.st-key-cases_matrix .js-plotly-plot');
   const heat = gd._fullData.find(t => t.type === 'heatmap');
-  const xi = heat.x.indexOf(village), yi = heat.y.indexOf(department);
+  const xi = gd.layout.xaxis.ticktext.indexOf(village), yi = gd.layout.yaxis.ticktext.indexOf(department);
   if (xi < 0 || yi < 0) return null;
   const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
   const box = gd.querySelector('.main-svg').getBoundingClientRect();
@@ -56,7 +56,7 @@ _HEATMAP_JS = """() => {
   const heat = gd && gd._fullData.find(t => t.type === 'heatmap');
   if (!heat) return null;
   const total = Array.from(heat.z, row => Array.from(row)).flat().reduce((a, b) => a + b, 0);
-  return {x: heat.x, y: heat.y, total: total};
+  return {x: gd.layout.xaxis.ticktext, y: gd.layout.yaxis.ticktext, total: total};
 }"""
 
 
