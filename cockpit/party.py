@@ -20,10 +20,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-__all__ = ["quarter_of", "quarter_bounds", "task_state", "responsibility_list", "scoreboard",
-           "monthly_completion", "STATES"]
+__all__ = ["quarter_of", "quarter_bounds", "period_bounds", "trend_periods", "task_state",
+           "responsibility_list", "scoreboard", "monthly_completion", "branch_trend", "township_trend",
+           "TREND_BY", "STATES"]
 
 STATES = ("overdue", "open", "done_late", "done")
+TREND_BY = ("month", "quarter")
+_BOARD_COLUMNS = ["branch_id", "village_id", "name_zh", "name_en", "due", "completed", "on_time",
+                  "overdue", "no_evidence", "completion_rate", "on_time_rate", "score"]
 
 
 def quarter_of(period: str) -> str:
@@ -39,6 +43,22 @@ def quarter_bounds(quarter: str) -> tuple[date, date]:
     start = date(int(year), first_month, 1)
     end = (pd.Timestamp(start) + pd.offsets.QuarterEnd(0)).date()
     return start, end
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of month ``YYYY-MM`` or quarter ``YYYY-Qn``."""
+    if "-Q" in period:
+        return quarter_bounds(period)
+    start = pd.Timestamp(f"{period}-01")
+    return start.date(), (start + pd.offsets.MonthEnd(0)).date()
+
+
+def trend_periods(months: list[str], by: str) -> list[str]:
+    """The periods of a trend over ``months`` (``YYYY-MM``, in order): the months themselves, or
+    the quarters holding them (each once, in order)."""
+    if by not in TREND_BY:
+        raise ValueError(f"by must be one of {TREND_BY}, not {by!r}")
+    return list(months) if by == "month" else list(dict.fromkeys(quarter_of(m) for m in months))
 
 
 def _dates(col: pd.Series) -> pd.Series:
@@ -111,3 +131,50 @@ def monthly_completion(tasks: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
             "on_time_rate": (in_period & done & (completed <= due)).sum() / n if n else np.nan,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def branch_trend(tasks: pd.DataFrame, branches: pd.DataFrame, assessments: pd.DataFrame,
+                 months: list[str], by: str = "month", as_of: date | None = None) -> pd.DataFrame:
+    """The branch scoreboard (:func:`scoreboard`, same definitions) for each period of a trend:
+    one row per period and branch, columns ``period`` (``YYYY-MM`` or ``YYYY-Qn``), the branch
+    columns, due, completed, on_time, overdue, no_evidence, completion_rate, on_time_rate, score.
+
+    ``by``: ``month`` or ``quarter`` (the quarters holding ``months``, whole quarters). A period is
+    cut at ``as_of`` when it ends later (the current quarter is then quarter-to-date, as on the
+    scoreboard). Counts of a quarter are the sums of its months' (due, completed, on_time); overdue
+    is the stock at the period's end, so a quarter's equals its last month's. Rates are NaN for a
+    branch with no task due in the period. Assessments are quarterly: a quarter carries its
+    score, a month the score of the quarter it closes (March, June, September, December), other
+    months none (NaN)."""
+    frames = []
+    for period in trend_periods(months, by):
+        start, end = period_bounds(period)
+        if as_of is not None:
+            if as_of < start:
+                continue
+            end = min(end, as_of)
+        if by == "quarter":
+            quarter = period
+        else:
+            quarter = quarter_of(period) if int(period[5:7]) % 3 == 0 else None
+        board = scoreboard(tasks, branches, assessments, start, end, quarter)
+        frames.append(board.assign(period=period))
+    if not frames:
+        return pd.DataFrame(columns=["period", *_BOARD_COLUMNS])
+    return pd.concat(frames, ignore_index=True)[["period", *_BOARD_COLUMNS]]
+
+
+def township_trend(trend: pd.DataFrame) -> pd.DataFrame:
+    """The township line of a :func:`branch_trend` (index: period): counts summed over the
+    branches, rates from the sums (NaN with nothing due), ``overdue_per_branch`` the overdue
+    count ÷ branches (a reference on a branch's scale), score the mean of the branches
+    assessed."""
+    by_period = trend.groupby("period", sort=False)
+    sums = by_period[["due", "completed", "on_time", "overdue", "no_evidence"]].sum()
+    den = sums["due"].where(sums["due"] > 0)
+    sums["completion_rate"] = sums["completed"] / den
+    sums["on_time_rate"] = sums["on_time"] / den
+    sums["branches"] = by_period["branch_id"].nunique()
+    sums["overdue_per_branch"] = sums["overdue"] / sums["branches"]
+    sums["score"] = by_period["score"].mean()
+    return sums

@@ -13,4 +13,5 @@ with left:
     party.branch_scoreboard(ctx, board)
 with right:
     party.completion_trend(ctx)
+party.branch_trends(ctx)
 party.task_list(ctx)

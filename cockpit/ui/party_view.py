@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+from plotly.subplots import make_subplots
 
 from cockpit.fmt import format_value
-from cockpit.party import (STATES, monthly_completion, quarter_bounds, quarter_of,
-                           responsibility_list, scoreboard)
-from cockpit.ui.charts import trend_lines
-from cockpit.ui.shell import PageContext
+from cockpit.party import (STATES, TREND_BY, branch_trend, monthly_completion, quarter_bounds,
+                           quarter_of, responsibility_list, scoreboard, township_trend)
+from cockpit.ui.charts import FONT, trend_lines
+from cockpit.ui.shell import PageContext, translated_radio
 
-__all__ = ["quarter_summary", "branch_scoreboard", "completion_trend", "task_list"]
+__all__ = ["quarter_summary", "branch_scoreboard", "completion_trend", "branch_trends", "task_list",
+           "TREND_METRICS"]
+
+TREND_METRICS = ("completion_rate", "on_time_rate", "overdue")
+_TREND_SPAN = {"month": 12, "quarter": 8}  # periods shown
 
 
 def _as_of(ctx: PageContext):
@@ -79,6 +85,113 @@ def completion_trend(ctx: PageContext) -> None:
                                  ctx.t("party.on_time_rate"): trend["on_time_rate"]}, percent=True,
                                 height=300),
                     key="party_trend", config={"displayModeBar": False})
+
+
+def _trend(ctx: PageContext, by: str) -> pd.DataFrame:
+    """The branch trend of the last months or quarters up to the selected month (to date)."""
+    upto = ctx.periods[: ctx.periods.index(ctx.period) + 1]
+    if by == "quarter":
+        keep = sorted({quarter_of(m) for m in upto})[-_TREND_SPAN["quarter"]:]
+        upto = [m for m in upto if quarter_of(m) in keep]
+    else:
+        upto = upto[-_TREND_SPAN["month"]:]
+    return branch_trend(ctx.data.party_tasks(), ctx.data.party_branches(), ctx.data.party_assessments(),
+                        upto, by, as_of=_as_of(ctx))
+
+
+def _values(s: pd.Series) -> list:
+    return [None if pd.isna(v) else float(v) for v in s]
+
+
+_PER_ROW, _BRANCH_COLOR, _TOWN_COLOR, _INK = 5, "#1f5fa8", "#4b5563", "#1f2937"
+
+
+def _branch_panels(trend: pd.DataFrame, column: str, names: pd.Series, township_name: str,
+                   town_column: str, percent: bool) -> go.Figure:
+    """Small multiples: one panel per branch (titled by its village) with the branch's line and
+    the township's ``town_column`` (grey, dotted) for reference; all panels on the same axes."""
+    groups = list(trend.groupby("branch_id", sort=False))
+    rows = -(-len(groups) // _PER_ROW)
+    titles = [names.get(g["village_id"].iloc[0], b) for b, g in groups]
+    fig = make_subplots(rows=rows, cols=_PER_ROW, shared_xaxes=True, shared_yaxes=True,
+                        subplot_titles=titles, vertical_spacing=0.34 / rows, horizontal_spacing=0.07)
+    town = township_trend(trend)
+    hover = f"%{{fullData.name}}<br>%{{x}}: %{{y:{'.0%' if percent else ',.1f'}}}<extra></extra>"
+    for i, ((branch, g), title) in enumerate(zip(groups, titles)):
+        row, col = i // _PER_ROW + 1, i % _PER_ROW + 1
+        fig.add_scatter(x=list(town.index), y=_values(town[town_column]), mode="lines", name=township_name,
+                        line=dict(width=2, color=_TOWN_COLOR, dash="dot"), showlegend=i == 0,
+                        legendgroup="town", hovertemplate=hover, row=row, col=col)
+        fig.add_scatter(x=list(g["period"]), y=_values(g[column]), mode="lines+markers", name=title,
+                        line=dict(width=2.5, color=_BRANCH_COLOR), marker=dict(size=5), showlegend=False,
+                        hovertemplate=hover, row=row, col=col)
+    periods = list(town.index)
+    ticks = [periods[0], periods[-1]] if len(periods) > 2 else periods  # first and last: they fit
+    fig.update_xaxes(type="category", tickvals=ticks, tickangle=0, tickfont=dict(size=12, color=_INK),
+                     showgrid=False, showticklabels=True, matches="x")
+    fig.update_yaxes(tickformat=".0%" if percent else ",~g", gridcolor="#e5e7eb", rangemode="tozero",
+                     tickfont=dict(size=12, color=_INK), matches="y",
+                     **({"range": [0, 1.05], "tickvals": [0, 0.5, 1]} if percent else {}))
+    fig.update_annotations(font=dict(size=15, color=_INK))
+    fig.update_layout(height=70 + 160 * rows, margin=dict(l=50, r=20, t=50, b=30), font=FONT,
+                      plot_bgcolor="white", legend=dict(orientation="h", x=0, y=1 + 45 / (160 * rows),
+                                                        yanchor="bottom", font=dict(size=14, color=_INK)))
+    return fig
+
+
+def _score_grid(trend: pd.DataFrame, names: pd.Series, township_name: str) -> go.Figure:
+    """Assessment scores: one row per branch (its village), one column per quarter, the value
+    written in the cell; the township mean as the last row."""
+    grid = trend.pivot_table(index="branch_id", columns="period", values="score", sort=False, dropna=False)
+    order = list(dict.fromkeys(trend["branch_id"]))
+    villages = trend.drop_duplicates("branch_id").set_index("branch_id")["village_id"]
+    grid = grid.reindex(order).dropna(axis=1, how="all")  # quarters not assessed yet
+    labels = [names.get(villages[b], b) for b in order]
+    town = township_trend(trend)["score"]
+    z = [_values(grid.loc[b]) for b in order] + [_values(town.reindex(grid.columns))]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(grid.columns), y=labels + [township_name], colorscale="Blues", zmin=60, zmax=100,
+        text=[[("" if v is None else f"{v:.1f}") for v in r] for r in z], texttemplate="%{text}",
+        textfont=dict(size=12), xgap=2, ygap=2, showscale=False,
+        hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", type="category", tickfont=dict(size=14, color=_INK), automargin=True)
+    fig.update_xaxes(type="category", side="top", tickfont=dict(size=13, color=_INK), tickangle=0,
+                     automargin=True)
+    fig.update_layout(height=90 + 26 * len(z), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      plot_bgcolor="white")
+    return fig
+
+
+def branch_trends(ctx: PageContext) -> None:
+    """Per-branch trend by month or quarter of a chosen measure; the assessment scores by quarter."""
+    st.subheader(ctx.t("party.branch_trend"))
+    names = ctx.data.villages().set_index("village_id")[f"name_{ctx.lang}"]
+    tasks_tab, scores_tab = st.tabs([ctx.t("party.tab_tasks"), ctx.t("party.score_trend")])
+    with tasks_tab:
+        c1, c2 = st.columns([1, 2])
+        by = translated_radio(ctx.lang, ctx.t("party.trend_by"), TREND_BY, "party_trend_by",
+                              lambda b: ctx.t(f"party.trend_by.{b}"), where=c1, horizontal=True)
+        metric = translated_radio(ctx.lang, ctx.t("party.trend_metric"), TREND_METRICS, "party_trend_metric",
+                                  lambda m: ctx.t(f"party.{m}"), where=c2, horizontal=True)
+        trend = _trend(ctx, by)
+        if trend.empty:
+            st.info(ctx.t("party.no_trend"))
+        else:
+            st.caption(ctx.t("party.branch_trend_caption", date=_as_of(ctx).isoformat()))
+            count = metric == "overdue"  # a count: the township reference is the mean per branch
+            st.plotly_chart(_branch_panels(trend, metric, names,
+                                           ctx.t("party.township_mean" if count else "party.township_line"),
+                                           "overdue_per_branch" if count else metric, percent=not count),
+                            key="party_branch_trend", config={"displayModeBar": False})
+    with scores_tab:
+        scores = trend if by == "quarter" else _trend(ctx, "quarter")
+        if scores["score"].isna().all():
+            st.info(ctx.t("party.no_trend"))
+        else:
+            st.caption(ctx.t("party.score_trend_caption"))
+            left, _ = st.columns([2, 1])
+            left.plotly_chart(_score_grid(scores, names, ctx.t("party.township_score")),
+                              key="party_score_trend", config={"displayModeBar": False})
 
 
 def _day(col: pd.Series) -> pd.Series:

@@ -1,0 +1,91 @@
+"""AppTest: the party page's trend by branch plots what cockpit.party.branch_trend computes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cockpit.party import branch_trend, township_trend
+from cockpit.store import Store
+from cockpit.ui.shell import radio_key
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "pages" / "5_party.py"
+TIMEOUT = 60
+MONTH, AS_OF = "2026-08", date(2026, 8, 31)  # Q3 to date; Q3 is assessed in the sample
+
+
+def _app(path: Path, user: str | None = "leader") -> AppTest:
+    """As tests/app/test_pages.py: app.py is the entrypoint, signed in as ``user``."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if user:
+        at.session_state["auth_user"] = user
+        at.session_state["auth_seen"] = datetime.now()
+    else:
+        del at.session_state["auth_user"]
+    if path != ROOT / "app.py":
+        at.switch_page(str(path.relative_to(ROOT)))
+    return at
+
+
+def _chart(at: AppTest, key: str) -> dict:
+    charts = [c for c in at.get("plotly_chart") if key in c.proto.id]
+    assert len(charts) == 1, [c.proto.id for c in at.get("plotly_chart")]
+    return json.loads(charts[0].proto.spec)
+
+
+def _values(s: pd.Series) -> list:
+    return [None if pd.isna(v) else pytest.approx(float(v)) for v in s]
+
+
+@pytest.fixture(scope="module")
+def sample(sample_db):
+    store = Store(sample_db)
+    months = [m for m in store.periods() if m <= MONTH]
+    yield {"tasks": store.party_tasks(), "branches": store.party_branches(),
+           "assessments": store.party_assessments(), "months": months,
+           "villages": store.villages().set_index("village_id")}
+    store.close()
+
+
+def test_quarter_trend_per_branch_equals_branch_trend(sample):
+    at = _app(PAGE)
+    at.query_params["lang"] = "zh"
+    at.run()
+    at.selectbox(key="_w_period").set_value(MONTH).run()
+    at.radio(key=radio_key("party_trend_by", "zh")).set_value("quarter").run()
+    assert not at.exception, at.exception
+
+    expected = branch_trend(sample["tasks"], sample["branches"], sample["assessments"],
+                            sample["months"], "quarter", as_of=AS_OF)
+    branch = sample["branches"].iloc[0]
+    mine = expected[expected["branch_id"] == branch["branch_id"]].set_index("period")
+    village_zh = sample["villages"].loc[branch["village_id"], "name_zh"]
+
+    panels = _chart(at, "party_branch_trend")["data"]
+    line = next(tr for tr in panels if tr["name"] == village_zh)
+    assert line["x"][-1] == "2026-Q3" and len(line["x"]) == len(set(line["x"])) > 1
+    assert line["y"] == _values(mine.loc[line["x"], "completion_rate"])
+    # One panel per branch, each with the township line (same values) for reference.
+    town = township_trend(expected)
+    towns = [tr for tr in panels if tr["name"] == "全镇"]
+    assert len(towns) == len(panels) - len(towns) == len(sample["branches"])
+    assert all(tr["y"] == _values(town.loc[tr["x"], "completion_rate"]) for tr in towns)
+
+    scores = _chart(at, "party_score_trend")["data"][0]  # heatmap: a row per branch, then the township
+    row = scores["z"][scores["y"].index(village_zh)]
+    assert row == _values(mine.loc[scores["x"], "score"]) and row[-1] is not None  # Q3 is assessed
+    assert scores["y"][-1] == "全镇平均" and scores["z"][-1] == _values(town.loc[scores["x"], "score"])
+
+    at.radio(key=radio_key("party_trend_metric", "zh")).set_value("overdue").run()
+    panels = _chart(at, "party_branch_trend")["data"]
+    line = next(tr for tr in panels if tr["name"] == village_zh)
+    assert line["y"] == _values(mine.loc[line["x"], "overdue"])
+    # A count: the township reference is its mean per branch, on the branches' scale.
+    town_line = next(tr for tr in panels if tr["name"] == "全镇（各支部平均）")
+    assert town_line["y"] == _values(town.loc[town_line["x"], "overdue"] / len(sample["branches"]))
