@@ -381,6 +381,12 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     filtered = kpi_table(store, period, CaseFilter(village_ids=(village,))).set_index("metric")
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Cases received"] == format_value(filtered.loc["received", "actual"], "count")
+    # the filter persists across pages: to the map and back
+    at.switch_page("pages/1_map.py").run()
+    assert not at.exception
+    at.switch_page("pages/3_cases.py").run()
+    assert at.multiselect(key="_w_case_village_ids").value == [village]
+    assert {m.label: m.value for m in at.metric}["Cases received"] == tiles["Cases received"]
     at.multiselect(key="_w_case_village_ids").set_value([]).run()
 
     overdue = store.case_list(period, CaseFilter(), kind="overdue")
@@ -399,6 +405,10 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     n_closed_before = int((planted["pattern"] == "closed_before_received").sum())
     labels = [e.label for e in at.expander]
     assert any(f"Closed before received: {n_closed_before}" in label for label in labels), labels
+    from cockpit.cases.repeats import repeats
+    groups = repeats(store, period)
+    came_back = int((groups["closed_then_repeated"] > 0).sum())
+    assert f"{len(groups)} groups; {came_back} came back after a case was closed" in " ".join(c.value for c in at.caption)
     store.close()
 
 
