@@ -28,13 +28,14 @@ import pandas as pd
 from fpdf import FPDF, FontFace
 from fpdf.enums import WrapMode, XPos, YPos
 
+from cockpit import geo
 from cockpit.chart_images import ChartImage, ChartRenderError, chart_problem, render_pngs
 from cockpit.i18n import Translator
 from cockpit.presenter import Deck, Slide, Table
 from cockpit.slide_charts import static_map
 
 __all__ = ["FONT_PATH", "BOLD_FONT_PATH", "FONT_INDEX", "BriefingError", "ChartRenderError",
-           "font_problem", "chart_problem", "render_pngs", "briefing_pdf", "ChartImage"]
+           "font_problem", "chart_problem", "render_pngs", "briefing_pdf", "ChartImage", "map_layers"]
 
 FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 BOLD_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
@@ -55,6 +56,22 @@ def font_problem() -> str | None:
     if not FONT_PATH.is_file():
         return f"the Chinese font {FONT_PATH} is missing (apt-get install fonts-noto-cjk)"
     return None
+
+
+def map_layers(geodata_path, village_ids=None, labelled=None) -> tuple:
+    """(village polygons, label points) for :func:`briefing_pdf` from the boundary file, limited
+    to ``village_ids`` and with labels for ``labelled`` only (None: all); (None, None) when the
+    file cannot be read, and the PDF then keeps the map's table without the map."""
+    try:
+        gdf = geo.load_villages_geojson(geodata_path)
+    except (geo.GeoDataError, OSError):
+        return None, None
+    if village_ids is not None:
+        gdf = gdf[gdf["village_id"].isin(set(village_ids))].reset_index(drop=True)
+    points = geo.label_points(gdf)
+    if labelled is not None:
+        points = points[points["village_id"].isin(set(labelled))].reset_index(drop=True)
+    return gdf, points
 
 
 # -- the document ------------------------------------------------------------------------------

@@ -15,9 +15,10 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from cockpit import briefing
 from cockpit.store import StoreError
 
-__all__ = ["NOT_LOGGED", "record_download", "not_logged_warning"]
+__all__ = ["NOT_LOGGED", "record_download", "not_logged_warning", "pdf_problem"]
 
 NOT_LOGGED = "_download_not_logged"  # session flag: the last download could not be audited
 AUDIT_FAILURES = (StoreError, duckdb.Error)  # what a busy, locked or read-only database raises
@@ -38,3 +39,11 @@ def not_logged_warning(ctx) -> bool:
         st.warning(ctx.t("cases.download_not_logged"))
         return True
     return False
+
+
+def pdf_problem(ctx) -> str | None:
+    """Why no PDF can be made here (the Chinese font is missing, or the role may not export), or None."""
+    problem = briefing.font_problem()
+    if problem is None and not ctx.can("export"):
+        problem = ctx.t("presenter.no_export")
+    return problem

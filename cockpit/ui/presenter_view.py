@@ -16,7 +16,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from cockpit import briefing, geo, settings
+from cockpit import briefing, settings
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
 from cockpit.planner.compare import Comparison
 from cockpit.presenter import (MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck,
@@ -26,7 +26,7 @@ from cockpit.store import decisions
 from cockpit.store.scenarios import list_scenarios
 from cockpit.ui import connection, planner_data
 from cockpit.ui.card_view import legend
-from cockpit.ui.downloads import not_logged_warning, record_download
+from cockpit.ui.downloads import not_logged_warning, pdf_problem, record_download
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
 from cockpit.ui.shell import PageContext
@@ -280,9 +280,7 @@ def user_name(ctx: PageContext) -> str | None:
 def briefing_button(ctx: PageContext, deck: Deck) -> None:
     """One click: the briefing PDF of the deck shown, made when clicked."""
     not_logged_warning(ctx)  # the last download's audit entry could not be written
-    problem = briefing.font_problem()
-    if problem is None and not ctx.can("export"):
-        problem = ctx.t("presenter.no_export")
+    problem = pdf_problem(ctx)
     if problem:
         st.button(ctx.t("presenter.download"), disabled=True, key="presenter_pdf_off",
                   help=ctx.t("presenter.no_pdf", reason=problem))
@@ -292,11 +290,7 @@ def briefing_button(ctx: PageContext, deck: Deck) -> None:
     geodata = settings.path("geodata_path")
 
     def make() -> bytes:  # runs in another thread when clicked: no Streamlit calls in here
-        try:
-            gdf = geo.load_villages_geojson(geodata)
-            points = geo.label_points(gdf)
-        except (geo.GeoDataError, OSError):
-            gdf = points = None
+        gdf, points = briefing.map_layers(geodata)
         return briefing.briefing_pdf(deck, gdf, points, meeting_title=title, synthetic=synthetic)
 
     detail = {"what": "briefing_pdf", "period": deck.period, "lang": deck.lang,

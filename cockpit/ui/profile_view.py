@@ -7,14 +7,14 @@ import html
 import pandas as pd
 import streamlit as st
 
-from cockpit import briefing, geo, settings
+from cockpit import briefing, settings
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.ui import state
 from cockpit.ui.charts import coverage_bars, trend_lines
-from cockpit.ui.downloads import not_logged_warning, record_download
+from cockpit.ui.downloads import not_logged_warning, pdf_problem, record_download
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext, persistent_selectbox
 from cockpit.store import decisions
@@ -210,9 +210,7 @@ def print_button(ctx: PageContext) -> None:
 def pdf_button(ctx: PageContext, village_id: str) -> None:
     """The village file as a PDF in the page's language (cockpit.village_briefing), made when clicked."""
     not_logged_warning(ctx)  # the last download's audit entry could not be written
-    problem = briefing.font_problem()
-    if problem is None and not ctx.can("export"):
-        problem = ctx.t("presenter.no_export")
+    problem = pdf_problem(ctx)
     if problem:
         st.button(ctx.t("village_pdf.download"), disabled=True, key="village_pdf_off",
                   help=ctx.t("village_pdf.no_pdf", reason=problem))
@@ -225,15 +223,8 @@ def pdf_button(ctx: PageContext, village_id: str) -> None:
     geodata = settings.path("geodata_path")
 
     def make() -> bytes:  # runs in another thread when clicked: no Streamlit calls in here
-        try:
-            gdf = geo.load_villages_geojson(geodata)
-            gdf = gdf[gdf["village_id"].isin(scope)].reset_index(drop=True)
-            points = geo.label_points(gdf)
-            points = points[points["village_id"] == village_id]
-        except (geo.GeoDataError, OSError):
-            gdf = points = None
-        deck = village_deck(inputs, lang, township)
-        return briefing.briefing_pdf(deck, gdf, points, synthetic=synthetic)
+        gdf, points = briefing.map_layers(geodata, village_ids=scope, labelled=[village_id])
+        return briefing.briefing_pdf(village_deck(inputs, lang, township), gdf, points, synthetic=synthetic)
 
     detail = {"what": "village_pdf", "village_id": village_id, "period": ctx.period, "lang": lang}
     st.download_button(ctx.t("village_pdf.download"), data=make, key="village_pdf",

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -13,24 +12,10 @@ from streamlit.testing.v1 import AppTest
 from cockpit.party import branch_trend, township_trend
 from cockpit.store import Store
 from cockpit.ui.shell import radio_key
+from tests.app.test_pages import ROOT, _app
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "5_party.py"
-TIMEOUT = 60
 MONTH, AS_OF = "2026-08", date(2026, 8, 31)  # Q3 to date; Q3 is assessed in the sample
-
-
-def _app(path: Path, user: str | None = "leader") -> AppTest:
-    """As tests/app/test_pages.py: app.py is the entrypoint, signed in as ``user``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    if user:
-        at.session_state["auth_user"] = user
-        at.session_state["auth_seen"] = datetime.now()
-    else:
-        del at.session_state["auth_user"]
-    if path != ROOT / "app.py":
-        at.switch_page(str(path.relative_to(ROOT)))
-    return at
 
 
 def _chart(at: AppTest, key: str) -> dict:
