@@ -144,7 +144,8 @@ def _report(ok: bool, message: str) -> None:
 def _roles_section(t) -> None:
     st.subheader(t("admin.roles"))
     st.caption(t("admin.roles_intro"))
-    st.dataframe(roles_frame(t), hide_index=True)
+    frame = roles_frame(t)
+    st.table(frame.set_index(frame.columns[0]))  # a static table wraps the long cells: all of it readable
 
 
 def _users_section(t, connect, actor: User, village_names: dict[str, str], read=None) -> None:
