@@ -8,10 +8,7 @@ from cockpit.ui import shell
 ctx = shell.page("party")
 st.title(ctx.t("party.title"))
 board = party.quarter_summary(ctx)
-left, right = st.columns([1.4, 1], gap="large")
-with left:
-    party.branch_scoreboard(ctx, board)
-with right:
-    party.completion_trend(ctx)
+party.branch_scoreboard(ctx, board)  # full width: seven columns, every one readable
+party.completion_trend(ctx)
 party.branch_trends(ctx)
 party.task_list(ctx)
