@@ -10,6 +10,7 @@ from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.compare import MAX_COMPARED, compare
 from cockpit.planner.project import Moves
 from cockpit.planner.scenario import moves_of, scenario_of
+from cockpit.slide_charts import plain
 from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, delete_scenario, list_scenarios, load_scenario,
                                      save_scenario, scenario_to_csv, scenario_to_json)
 from cockpit.ui import planner_data, state
@@ -120,9 +121,11 @@ def _compare(ctx: PageContext, model: Model, saved: pd.DataFrame) -> None:
     st.dataframe(pd.DataFrame(rows, index=index), key="scenario_compare_table")
     if not found.changes.empty:
         villages = ctx.data.villages().set_index("village_id")
-        x = [ctx.t.name(villages.loc[v]) for v in found.changes.index]
-        fig = go.Figure([go.Bar(name=label, x=x, y=(found.changes[label] * 100).to_numpy())
+        x = list(found.changes.index)  # placed by id, labelled by name as plain text
+        fig = go.Figure([go.Bar(name=plain(label), x=x, y=(found.changes[label] * 100).to_numpy())
                          for label in found.changes.columns])
+        fig.update_xaxes(type="category", tickmode="array", tickvals=x,
+                         ticktext=[plain(ctx.t.name(villages.loc[v])) for v in x])
         fig.update_layout(barmode="group", height=340, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
                           yaxis_title=f"{ctx.t('planner.map.legend')} ({ctx.t('planner.pp_unit')})", legend=dict(orientation="h", y=1.15))
         st.plotly_chart(fig, key="scenario_compare_chart", config={"displayModeBar": False})

@@ -13,6 +13,7 @@ from cockpit.fmt import format_value
 from cockpit.metrics.catalog import coverage_key
 from cockpit.norms import norm_gaps
 from cockpit.services import INDEX_ID, NORMALIZATION, composite
+from cockpit.slide_charts import plain
 from cockpit.ui.charts import FONT
 from cockpit.ui import state
 from cockpit.ui.shell import PageContext, translated_radio
@@ -40,14 +41,17 @@ def heatmap(ctx: PageContext, vt: pd.DataFrame) -> None:
     st.subheader(ctx.t("services.heatmap"))
     domains = ctx.data.domains()
     rows = vt.sort_values(["area_group", "service_index"], ascending=[False, False])
-    y = [f"{ctx.t('group.' + g)} · {n}" for g, n in zip(rows["area_group"], rows[f"name_{ctx.lang}"])]
+    # rows placed by village id (two villages may share a name), labelled by name as plain text
+    y = list(rows["village_id"])
+    labels = [plain(f"{ctx.t('group.' + g)} · {n}") for g, n in zip(rows["area_group"], rows[f"name_{ctx.lang}"])]
     z = rows[[coverage_key(d) for d in domains["domain_id"]]].to_numpy()
     fig = go.Figure(go.Heatmap(
-        z=z, x=list(domains[f"name_{ctx.lang}"]), y=y, colorscale="RdYlGn", zmin=0.5, zmax=1.0,
-        text=[[f"{v:.0%}" for v in r] for r in z], texttemplate="%{text}",
-        colorbar=dict(tickformat=".0%"), hovertemplate="%{y}<br>%{x}: %{z:.1%}<extra></extra>"))
+        z=z, x=[plain(n) for n in domains[f"name_{ctx.lang}"]], y=y, colorscale="RdYlGn", zmin=0.5, zmax=1.0,
+        text=[[f"{v:.0%}" for v in r] for r in z], texttemplate="%{text}", customdata=[[lab] * z.shape[1] for lab in labels],
+        colorbar=dict(tickformat=".0%"), hovertemplate="%{customdata}<br>%{x}: %{z:.1%}<extra></extra>"))
     fig.update_layout(height=40 + 28 * len(y), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
-                      yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
+                      yaxis=dict(autorange="reversed", type="category", tickmode="array", tickvals=y, ticktext=labels),
+                      xaxis=dict(side="top"))
     st.plotly_chart(fig, key="services_heatmap", config={"displayModeBar": False})
     st.caption(ctx.t("services.heatmap_note"))
 

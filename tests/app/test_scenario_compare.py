@@ -60,7 +60,8 @@ def test_two_saved_scenarios_side_by_side(fresh_db):
     chart = json.loads(at.get("plotly_chart")[-1].proto.spec)
     bars = chart["data"]
     assert [b["name"] for b in bars] == [f"West ({period})"]
-    assert bars[0]["x"] == [names[v] for v in baseline.village_ids]
+    assert bars[0]["x"] == list(baseline.village_ids)            # placed by id
+    assert chart["layout"]["xaxis"]["ticktext"] == [names[v] for v in baseline.village_ids]  # labelled by name
     y = bars[0]["y"]  # plotly sends a numpy array as base64 bytes
     y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]) if isinstance(y, dict) else np.asarray(y)
     assert y.tolist() == pytest.approx(list((after.village_coverage - before.village_coverage) * 100), abs=1e-12)

@@ -95,7 +95,9 @@ def test_services_page_shows_the_data_layers_figures(browser_page, app_server, t
     drawn = page.evaluate(_TRACE_JS, ["services_heatmap", "heatmap"])
     assert drawn["x"] == list(domains["name_zh"])
     rows = [f"{ZH('group.' + g)} · {n}" for g, n in zip(villages["area_group"], villages["name_zh"])]
-    assert sorted(drawn["y"]) == sorted(rows)
+    labels = page.evaluate("() => document.querySelector('.st-key-services_heatmap .js-plotly-plot').layout.yaxis.ticktext")
+    assert sorted(labels) == sorted(rows)                      # labelled by name
+    assert sorted(drawn["y"]) == sorted(villages.index)          # placed by id
 
     # composite index ranking: a row per village
     ranking = _grid(page, ZH("services.index"))
