@@ -216,16 +216,18 @@ def open_page(page, url: str, user: str = DEMO_USER, password: str | None = None
     Streamlit session, so every ``goto`` needs this."""
     page.goto(url)
     wait_for_app_idle(page)
-    secret = page.locator('[data-testid="stForm"] input[type="password"]')
-    try:  # the login form (cockpit/ui/auth_view.py): a form with a password field
-        secret.first.wait_for(state="visible", timeout=3_000)
+    # the login form (cockpit/ui/auth_view.py): its fields are keyed auth_name and auth_password;
+    # pages may have password fields of their own (the admin page's forms)
+    secret = page.locator(".st-key-auth_password input")
+    try:
+        secret.wait_for(state="visible", timeout=3_000)
     except Exception:
         return  # no login form: nothing to do
-    form = page.locator('[data-testid="stForm"]').filter(has=page.locator('input[type="password"]'))
-    form.locator('input[type="text"]').first.fill(user)
-    secret.first.fill(password or f"demo-{user}")
+    page.locator(".st-key-auth_name input").fill(user)
+    secret.fill(password or f"demo-{user}")
+    form = page.locator('[data-testid="stForm"]').filter(has=page.locator(".st-key-auth_password"))
     form.locator('[data-testid="stFormSubmitButton"] button').click()
-    secret.first.wait_for(state="detached", timeout=15_000)
+    secret.wait_for(state="detached", timeout=15_000)
     wait_for_app_idle(page)
 
 

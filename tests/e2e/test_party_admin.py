@@ -177,26 +177,10 @@ def _choose(page, key: str, option: str) -> None:
     wait_for_app_idle(page)
 
 
-def _sign_in_en(page, url: str, user: str, password: str) -> None:
-    """Open ``url`` and sign in with the English login form. conftest.open_page cannot serve the
-    admin page: it waits for every password field in a form to go, and the admin page's own forms
-    (add user, reset password) have password fields; this waits for the login form's title instead."""
-    page.goto(url)
-    wait_for_app_idle(page)
-    title = page.get_by_role("heading", name=EN("auth.title"))
-    title.wait_for()
-    form = page.locator('[data-testid="stForm"]').filter(has=page.locator('input[type="password"]'))
-    form.locator('input[type="text"]').first.fill(user)
-    form.locator('input[type="password"]').first.fill(password)
-    form.locator('[data-testid="stFormSubmitButton"] button').click()
-    title.wait_for(state="detached", timeout=15_000)
-    wait_for_app_idle(page)
-
-
 def test_admin_page_lists_roles_and_this_sign_in(browser_page, app_server):
     page = browser_page
     before = audit_now()  # the log's clock (local time, to the second); the server runs on this machine
-    _sign_in_en(page, f"{app_server}/admin?lang=en", "admin", "demo-admin")
+    open_page(page, f"{app_server}/admin?lang=en", user="admin")
     page.get_by_role("heading", name=EN("nav.admin")).wait_for()
 
     # the roles table: one row per role of cockpit.auth.ROLES, by its English name, in order
@@ -236,7 +220,7 @@ def test_admin_page_lists_roles_and_this_sign_in(browser_page, app_server):
 
 def test_viewer_is_refused_the_admin_page(browser_page, app_server):
     page = browser_page
-    _sign_in_en(page, f"{app_server}/admin?lang=en", "viewer", "demo-viewer")
+    open_page(page, f"{app_server}/admin?lang=en", user="viewer")
     page.get_by_role("heading", name=EN("auth.forbidden_title")).wait_for()
     alert = page.get_by_test_id("stAlert")
     expect(alert.filter(has_text=EN("auth.forbidden", role=EN(role("viewer").name_key)))).to_have_count(1)
