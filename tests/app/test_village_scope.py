@@ -200,7 +200,8 @@ def test_services_page_lists_own_village_only(sample_db, world):
     needs_two = EN("services.needs_two_villages", n=1)
     assert [i.value for i in at.info].count(needs_two) == 2  # equity indices and composite ranking
     heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert len(heatmap["data"][0]["y"]) == 1 and world["row"]["name_en"] in heatmap["data"][0]["y"][0]
+    assert heatmap["data"][0]["y"] == [world["own"]]  # placed by id, labelled by name
+    assert len(heatmap["layout"]["yaxis"]["ticktext"]) == 1 and world["row"]["name_en"] in heatmap["layout"]["yaxis"]["ticktext"][0]
     access = at.dataframe[-1].value
     assert list(access["Village"]) == [world["row"]["name_en"]]
     # accessibility is the village's own figure, the same as without a scope (map, village card)
