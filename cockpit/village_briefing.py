@@ -54,6 +54,7 @@ class ProfileInputs:
     departments: pd.DataFrame = field(repr=False)
     open_items: pd.DataFrame = field(repr=False)    # decisions.open_items concerning the village
     meta: dict = field(default_factory=dict, repr=False)
+    scoped: bool = False  # read through a village scope: "township" figures cover those villages only
 
     @property
     def village_id(self) -> str:
@@ -92,7 +93,8 @@ def profile_inputs(source, periods: list[str], period: str, village_id: str,
         history=history({p: source.village_table(p) for p in months}, village_id, history_keys(domains)),
         township_history=series.reindex(months), allocations=source.allocations(period),
         branch=None if branches.empty else branches.iloc[0], tasks=source.party_tasks(village_id),
-        departments=source.departments(), open_items=items.reset_index(drop=True), meta=source.meta())
+        departments=source.departments(), open_items=items.reset_index(drop=True), meta=source.meta(),
+        scoped=getattr(source, "scope", None) is not None)
 
 
 class _Writer:
@@ -236,7 +238,8 @@ def village_deck(inputs: ProfileInputs, lang: str, township: str | None = None,
     slides = tuple(s for s in (_basics(w), _appeals(w), _resources(w), _party(w), _changes(w)) if s is not None)
     lines = ((t("presenter.col.village"), f"{w.name(v)} ({inputs.village_id})"),
              (t("village_pdf.kind"), f"{t('kind.' + v['kind'])} · {t('group.' + v['area_group'])}"),
-             (t("village_pdf.township"), township))
+             (t("village_pdf.township"), township)) + (
+        ((t("village_pdf.scope"), t("village_pdf.scope_note")),) if inputs.scoped else ())
     return Deck(lang=lang, township=township, period=inputs.period, period_label=t.period(inputs.period),
                 filters=PresenterFilters(village_ids=(inputs.village_id,)), filter_lines=lines,
                 slides=slides, recorded=_open_items(w, today or dt.date.today()),

@@ -122,6 +122,7 @@ def test_a_scoped_pdf_names_no_other_village(world):
                   if _squash(n) in text]
         assert leaked == [], f"{lang}: other villages in the PDF: {leaked}"
         assert _squash("修复本村道路照明") in text and _squash("另一个村的事项") not in text
+        assert deck.filter_lines[-1][0] == ("数据范围" if lang == "zh" else "Figures")  # township = your villages
 
 
 def test_the_pdf_prints_data_as_text(world, tmp_path):

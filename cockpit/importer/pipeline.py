@@ -224,7 +224,11 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
             _record_failure(con, base, exc)
         raise
     if pending_file:
-        os.replace(*pending_file)
+        try:
+            os.replace(*pending_file)
+        except FileNotFoundError:  # another process finished this import first (finish_boundary_import)
+            if _sha256(pending_file[1]) != details.get("result_sha256"):
+                raise
     step(1.0)
     return result
 

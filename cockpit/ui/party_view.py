@@ -11,6 +11,7 @@ from cockpit.fmt import format_value
 from cockpit.party import (STATES, TREND_BY, branch_trend, monthly_completion, quarter_bounds,
                            quarter_of, responsibility_list, scoreboard, township_trend)
 from cockpit.ui.charts import FONT, trend_lines
+from cockpit.slide_charts import plain
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["quarter_summary", "branch_scoreboard", "completion_trend", "branch_trends", "task_list",
@@ -112,7 +113,7 @@ def _branch_panels(trend: pd.DataFrame, column: str, names: pd.Series, township_
     the township's ``town_column`` (grey, dotted) for reference; all panels on the same axes."""
     groups = list(trend.groupby("branch_id", sort=False))
     rows = -(-len(groups) // _PER_ROW)
-    titles = [names.get(g["village_id"].iloc[0], b) for b, g in groups]
+    titles = [plain(names.get(g["village_id"].iloc[0], b)) for b, g in groups]
     fig = make_subplots(rows=rows, cols=_PER_ROW, shared_xaxes=True, shared_yaxes=True,
                         subplot_titles=titles, vertical_spacing=0.34 / rows, horizontal_spacing=0.07)
     town = township_trend(trend)
@@ -146,15 +147,19 @@ def _score_grid(trend: pd.DataFrame, names: pd.Series, township_name: str) -> go
     order = list(dict.fromkeys(trend["branch_id"]))
     villages = trend.drop_duplicates("branch_id").set_index("branch_id")["village_id"]
     grid = grid.reindex(order).dropna(axis=1, how="all")  # quarters not assessed yet
-    labels = [names.get(villages[b], b) for b in order]
+    # rows placed by branch id (villages may share a name), labelled by name as plain text
+    labels = [plain(names.get(villages[b], b)) for b in order] + [plain(township_name)]
+    rows = [str(b) for b in order] + ["_township"]
     town = township_trend(trend)["score"]
     z = [_values(grid.loc[b]) for b in order] + [_values(town.reindex(grid.columns))]
     fig = go.Figure(go.Heatmap(
-        z=z, x=list(grid.columns), y=labels + [township_name], colorscale="Blues", zmin=60, zmax=100,
+        z=z, x=list(grid.columns), y=rows, colorscale="Blues", zmin=60, zmax=100,
         text=[[("" if v is None else f"{v:.1f}") for v in r] for r in z], texttemplate="%{text}",
         textfont=dict(size=12), xgap=2, ygap=2, showscale=False,
-        hovertemplate="%{y}<br>%{x}: %{z:.1f}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", type="category", tickfont=dict(size=14, color=_INK), automargin=True)
+        customdata=[[lab] * len(grid.columns) for lab in labels],
+        hovertemplate="%{customdata}<br>%{x}: %{z:.1f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", type="category", tickmode="array", tickvals=rows, ticktext=labels,
+                     tickfont=dict(size=14, color=_INK), automargin=True)
     fig.update_xaxes(type="category", side="top", tickfont=dict(size=13, color=_INK), tickangle=0,
                      automargin=True)
     fig.update_layout(height=90 + 26 * len(z), margin=dict(l=10, r=10, t=10, b=10), font=FONT,

@@ -101,17 +101,23 @@ def services(ctx: PageContext, v: pd.Series, township: pd.Series) -> None:
     st.warning("\n".join(lines))
 
 
+def _weighted_mean(values: pd.Series, weights: pd.Series) -> float:
+    """Mean of the known ``values`` weighted by ``weights`` (NaN when none is known)."""
+    known = values.notna()
+    return float((values[known] * weights[known]).sum() / weights[known].sum()) if known.any() else float("nan")
+
+
 def _accessibility(ctx: PageContext, v: pd.Series, domains: pd.DataFrame) -> None:
     """Supply within reach per 1,000 residents (2SFCA), the village against the township's
     population-weighted mean over the villages the user may see."""
     vt = ctx.data.village_table(ctx.period)
-    weights = vt["population"] / vt["population"].sum()
     keys = [access_key(d) for d in domains["domain_id"]]
     st.markdown(f"**{ctx.t('profile.access')}**")
     st.dataframe(pd.DataFrame({
         "": list(domains[f"name_{ctx.lang}"]),
         ctx.t("card.this_village"): [format_value(v.get(k), "per1000", ctx.lang) for k in keys],
-        ctx.t("card.township"): [format_value(float((vt[k] * weights).sum()), "per1000", ctx.lang) for k in keys],
+        ctx.t("card.township"): [format_value(_weighted_mean(vt[k], vt["population"]), "per1000", ctx.lang)
+                                 for k in keys],
     }), hide_index=True, width="stretch")
     st.caption(ctx.t("card.access_note"))
 

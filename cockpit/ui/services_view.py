@@ -128,7 +128,7 @@ def _trend_grid(ctx: PageContext, series: pd.DataFrame) -> None:
         r, c = divmod(i, per_row)
         fig.add_scatter(x=list(series.index), y=list(series[column]), mode="lines", showlegend=False,
                         line=dict(color="#1f5fa8", width=2), row=r + 1, col=c + 1,
-                        hovertemplate="%{x}: %{y:" + fmt[3:-1] + "}<extra></extra>")
+                        hovertemplate="%{x}: %{y:" + fmt[2:-1] + "}<extra></extra>")
         fig.update_yaxes(rangemode="tozero" if column in _FROM_ZERO else "normal",
                          tickformat=".0%" if column == "gap_diff" else None, row=r + 1, col=c + 1)
     fig.update_xaxes(type="category", nticks=4)

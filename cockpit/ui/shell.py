@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from cockpit.auth import User, audit, can, can_open, get_user, village_scope
+from cockpit.auth import User, audit, can, can_open, village_scope
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from cockpit.periods import following_period
 from cockpit.store import BuildError, StoreError
@@ -196,15 +196,20 @@ def page(name: str) -> PageContext:
 def refreshed(ctx: PageContext) -> PageContext:
     """``ctx`` with the database as it is now, for a fragment re-run on a timer (the command
     screen): data written since (the cached queries are keyed on the file's version), the user
-    read again and the newest month when the page showed the newest. A disabled account, or one
-    that may no longer open the page, reruns the whole page, whose shell then asks for a sign-in."""
-    data = open_data(ctx.t("app.building_db"))
-    with data.reader() as con:
-        user = get_user(con, ctx.user.name)
-    if user is None or not user.active or not can_open(user, ctx.name):
+    checked again as the shell checks it (disabled, demo account on real data, idle timeout outside
+    kiosk mode) and the newest month when the page showed the newest. A user who may no longer see
+    the page, or a database that cannot be read now, reruns the whole page, whose shell says why."""
+    try:
+        data = open_data(ctx.t("app.building_db"))
+        user = auth_view.current_user(data.connect, timeout_minutes=0 if ctx.kiosk else None, read=data.reader)
+        if user is None or not can_open(user, ctx.name):
+            st.rerun()
+        data = data.scoped(village_scope(user))
+        periods = data.periods()
+        if not periods or (data.scope is not None and data.villages().empty):
+            st.rerun()
+    except (StoreError, BuildError):
         st.rerun()
-    data = data.scoped(village_scope(user))
-    periods = data.periods() or ctx.periods
     period = following_period(ctx.period, ctx.periods, periods)
     if period != ctx.period:
         st.session_state[state.PERIOD] = period

@@ -62,10 +62,13 @@ def test_quarter_trend_per_branch_equals_branch_trend(sample):
     assert len(towns) == len(panels) - len(towns) == len(sample["branches"])
     assert all(tr["y"] == _values(town.loc[tr["x"], "completion_rate"]) for tr in towns)
 
-    scores = _chart(at, "party_score_trend")["data"][0]  # heatmap: a row per branch, then the township
-    row = scores["z"][scores["y"].index(village_zh)]
+    grid = _chart(at, "party_score_trend")
+    scores, labels = grid["data"][0], grid["layout"]["yaxis"]["ticktext"]  # a row per branch, then the township
+    assert scores["y"] == [*map(str, scores["y"][:-1]), "_township"]       # placed by branch id
+    row = scores["z"][labels.index(village_zh)]
+    assert scores["y"][labels.index(village_zh)] == str(branch["branch_id"])
     assert row == _values(mine.loc[scores["x"], "score"]) and row[-1] is not None  # Q3 is assessed
-    assert scores["y"][-1] == "全镇平均" and scores["z"][-1] == _values(town.loc[scores["x"], "score"])
+    assert labels[-1] == "全镇平均" and scores["z"][-1] == _values(town.loc[scores["x"], "score"])
 
     at.radio(key=radio_key("party_trend_metric", "zh")).set_value("overdue").run()
     panels = _chart(at, "party_branch_trend")["data"]
