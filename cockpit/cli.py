@@ -26,6 +26,16 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _actor() -> str:
+    """Who acts from the shell, for the audit log: ``cli:<login name>`` (as ``users`` records it)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
 def _init_db(args: argparse.Namespace) -> int:
     from cockpit import settings
     from cockpit.store.build import BuildError, build_database
@@ -33,7 +43,7 @@ def _init_db(args: argparse.Namespace) -> int:
     src = Path(args.from_dir) if args.from_dir else settings.path("sample_dir")
     db = Path(args.db) if args.db else settings.path("db_path")
     try:
-        report = build_database(src, db, replace=args.replace)
+        report = build_database(src, db, replace=args.replace, actor=_actor())
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

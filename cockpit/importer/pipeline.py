@@ -16,6 +16,10 @@ back (a killed process leaves the uncommitted transaction behind, which DuckDB d
 failure is recorded as a failed batch. With ``mode="all_or_nothing"`` a file with any rejected
 row loads nothing and is recorded as rejected.
 
+Every successful import, of any kind, is real data: in the same transaction it sets meta
+``synthetic`` to false (:func:`cockpit.store.real_data.mark_real_data`), so importing into the
+sample database ends its demo accounts. Undo does not make the data synthetic again.
+
 Exports are in :mod:`cockpit.importer.exporting`.
 
 Boundaries are the exception that lives outside the database: the merged boundary file is
@@ -49,6 +53,7 @@ from cockpit.importer.reading import RawTable, read_table
 from cockpit.importer.report import quarantine_rows
 from cockpit.importer.validate import Checked, Options, validate
 from cockpit.store import imports as sql
+from cockpit.store.real_data import mark_real_data
 
 __all__ = ["Upload", "Result", "MODES", "open_upload", "suggested_mapping", "check", "load", "undo",
            "finish_boundary_import", "PAUSE_ENV", "now", "audit_event"]
@@ -213,6 +218,9 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
         audit_event(con, user, "import", {"batch_id": batch_id, "kind": upload.kind.name, "file": upload.filename,
                                      "status": result.status, "rows_in": checked.rows_in,
                                      "rows_loaded": result.loaded, "rows_rejected": len(checked.rejected)})
+        if result.status == "loaded":
+            mark_real_data(con, user, {"via": "import", "batch_id": batch_id, "kind": upload.kind.name,
+                                       "file": upload.filename})
         step(0.9)
         _pause_for_tests()
         con.execute("COMMIT")

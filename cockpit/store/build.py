@@ -2,6 +2,9 @@
 
 The database is written to a temporary file beside the target and renamed into place only
 when every table loaded and checked out, so a failed build never leaves a broken file behind.
+A folder whose meta.csv does not say ``synthetic = true`` (anything but the sample) gives a
+database of real data: meta ``synthetic`` is ``'false'`` and the audit log records it
+(:mod:`cockpit.store.real_data`), so the demo accounts cannot sign in.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from pathlib import Path
 
 import duckdb
 
+from cockpit.auth.login import is_synthetic
 from cockpit.schema import MIGRATIONS, TABLES, Table
 from cockpit.store.migrate import current_version, migrate
+from cockpit.store.real_data import mark_real_data
 
 __all__ = ["BuildError", "build_database", "upgrade_database", "REQUIRED_FILES", "REFERENCES"]
 
@@ -44,12 +49,14 @@ class BuildError(Exception):
     """The database could not be built; the message names the file, row and reason."""
 
 
-def build_database(src: Path, db: Path, replace: bool = False) -> str:
+def build_database(src: Path, db: Path, replace: bool = False, actor: str | None = None) -> str:
     """Build ``db`` from the CSV files in ``src``; return a one-line report.
 
     Idempotent: an existing cockpit database keeps its data unless ``replace`` is true; it is
     only upgraded to the current schema version. Raises ``BuildError`` naming the file and the
     reason when the input is unusable, or when ``db`` exists but is not a cockpit database.
+    Unless ``src`` is synthetic (its meta.csv says ``synthetic = true``), the new database is
+    marked as real data, recorded in its audit log as done by ``actor`` (None: the system).
     """
     src, db = Path(src), Path(db)
     if db.exists() and not replace:
@@ -70,6 +77,9 @@ def build_database(src: Path, db: Path, replace: bool = False) -> str:
             migrate(con)
             counts = {t.name: _load_table(con, src, t) for t in TABLES}
             _check_references(con)
+            real = not is_synthetic(con)
+            if real:
+                mark_real_data(con, actor, {"via": "init-db", "folder": str(src)}, new_database=True)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -77,7 +87,8 @@ def build_database(src: Path, db: Path, replace: bool = False) -> str:
     finally:
         _remove(tmp)
     rows = ", ".join(f"{n} {c:,}" for n, c in counts.items() if c)
-    return f"{db}: built from {src} ({rows})"
+    note = "; real data (not synthetic: demo accounts cannot sign in)" if real else ""
+    return f"{db}: built from {src} ({rows}){note}"
 
 
 def upgrade_database(db: Path) -> list[int]:

@@ -25,6 +25,11 @@ DATA_PAGE = "pages/9_data.py"
 
 @pytest.fixture
 def world(fresh_db, tmp_path, monkeypatch):
+    con = duckdb.connect(str(fresh_db))
+    try:  # a real account: the first import ends the sample's demo accounts, signing the demo leader out
+        con.execute("UPDATE users SET demo = false WHERE user_name = 'leader'")
+    finally:
+        con.close()
     geodata = tmp_path / "villages.geojson"
     shutil.copy(ROOT / "geodata" / "villages.geojson", geodata)
     monkeypatch.setenv("COCKPIT_GEODATA", str(geodata))
@@ -113,6 +118,7 @@ def test_report_of_a_messy_file_and_load_nothing(world):
     at.button(key="imp_load").click().run()
     assert at.error[0].value.startswith("Import #1 loaded nothing")
     assert _rows(world.db, "SELECT count(*) FROM cases WHERE case_id LIKE 'M0%'") == [(0,)]
+    assert _rows(world.db, "SELECT value FROM meta WHERE key = 'synthetic'") == [("true",)]   # still the sample
 
 
 def test_unreadable_file_and_missing_required_columns(world):
@@ -132,6 +138,7 @@ def test_history_undo_and_quarantine(world):
     at.button(key="imp_check").click().run()
     at.button(key="imp_load").click().run()
     assert _rows(world.db, "SELECT count(*) FROM cases WHERE case_id = 'Q002'") == [(1,)]
+    assert _rows(world.db, "SELECT value FROM meta WHERE key = 'synthetic'") == [("false",)]  # real data now
     history = _frame(at, "Status")
     assert list(history["Status"]) == ["loaded"] and list(history["Rejected"]) == [1]
     quarantine = _frame(at, "raw_row")
