@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# Address to listen on (empty: every address); 127.0.0.1 behind a reverse proxy on the same machine.
+ADDRESS ?=
 # The database `make run` builds when missing; the app reads the same setting (COCKPIT_DB).
 DB     ?= $(or $(COCKPIT_DB),data/cockpit.duckdb)
 # The last month of the generated sample (`make sample`).
@@ -54,7 +56,7 @@ sample: $(RUNTIME_STAMP)
 
 # --- run and test --------------------------------------------------------------------------
 run: $(RUNTIME_STAMP) $(DB)
-	COCKPIT_DB="$(DB)" $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	COCKPIT_DB="$(DB)" $(VENV)/bin/streamlit run serve.py --server.port $(PORT) $(if $(ADDRESS),--server.address $(ADDRESS))
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)

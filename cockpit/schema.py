@@ -493,4 +493,46 @@ MIGRATIONS: dict[int, tuple[str, list[str]]] = {
     ]),
 }
 
+WEB_SESSIONS = Table(
+    "web_sessions",
+    (
+        ("token_hash", "VARCHAR NOT NULL", "SHA-256 of the session cookie's random token; never the token"),
+        ("session_id", "VARCHAR NOT NULL", "public id of the session (shown to administrators)"),
+        ("user_name", "VARCHAR NOT NULL", "who signed in"),
+        ("created_at", "TIMESTAMP NOT NULL", "when they signed in"),
+        ("last_seen", "TIMESTAMP NOT NULL", "last activity written back (at most a few minutes behind)"),
+        ("client_address", "VARCHAR", "the client's address at sign-in"),
+        ("user_agent", "VARCHAR", "the browser at sign-in, shortened"),
+        ("ended_at", "TIMESTAMP", "when the session ended (empty while it lasts)"),
+        ("end_reason", "VARCHAR", "user, timeout, expired, admin, disabled, role or password"),
+    ),
+    ("token_hash",),
+    "Signed-in web sessions behind the HttpOnly cookie (cockpit/auth/sessions.py).",
+)
+
+DISPLAYS = Table(
+    "displays",
+    (
+        ("token_hash", "VARCHAR NOT NULL", "SHA-256 of the display link's random token; never the token"),
+        ("display_id", "VARCHAR NOT NULL", "public id of the display"),
+        ("name", "VARCHAR NOT NULL", "where it hangs, e.g. 'Command room wall'"),
+        ("lang", "VARCHAR NOT NULL", "language it shows: zh or en"),
+        ("metric", "VARCHAR NOT NULL", "the map metric of its command screen"),
+        ("created_by", "VARCHAR NOT NULL", "the administrator who registered it"),
+        ("created_at", "TIMESTAMP NOT NULL", "when"),
+        ("last_seen", "TIMESTAMP", "last time it opened the command screen"),
+        ("revoked_at", "TIMESTAMP", "when its link was revoked (empty while it works)"),
+    ),
+    ("token_hash",),
+    "Wall displays: devices that show the command screen, masked, without a person's session.",
+)
+
+APP_TABLES = APP_TABLES + (WEB_SESSIONS, DISPLAYS)
+
+MIGRATIONS[7] = ("web sessions and registered wall displays", [
+    WEB_SESSIONS.create_sql(),
+    "CREATE INDEX web_sessions_user ON web_sessions (user_name)",
+    DISPLAYS.create_sql(),
+])
+
 SCHEMA_VERSION: int = max(MIGRATIONS)

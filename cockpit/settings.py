@@ -55,6 +55,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Accessibility: 2sfca (two-step floating catchment) or e2sfca (with Gaussian distance decay)."),
     Setting("session_timeout_minutes", "30", "COCKPIT_SESSION_TIMEOUT",
             "Minutes of inactivity after which a signed-in user must sign in again; 0 turns the timeout off."),
+    Setting("session_lifetime_hours", "12", "COCKPIT_SESSION_LIFETIME",
+            "Hours after signing in at which a session ends however active it is; 0 turns the limit off."),
+    Setting("signin_address_failures", "10", "COCKPIT_SIGNIN_ADDRESS_FAILURES",
+            "Failed sign-ins from one client address, within signin_address_minutes, after which that address "
+            "is refused without a password check until the window passes (on top of the lock-out per user "
+            "name); 0 turns the limit off."),
+    Setting("signin_address_minutes", "5", "COCKPIT_SIGNIN_ADDRESS_MINUTES",
+            "The window of signin_address_failures, in minutes."),
+    Setting("trusted_proxy", "", "COCKPIT_TRUSTED_PROXY",
+            "Address of a reverse proxy in front of the cockpit (e.g. 127.0.0.1). Requests from it are taken "
+            "to come from the last address in its X-Forwarded-For header and to be HTTPS when its "
+            "X-Forwarded-Proto says so (the cookie is then marked Secure). Empty: no proxy is trusted."),
     Setting("lockout_threshold", "5", "COCKPIT_LOCKOUT_THRESHOLD",
             "Failed sign-ins of one user name, within lockout_minutes, that lock it; 0 turns lock-out off."),
     Setting("lockout_minutes", "15", "COCKPIT_LOCKOUT_MINUTES",

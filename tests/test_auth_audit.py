@@ -35,7 +35,9 @@ def con(tiny, tmp_path):
 
 def test_events_are_the_documented_ones():
     assert EVENTS == ("login_success", "login_failure", "logout", "import", "export", "download",
-                      "scenario_save", "user_change", "unmask")
+                      "scenario_save", "user_change", "unmask",
+                      "session_end", "display_change", "login_throttled",
+                      "data_real")
 
 
 def test_read_newest_first_with_json_detail(con):

@@ -5,13 +5,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cockpit.auth.demo import DEMO_ACCOUNTS, demo_accounts_markdown, demo_users_frame
+from cockpit.auth.demo import DEMO_ACCOUNTS, demo_accounts_markdown, demo_users_frame, offered_demo_accounts
 from cockpit.auth.login import LoginPolicy, authenticate
 from cockpit.auth.passwords import DEMO_PARAMS, params_of, verify_password
 from cockpit.auth.roles import ROLE_IDS, roles_table_markdown
 from cockpit.auth.users import list_users
-from cockpit.i18n import Translator
-from cockpit.ui.auth_view import demo_accounts_frame
 from tests.auth_fixtures import FAST
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,9 +56,9 @@ def test_sample_database_ships_the_demo_accounts(fresh_db):
     assert set(users) == {a.name for a in DEMO_ACCOUNTS}
     assert all(u.demo and u.active for u in users.values())
     assert users["secretary"].villages == ("350781105201",)
-    shown = demo_accounts_frame(Translator("en"), con)
-    assert list(shown["Password"]) == [a.password for a in DEMO_ACCOUNTS]
-    assert "村支书" in list(demo_accounts_frame(Translator("zh"), con)["角色"])
+    assert offered_demo_accounts(con) == list(DEMO_ACCOUNTS)
+    con.execute("UPDATE users SET active = false WHERE user_name = 'party'")
+    assert [a.name for a in offered_demo_accounts(con)] == [a.name for a in DEMO_ACCOUNTS if a.name != "party"]
     result = authenticate(con, "secretary", "demo-secretary", policy=LoginPolicy(), params=FAST)
     assert result.ok and result.user.villages == ("350781105201",)
     con.close()
@@ -70,5 +68,5 @@ def test_demo_accounts_are_refused_and_hidden_once_the_data_is_real(fresh_db):
     con = duckdb.connect(str(fresh_db))
     con.execute("UPDATE meta SET value = 'false' WHERE key = 'synthetic'")  # as an import of real data would
     assert authenticate(con, "leader", "demo-leader", policy=LoginPolicy(), params=FAST).reason == "demo_disabled"
-    assert len(demo_accounts_frame(Translator("en"), con)) == 0
+    assert offered_demo_accounts(con) == []
     con.close()

@@ -130,119 +130,142 @@ def test_allowed_pages_filters_the_registry():
     assert allowed_pages(None, PAGES) == []
 
 
-# -- the login form and page check, in a guarded script ---------------------------------------
+# -- the page check, in a guarded script: a real session behind the (patched) cookie ------------
 
-def _guarded(db: str, page: str) -> None:
-    import contextlib
-
-    import duckdb
+def _guarded(page: str) -> None:
     import streamlit as st
 
     from cockpit.i18n import Translator
     from cockpit.ui import auth_view
 
     t = Translator("en")
-
-    def connect():
-        return contextlib.closing(duckdb.connect(db))
-
-    user = auth_view.require(t, page, connect)
-    st.markdown(f"secret content for {user.name}")
+    identity = auth_view.require(t, page)
+    st.session_state.setdefault("left_behind", identity.user.name)
+    st.markdown(f"secret content for {identity.user.name}; state of {st.session_state['left_behind']}")
     with st.sidebar:
-        auth_view.account_panel(t, connect, user)
+        auth_view.account_panel(t, identity.user)
 
 
-def _app(db, page="cases") -> AppTest:
-    return AppTest.from_function(_guarded, args=(db, page), default_timeout=30)
+@pytest.fixture
+def browser(db, monkeypatch):
+    """The cookie the 'browser' sends (``browser["token"]``) and the gatekeeper the page asks."""
+    from cockpit.ui import auth_view
+    from cockpit.web import gatekeeper as gk
+
+    monkeypatch.setenv("COCKPIT_DB", db)
+    keeper = gk.Gatekeeper()
+    monkeypatch.setattr(gk, "_INSTANCE", keeper)
+    jar = {"token": None, "keeper": keeper}
+    monkeypatch.setattr(auth_view, "request_token", lambda: jar["token"])
+    return jar
+
+
+def _session(browser, user: str, at: dt.datetime | None = None) -> str:
+    from cockpit.auth import sessions
+
+    with browser["keeper"].writing() as con:
+        token, _ = sessions.start_session(con, user, at or dt.datetime.now().replace(microsecond=0))
+    return token
+
+
+def _app(page="cases") -> AppTest:
+    return AppTest.from_function(_guarded, args=(page,), default_timeout=30)
 
 
 def _texts(at) -> str:
     return " ".join(m.value for m in at.markdown)
 
 
-def _sign_in(at, name, password):
-    at.text_input(key="auth_name").input(name)
-    at.text_input(key="auth_password").input(password)
-    return at.button[0].click().run()
+def _read(browser, sql, params=()):
+    with browser["keeper"].reading() as con:
+        return con.execute(sql, list(params)).fetchall()
 
 
-def test_logged_out_sees_the_login_form_and_no_content(db):
-    at = _app(db).run()
+def test_nobody_signed_in_gets_a_link_to_the_sign_in_page_and_no_content(browser):
+    at = _app().run()
     assert not at.exception
-    assert at.title[0].value == "Sign in"
+    assert at.title[0].value == "Sign in" and at.info[0].value == "Please sign in to use the cockpit."
     assert "secret content" not in _texts(at)
-    assert at.text_input(key="auth_password").proto.type == at.text_input(key="auth_password").proto.PASSWORD
+    link = next(m.value for m in at.markdown if "/auth/login" in m.value)
+    assert 'target="_self"' in link and "next=%2F" in link and "lang=en" in link
 
 
-def test_sign_in_through_the_form(db):
-    at = _sign_in(_app(db).run(), "LI", "right password")
+def test_a_valid_session_opens_the_page(browser):
+    browser["token"] = _session(browser, "li")
+    at = _app().run()
     assert not at.exception
     assert "secret content for li" in _texts(at)
-    assert not at.title  # the form is gone
-    assert at.session_state["auth_user"] == "li"
     assert any("Signed in as li (Township leader)" in c.value for c in at.sidebar.caption)
-    con = duckdb.connect(db)
-    assert read_audit(con, AuditFilter(events=("login_success",)))["user_name"].tolist() == ["li"]
-    con.close()
 
 
-def test_wrong_password_shows_an_error(db):
-    at = _sign_in(_app(db).run(), "li", "wrong password")
-    assert at.error[0].value == "Wrong user name or password."
-    assert "secret content" not in _texts(at)
+def test_a_forged_token_is_nobody(browser):
+    browser["token"] = "made-up"
+    at = _app().run()
+    assert at.title[0].value == "Sign in" and "secret content" not in _texts(at)
 
 
-def test_a_role_that_may_not_open_the_page_is_stopped(db):
-    at = _app(db, "cases")
-    at.session_state["auth_user"] = "viewer"
-    at.session_state["auth_seen"] = dt.datetime.now()
-    at.run()
+def test_a_role_that_may_not_open_the_page_is_stopped(browser):
+    browser["token"] = _session(browser, "viewer")
+    at = _app("cases").run()
     assert at.title[0].value == "Not available for your role"
     assert "Viewer (public)" in at.error[0].value
     assert "secret content" not in _texts(at)
 
 
-def test_idle_session_times_out_and_is_logged(db, monkeypatch):
+def test_idle_session_times_out_with_the_reason_and_is_logged(browser, monkeypatch):
     monkeypatch.setenv("COCKPIT_SESSION_TIMEOUT", "30")
-    at = _app(db)
-    at.session_state["auth_user"] = "li"
-    at.session_state["auth_seen"] = dt.datetime.now() - dt.timedelta(minutes=31)
-    at.run()
+    browser["token"] = _session(browser, "li", dt.datetime.now().replace(microsecond=0) - dt.timedelta(minutes=31))
+    at = _app().run()
     assert at.title[0].value == "Sign in"
     assert "30 minutes without activity" in at.info[0].value
-    con = duckdb.connect(db)
-    assert '"reason": "timeout"' in read_audit(con, AuditFilter(events=("logout",)))["detail"].iloc[0]
-    con.close()
+    assert "reason=timeout" in next(m.value for m in at.markdown if "/auth/login" in m.value)
+    rows = _read(browser, "SELECT detail FROM audit_log WHERE event = 'logout'")
+    assert len(rows) == 1 and '"reason": "timeout"' in rows[0][0]
 
 
-def test_disabled_user_is_signed_out_at_once(db):
-    at = _app(db)
-    at.session_state["auth_user"] = "li"
-    at.session_state["auth_seen"] = dt.datetime.now()
-    at.run()
+def test_disabled_user_is_signed_out_at_once(browser):
+    from cockpit.auth.users import set_active
+
+    browser["token"] = _session(browser, "li")
+    at = _app().run()
     assert "secret content for li" in _texts(at)
-    con = duckdb.connect(db)
-    con.execute("UPDATE users SET active = false WHERE user_name = 'li'")  # as the admin page would
-    con.close()
+    with browser["keeper"].writing() as con:
+        set_active(con, "li", False, by="root")
     at.run()
     assert at.title[0].value == "Sign in" and "secret content" not in _texts(at)
+    assert "account was changed or disabled" in at.info[0].value
 
 
-def test_sign_out_button(db):
-    at = _app(db)
-    at.session_state["auth_user"] = "li"
-    at.session_state["auth_seen"] = dt.datetime.now()
-    at.run()
+def test_sign_out_ends_the_session_server_side_and_leaves_nothing(browser):
+    browser["token"] = token = _session(browser, "li")
+    at = _app().run()
+    assert at.session_state["left_behind"] == "li"
     at.button(key="auth_logout").click().run()
-    assert at.title[0].value == "Sign in"
-    con = duckdb.connect(db)
-    assert read_audit(con, AuditFilter(events=("logout",)))["user_name"].tolist() == ["li"]
-    con.close()
+    assert at.title[0].value == "Sign in" and "secret content" not in _texts(at)
+    assert "left_behind" not in at.session_state
+    from cockpit.auth import sessions
+
+    assert _read(browser, "SELECT end_reason FROM web_sessions WHERE token_hash = ?",
+                 [sessions.hash_token(token)]) == [("user",)]
+    assert _read(browser, "SELECT user_name FROM audit_log WHERE event = 'logout'") == [("li",)]
 
 
-def test_no_users_yet_explains_the_first_administrator(tiny, tmp_path):
-    at = _app(str(copy_database(tiny, tmp_path))).run()
-    assert "python -m cockpit users add" in at.warning[0].value
+def test_another_person_on_the_same_browser_starts_with_empty_state(browser):
+    browser["token"] = _session(browser, "li")
+    at = _app("overview").run()
+    assert "state of li" in _texts(at)
+    browser["token"] = _session(browser, "root")  # someone else signed in on this browser
+    at.run()
+    assert "secret content for root; state of root" in _texts(at)
+
+
+def test_a_database_that_cannot_be_read_is_not_a_sign_out(browser, monkeypatch):
+    from cockpit.web.gatekeeper import UNAVAILABLE, Check
+
+    monkeypatch.setattr(browser["keeper"], "check", lambda *a, **k: Check(None, UNAVAILABLE))
+    at = _app().run()
+    assert "cannot be read right now" in at.warning[0].value and "init-db" not in at.warning[0].value
+    assert not [m for m in at.markdown if "/auth/login" in m.value]
 
 
 # -- the admin page, with the context the shell will provide -----------------------------------
@@ -264,8 +287,9 @@ def _admin(db: str, user_name: str | None, lang: str = "en") -> None:
     with connect() as con:
         user = get_user(con, user_name) if user_name else None
         villages = con.execute("SELECT village_id, name_zh, name_en FROM villages").df()
-    data = types.SimpleNamespace(villages=lambda: pd.DataFrame(villages))
-    ctx = types.SimpleNamespace(t=Translator(lang), data=data, user=user,
+        domains = con.execute("SELECT * FROM domains").df()
+    data = types.SimpleNamespace(villages=lambda: pd.DataFrame(villages), domains=lambda: pd.DataFrame(domains))
+    ctx = types.SimpleNamespace(t=Translator(lang), lang=lang, data=data, user=user,
                                 connect=connect if user_name else None)
     admin_page(ctx)
 
@@ -287,7 +311,8 @@ def test_admin_page_without_a_user_shows_only_the_roles(db):
 def test_admin_page_for_an_administrator(db):
     at = _admin_app(db, "root").run()
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["User accounts", "Roles: what each may see and do", "Audit log"]
+    assert [s.value for s in at.subheader] == ["User accounts", "Signed in now", "Wall displays",
+                                               "Roles: what each may see and do", "Audit log"]
     users = at.dataframe[0].value
     assert set(users["User name"]) == {"root", "li", "viewer"}
     at.text_input(key="admin_add_name").input("zhao")
@@ -319,3 +344,59 @@ def test_admin_page_for_a_leader_shows_the_log_but_not_the_accounts(db):
     at = _admin_app(db, "li", "zh").run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["角色：可见内容与可用功能", "审计日志"]
+
+
+# -- sessions and wall displays on the admin page ------------------------------------------------
+
+def test_admin_ends_a_session_and_it_is_audited(db):
+    from cockpit.auth import sessions
+
+    con = duckdb.connect(db)
+    token, s = sessions.start_session(con, "li", dt.datetime.now().replace(microsecond=0), client_address="10.1.1.1")
+    con.close()
+    at = _admin_app(db, "root").run()
+    table = at.dataframe[1].value  # users, then sessions
+    assert table["User name"].tolist() == ["li"] and table["Address"].tolist() == ["10.1.1.1"]
+    assert at.selectbox(key="admin_session_pick").value == s.session_id
+    at.button(key="admin_session_end").click().run()
+    assert not at.exception
+    assert at.success[0].value == "The session of li has ended; that browser must sign in again."
+    assert "Nobody else is signed in." in [i.value for i in at.info]
+    con = duckdb.connect(db)
+    assert sessions.find_session(con, token).end_reason == "admin"
+    log = read_audit(con, AuditFilter(events=("session_end",)))
+    assert log["user_name"].tolist() == ["root"] and '"reason": "admin"' in log["detail"].iloc[0]
+    con.close()
+
+
+def test_admin_registers_a_display_sees_its_link_once_and_revokes_it(db):
+    from cockpit.auth import displays
+
+    at = _admin_app(db, "root", "zh").run()
+    at.text_input(key="admin_display_name").input("指挥中心东墙")
+    at.selectbox(key="admin_display_metric").set_value("on_time_rate")
+    at.button(key="admin_display_add").click().run()
+    assert not at.exception
+    link = at.code[0].value
+    assert link.startswith("/auth/display/") and len(link) > 50
+    token = link.rsplit("/", 1)[1]
+    con = duckdb.connect(db)
+    found = displays.find_display(con, token)
+    con.close()
+    assert (found.name, found.lang, found.metric, found.created_by) == ("指挥中心东墙", "zh", "on_time_rate", "root")
+    shown = at.dataframe[-2].value  # the displays table, before the audit log
+    assert shown["安装位置"].tolist() == ["指挥中心东墙"] and shown["状态"].tolist() == ["使用中"]
+    at.run()
+    assert not at.code, "the link is shown once"
+    at.button(key="admin_display_revoke").click().run()
+    assert at.success[0].value == ZH("admin.display.revoked_done")
+    con = duckdb.connect(db)
+    assert not displays.find_display(con, token).active
+    assert len(read_audit(con, AuditFilter(events=("display_change",)))) == 2
+    con.close()
+
+
+def test_a_display_needs_a_name(db):
+    at = _admin_app(db, "root").run()
+    at.button(key="admin_display_add").click().run()
+    assert EN("admin.display.name_required") in [e.value for e in at.error]

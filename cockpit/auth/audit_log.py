@@ -17,7 +17,9 @@ import pandas as pd
 __all__ = ["EVENTS", "AuditFilter", "audit", "read_audit", "now"]
 
 EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import", "export", "download",
-                           "scenario_save", "user_change", "unmask")
+                           "scenario_save", "user_change", "unmask",
+                           "session_end", "display_change", "login_throttled",
+                           "data_real")
 """Events the log records; their labels are the catalog keys ``admin.event.<event>``."""
 
 _SECRET_WORDS = ("password", "passwd", "secret", "hash")

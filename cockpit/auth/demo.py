@@ -15,7 +15,7 @@ import pandas as pd
 
 from cockpit.auth.passwords import DEMO_PARAMS, hash_password
 
-__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "demo_users_frame", "demo_accounts_markdown"]
+__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "demo_users_frame", "demo_accounts_markdown", "offered_demo_accounts"]
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,15 @@ def demo_accounts_markdown() -> str:
     lines += [f"| `{a.name}` | `{a.password}` | {en(f'role.{a.role}')} · {zh(f'role.{a.role}')} (`{a.role}`) |"
               for a in DEMO_ACCOUNTS]
     return "\n".join(lines)
+
+
+def offered_demo_accounts(con) -> list[DemoAccount]:
+    """The demo accounts a sign-in page may list: none unless the database is the synthetic sample,
+    and only those still active and flagged demo."""
+    from cockpit.auth.login import is_synthetic
+    from cockpit.auth.users import list_users
+
+    if not is_synthetic(con):
+        return []
+    live = {u.name for u in list_users(con) if u.demo and u.active}
+    return [a for a in DEMO_ACCOUNTS if a.name in live]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PAGE_NAMES", "CAPABILITIES", "Role", "ROLES", "ROLE_IDS", "role", "can_open", "can",
+__all__ = ["PAGE_NAMES", "CAPABILITIES", "Role", "ROLES", "ROLE_IDS", "DISPLAY", "role", "can_open", "can",
            "village_scope", "scoped", "roles_table_markdown"]
 
 PAGE_NAMES: tuple[str, ...] = ("overview", "map", "village", "services", "cases", "party", "command",
@@ -80,7 +80,12 @@ ROLES: tuple[Role, ...] = (
 )
 
 ROLE_IDS: tuple[str, ...] = tuple(r.id for r in ROLES)
-_BY_ID = {r.id: r for r in ROLES}
+
+DISPLAY = _role("display", ("command",), ())
+"""A registered wall display (cockpit/auth/displays.py): the command screen, masked. Not a role a
+user account can have, so it is not in :data:`ROLES`."""
+
+_BY_ID = {r.id: r for r in ROLES + (DISPLAY,)}
 
 
 def role(role_id: str) -> Role:

@@ -17,6 +17,7 @@ import duckdb
 from cockpit.auth.audit_log import audit, now as _now
 from cockpit.auth.passwords import DEFAULT_PARAMS, ScryptParams, hash_password
 from cockpit.auth.roles import ROLE_IDS, role as _role
+from cockpit.auth.sessions import end_user_sessions
 
 __all__ = ["User", "UserError", "MIN_PASSWORD_LENGTH", "ERROR_CODES", "normalize_name", "check_password",
            "add_user", "set_password", "set_role", "set_active", "disable_user", "enable_user",
@@ -159,6 +160,7 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, *, by
                 [hash_password(password, params), at, user.name])
     con.execute("INSERT INTO login_attempts (user_name, attempted_at, outcome) VALUES (?, ?, 'reset')", [user.name, at])
     audit(con, by, "user_change", {"action": "password", "user": user.name}, at)
+    _end_sessions(con, user.name, "password", at, by)
 
 
 def _active_admins(con) -> int:
@@ -177,6 +179,8 @@ def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, *, villages=(
                 [role, " ".join(villages), at, user.name])
     audit(con, by, "user_change", {"action": "role", "user": user.name, "role": role,
                                    "villages": list(villages), "before": user.role}, at)
+    if (role, villages) != (user.role, user.villages):
+        _end_sessions(con, user.name, "role", at, by)
     return _require(con, user.name)
 
 
@@ -190,7 +194,16 @@ def set_active(con: duckdb.DuckDBPyConnection, name: str, active: bool, *, by=No
     at = at or _now()
     con.execute("UPDATE users SET active = ?, updated_at = ? WHERE user_name = ?", [bool(active), at, user.name])
     audit(con, by, "user_change", {"action": "enable" if active else "disable", "user": user.name}, at)
+    if not active:
+        _end_sessions(con, user.name, "disabled", at, by)
     return _require(con, user.name)
+
+
+def _end_sessions(con, name: str, reason: str, at: dt.datetime, by) -> None:
+    """A disabled account, a new role or a new password ends the person's sessions at once."""
+    ended = end_user_sessions(con, name, reason, at)
+    if ended:
+        audit(con, by, "session_end", {"user": name, "reason": reason, "sessions": ended}, at)
 
 
 def disable_user(con: duckdb.DuckDBPyConnection, name: str, *, by=None, at: dt.datetime | None = None) -> User:

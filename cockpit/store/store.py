@@ -23,7 +23,25 @@ __all__ = ["Store", "StoreError"]
 
 
 class StoreError(Exception):
-    """The database cannot be used; the message names the path and says why."""
+    """The database cannot be used; the message names the path and says why.
+
+    ``kind`` says what a user can do about it: ``missing`` (no file), ``locked`` (another program
+    holds the file: wait or close it), ``unreadable`` (a DuckDB file that cannot be read now) or
+    ``not_cockpit`` (the file is not a cockpit database at all: only then is rebuilding it the advice).
+    """
+
+    def __init__(self, message: str, kind: str = "unreadable"):
+        super().__init__(message)
+        self.kind = kind
+
+
+def _is_duckdb_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return True  # cannot tell: never advise replacing it
+    return len(head) < 12 or head[8:12] == b"DUCK"
 
 
 class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries):
@@ -40,11 +58,13 @@ class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries):
     def __init__(self, path: Path | str, read_only: bool = True):
         self.path = Path(path)
         if not self.path.is_file():
-            raise StoreError(f"{self.path}: database file not found")
+            raise StoreError(f"{self.path}: database file not found", "missing")
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: not a readable DuckDB database ({exc})") from None
+            kind = ("locked" if "lock" in str(exc).lower()
+                    else "unreadable" if _is_duckdb_file(self.path) else "not_cockpit")
+            raise StoreError(f"{self.path}: not a readable DuckDB database ({exc})", kind) from None
         try:
             version = current_version(self._con)
         except duckdb.Error as exc:
@@ -52,7 +72,7 @@ class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries):
             raise StoreError(f"{self.path}: cannot be read ({exc})") from None
         if version is None:
             self._con.close()
-            raise StoreError(f"{self.path}: not a cockpit database (no schema_version table)")
+            raise StoreError(f"{self.path}: not a cockpit database (no schema_version table)", "not_cockpit")
         self.schema_version = version
         self._local = threading.local()
 

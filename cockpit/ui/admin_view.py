@@ -1,7 +1,7 @@
-"""The admin page: users, the roles table and the audit log.
+"""The admin page: users, their sessions and the wall displays, the roles table and the audit log.
 
-Needs ``ctx.user`` (the signed-in :class:`~cockpit.auth.users.User`) and ``ctx.connect`` (see
-:data:`cockpit.ui.auth_view.Connect`) from the page shell. Without them only the roles table is
+Needs ``ctx.user`` (the signed-in :class:`~cockpit.auth.users.User`) and ``ctx.connect`` (a callable
+giving a context manager of a writable cursor) from the page shell. Without them only the roles table is
 shown. Sections follow the user's rights: accounts need ``manage_users``, the log ``view_audit``.
 The helpers that build tables and perform changes take plain values and are tested directly.
 """
@@ -16,6 +16,7 @@ import streamlit as st
 from cockpit.auth.audit_log import EVENTS, AuditFilter, read_audit
 from cockpit.auth.roles import CAPABILITIES, PAGE_NAMES, ROLE_IDS, ROLES, can, role
 from cockpit.auth.users import User, UserError, add_user, list_users, set_active, set_password, set_role
+from cockpit.ui.access_view import access_sections
 
 __all__ = ["admin_page", "page_label", "roles_frame", "users_frame", "audit_frame", "audit_filter",
            "add_user_action", "reset_password_action", "change_role_action", "set_active_action"]
@@ -232,6 +233,7 @@ def admin_page(ctx) -> None:
         villages = ctx.data.villages()
         names = dict(zip(villages["village_id"], villages[f"name_{t.lang}"]))
         _users_section(t, connect, user, names, read)
+        access_sections(ctx, connect, read or connect, user)
     _roles_section(t)
     if can(user, "view_audit"):
         _audit_section(t, connect, read)

@@ -1,185 +1,124 @@
-"""Sign-in for pages: the login form, the current user, the account panel and the page check.
+"""Who is signed in, for pages: the session behind the request, the page check, the account panel.
 
-The shell calls :func:`require` before any data query: nobody signed in gets the login form and
-the page stops; a role that may not open the page gets a message and the page stops.
+Signing in happens outside the script, on ``/auth/login`` (cockpit/web/routes.py), which sets an
+HttpOnly session cookie; the guard in front of the app (cockpit/web/guard.py) lets no request
+without a valid session through. A page takes its user from that cookie, as the browser sent it
+when the page's websocket opened (``st.context.cookies``), and checks it again on every run through
+the process's gatekeeper (cockpit/web/gatekeeper.py): a session ended in another tab, by an
+administrator or by the idle timeout stops the page at its next run, with the reason and a link
+to sign in again. Nothing the browser can set in the page picks the user.
 
-Connections: every function takes ``connect``, a callable returning a context manager that yields
-a *writable* DuckDB connection or cursor of the cockpit database (sign-ins are recorded), e.g.
-``lambda: contextlib.nullcontext(cursor)`` or a context manager that takes the write lock.
+One Streamlit session serves one signed-in session: when the session behind the cookie changes
+(another person signed in on this browser), everything the last person left in
+``st.session_state`` is dropped first.
 
-Session state (the only per-user state of this module): ``auth_user`` (user name),
-``auth_seen`` (last activity, a datetime) and ``auth_notice`` (why the user was signed out).
+Test seam: AppTest cannot send cookies, so tests/app/conftest.py sets :data:`ALLOW_TEST_USER` and
+puts a user name in ``st.session_state[TEST_USER_KEY]``; the account is then checked as a
+session's would be (active; a demo account only on the synthetic sample), without a session record.
+The server never sets the flag; sessions themselves are proven by tests/test_web_*.py and in Chromium.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from urllib.parse import urlencode
 
-import duckdb
-import pandas as pd
 import streamlit as st
 
-from cockpit.auth import audit_log
-from cockpit.auth.demo import DEMO_ACCOUNTS
-from cockpit.auth.login import AuthResult, LoginPolicy, authenticate, is_synthetic, logout, session_expired, \
-    setting_number
 from cockpit.auth.roles import can_open, role
-from cockpit.auth.users import User, get_user, list_users
+from cockpit.auth.sessions import COOKIE
+from cockpit.auth.users import User
+from cockpit.web.gatekeeper import UNAVAILABLE, Check, Identity, gatekeeper
+from cockpit.web.routes import login_notice
 
-__all__ = ["Connect", "USER_KEY", "SEEN_KEY", "NOTICE_KEY", "require", "current_user", "login_form",
-           "logout_button", "account_panel", "allowed_pages", "sign_in", "sign_out", "login_message",
-           "demo_accounts_frame"]
+__all__ = ["TEST_USER_KEY", "ALLOW_TEST_USER", "OWNER_KEY", "request_token", "current", "require",
+           "account_panel", "allowed_pages", "sign_out"]
 
-Connect = Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]]
-USER_KEY, SEEN_KEY, NOTICE_KEY = "auth_user", "auth_seen", "auth_notice"
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or audit_log.now()
-
-
-def sign_in(user: User, now: dt.datetime | None = None) -> None:
-    """Remember ``user`` as signed in to this session."""
-    st.session_state[USER_KEY] = user.name
-    st.session_state[SEEN_KEY] = _now(now)
-    st.session_state.pop(NOTICE_KEY, None)
+TEST_USER_KEY = "_test_user"
+ALLOW_TEST_USER = False
+OWNER_KEY = "_session_owner"  # hash of the token whose person this Streamlit session's state belongs to
 
 
-def sign_out(notice: str | None = None) -> None:
-    """Forget the signed-in user of this session (``notice``: why, shown on the login form)."""
-    for key in (USER_KEY, SEEN_KEY):
-        st.session_state.pop(key, None)
-    if notice:
-        st.session_state[NOTICE_KEY] = notice
+def request_token() -> str | None:
+    """The session token the browser sent with this page's websocket."""
+    return st.context.cookies.get(COOKIE)
 
 
-def current_user(connect: Connect, now: dt.datetime | None = None,
-                 timeout_minutes: float | None = None, read: Connect | None = None) -> User | None:
-    """The signed-in user, read afresh from the database (a disabled account or a changed role takes
-    effect at once), or None. A session idle for longer than the timeout is signed out (and logged).
-
-    ``read`` (default ``connect``) gives a cursor for the look-up, so that an ordinary page run
-    needs no write access; ``connect`` is used only to log a timeout."""
-    name = st.session_state.get(USER_KEY)
-    if not name:
-        return None
-    now = _now(now)
-    if timeout_minutes is None:
-        timeout_minutes = setting_number("session_timeout_minutes")
-    if session_expired(st.session_state.get(SEEN_KEY), now, timeout_minutes):
-        with connect() as con:
-            logout(con, name, now, reason="timeout")
-        sign_out("timeout")
-        return None
-    with (read or connect)() as con:
-        user = get_user(con, name)
-        if user is None or not user.active or (user.demo and not is_synthetic(con)):
-            sign_out("ended")
-            return None
-    st.session_state[SEEN_KEY] = now
-    return user
+def _reset_state(keep: tuple[str, ...] = ()) -> None:
+    kept = {k: st.session_state[k] for k in keep if k in st.session_state}
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    st.session_state.update(kept)
 
 
-def login_message(t, result: AuthResult) -> str:
-    """Why a sign-in failed, in the user's language."""
-    if result.reason == "locked" and result.locked_until is not None:
-        return t("auth.error.locked", time=result.locked_until.strftime("%H:%M"))
-    text = t(f"auth.error.{result.reason}")
-    if result.reason == "bad_credentials" and result.attempts_left is not None and result.attempts_left <= 2:
-        policy = LoginPolicy.from_settings()
-        text += " " + t("auth.attempts_left", n=result.attempts_left, minutes=f"{policy.minutes:g}")
-    return text
+def current(active: bool = True) -> Check:
+    """The check of this request's session (``active``: this run is the person's own doing, not a
+    timed refresh). A change of person empties the session state first."""
+    if ALLOW_TEST_USER and TEST_USER_KEY in st.session_state:
+        name = st.session_state[TEST_USER_KEY]
+        check = gatekeeper().check_user_only(name) if name else Check(None)
+    else:
+        check = gatekeeper().check(request_token(), active=active)
+    if check.identity is not None:
+        owner = st.session_state.get(OWNER_KEY)
+        if owner is not None and owner != check.identity.token_hash:
+            _reset_state(keep=(TEST_USER_KEY,) if ALLOW_TEST_USER else ())
+        st.session_state[OWNER_KEY] = check.identity.token_hash
+    return check
 
 
-def demo_accounts_frame(t, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The demo accounts to offer on the login form: only on a synthetic database, only those still
-    active and flagged demo. Columns: user, password, role (translated)."""
-    if not is_synthetic(con):
-        return pd.DataFrame(columns=[t("auth.col.user"), t("auth.col.password"), t("auth.col.role")])
-    live = {u.name for u in list_users(con) if u.demo and u.active}
-    rows = [(a.name, a.password, t(role(a.role).name_key)) for a in DEMO_ACCOUNTS if a.name in live]
-    return pd.DataFrame(rows, columns=[t("auth.col.user"), t("auth.col.password"), t("auth.col.role")])
+def _sign_in_link(t, reason: str | None) -> str:
+    path = (st.context.url or "/").split("://", 1)[-1]
+    path = "/" + path.split("/", 1)[1] if "/" in path else "/"
+    params = {"next": path, "lang": t.lang, **({"reason": reason} if reason else {})}
+    return "/auth/login?" + urlencode(params)
 
 
-def login_form(t, connect: Connect, now: dt.datetime | None = None,
-               read: Connect | None = None) -> User | None:
-    """Draw the login page; return the user once signed in (remembered in the session), else None.
-    ``read`` (default ``connect``) serves the reads; only a sign-in attempt writes."""
-    with st.columns([1, 1.6, 1])[1]:  # a narrow column in the wide layout; stacked on a phone
-        return _login_form(t, connect, now, read or connect)
-
-
-def _login_form(t, connect: Connect, now: dt.datetime | None, read: Connect) -> User | None:
+def signed_out_page(t, reason: str | None) -> None:
+    """Say why nobody is signed in here, with a link to the sign-in page (same tab)."""
     st.title(t("auth.title"))
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice == "timeout":
-        st.info(t("auth.timed_out", minutes=f"{setting_number('session_timeout_minutes'):g}"))
-    elif notice == "ended":
-        st.info(t("auth.ended"))
-    with read() as con:
-        demo = demo_accounts_frame(t, con)
-        no_users = not list_users(con)
-    if no_users:
-        st.warning(t("auth.no_users"))
-    with st.form("auth_login", clear_on_submit=True):
-        name = st.text_input(t("auth.name"), key="auth_name", max_chars=64)
-        password = st.text_input(t("auth.password"), type="password", key="auth_password", max_chars=256)
-        submitted = st.form_submit_button(t("auth.submit"), type="primary")
-    if submitted:
-        with connect() as con:
-            result = authenticate(con, name, password, _now(now))
-        if result.ok:
-            sign_in(result.user, now)
-            return result.user
-        st.error(login_message(t, result))
-    if len(demo):
-        st.subheader(t("auth.demo_title"))
-        st.caption(t("auth.demo_note"))
-        st.table(demo, hide_index=True)
-    return None
+    if reason == UNAVAILABLE:
+        st.warning(t("auth.unavailable"))
+        return
+    st.info(login_notice(t, reason) or t("auth.please_sign_in"))
+    # A plain link: Streamlit's link buttons open a new tab; the sign-in page must replace this one.
+    href = _sign_in_link(t, reason).replace("&", "&amp;").replace('"', "&quot;")
+    st.markdown(f'<a href="{href}" target="_self" class="cockpit-signin">{t("auth.sign_in_again")}</a>',
+                unsafe_allow_html=True)
 
 
-def require(t, page_name: str, connect: Connect, now: dt.datetime | None = None,
-            timeout_minutes: float | None = None, read: Connect | None = None) -> User:
-    """The signed-in user who may open ``page_name``; otherwise draw the login form or a refusal and
-    stop the page (``st.stop``) before it reads any data.
-
-    ``timeout_minutes`` overrides the setting ``session_timeout_minutes`` (0: no timeout, e.g. for a
-    wall display that nobody touches)."""
-    user = current_user(connect, now, timeout_minutes, read)
-    if user is None:
-        if login_form(t, connect, now, read) is None:
-            st.stop()
-        st.rerun()  # draw the page afresh, without the form
+def require(t, page_name: str, active: bool = True, check: Check | None = None) -> Identity:
+    """The identity behind this request, if it may open ``page_name``; otherwise say why (signed
+    out, or the role may not) and stop the page (``st.stop``) before it reads any data.
+    ``check``: the check of this run already made (default: check now)."""
+    check = check or current(active)
+    if check.identity is None:
+        signed_out_page(t, check.reason)
+        st.stop()
+    user = check.identity.user
     if not can_open(user, page_name):
         st.title(t("auth.forbidden_title"))
         st.error(t("auth.forbidden", role=t(role(user.role).name_key)))
         st.info(t("auth.forbidden_hint"))
         st.stop()
-    return user
+    return check.identity
 
 
-def _sign_out_clicked(connect: Connect, name: str) -> None:
-    with connect() as con:
-        logout(con, name)
-    sign_out()
+def sign_out(token: str | None) -> None:
+    """End this browser's session server-side (logged) and drop everything this session holds."""
+    gatekeeper().sign_out(token)
+    _reset_state()
+    if ALLOW_TEST_USER:
+        st.session_state[TEST_USER_KEY] = ""
 
 
-def logout_button(t, connect: Connect, user: User) -> None:
-    """A "Sign out" button (key ``auth_logout``); the sign-out is logged."""
-    st.button(t("auth.logout"), key="auth_logout", on_click=_sign_out_clicked, args=(connect, user.name),
-              icon=":material/logout:")
-
-
-def account_panel(t, connect: Connect, user: User, village_names: dict[str, str] | None = None) -> None:
+def account_panel(t, user: User, village_names: dict[str, str] | None = None) -> None:
     """Who is signed in, in which role (and villages), and the sign-out button: for the sidebar."""
     st.caption(t("auth.signed_in_as", name=user.label, role=t(role(user.role).name_key)))
     if user.villages:
         names = [(village_names or {}).get(v, v) for v in user.villages]
         st.caption(t("auth.scope", villages="、".join(names) if t.lang == "zh" else ", ".join(names)))
-    logout_button(t, connect, user)
+    st.button(t("auth.logout"), key="auth_logout", on_click=sign_out, args=(request_token(),),
+              icon=":material/logout:")
 
 
 def allowed_pages(user: User | None, pages) -> list:

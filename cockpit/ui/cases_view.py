@@ -17,7 +17,7 @@ from cockpit.fmt import format_value, shows_no_change
 from cockpit.metrics.catalog import metric
 from cockpit.slide_charts import plain
 from cockpit.ui.charts import FONT
-from cockpit.ui.downloads import not_logged_warning, record_download
+from cockpit.ui.downloads import made_on_click, not_logged_warning, record_download
 from cockpit.ui.kpi import metric_help, metric_label
 from cockpit.ui.shell import PageContext, translated_radio
 
@@ -270,7 +270,7 @@ def overdue_panel(ctx: PageContext, cases: pd.DataFrame, departments: pd.DataFra
                      n=format_value(len(cases), "count")))
     st.dataframe(table, hide_index=True, width="stretch", height=360)
     not_logged_warning(ctx)  # the last download's audit entry could not be written
-    st.download_button(ctx.t("cases.download"), to_csv_bytes(table), key="download_overdue",
+    st.download_button(ctx.t("cases.download"), made_on_click(ctx, lambda: to_csv_bytes(table)), key="download_overdue",
                        file_name=f"overdue-{ctx.period}.csv", mime="text/csv",
                        on_click=record_download, args=(ctx, "download", {"what": "overdue cases",
                                                                          "period": ctx.period,

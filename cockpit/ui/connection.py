@@ -1,5 +1,9 @@
 """The app's one connection to the database file, shared by every session, and its write lock.
 
+The handles are process state (one per file), shared by the page scripts and the web layer in
+front of them (cockpit/web: sign-in, the session check): DuckDB allows one configuration of a file
+per process.
+
 Pages read through a read-only connection (so the command line and a second app can read the
 same file). A write (an import, an undo, a recorded export or sign-in) goes through
 :func:`writing`: it takes the one write lock of the file, waits until no query is running,
@@ -23,7 +27,6 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
-import streamlit as st
 
 from cockpit import settings
 from cockpit.importer.pipeline import finish_boundary_import
@@ -114,8 +117,19 @@ class _Guarded:
         return call
 
 
-@st.cache_resource(show_spinner=False)
+_HANDLES: dict[tuple, Handle] = {}  # the process's handles, by path and file identity
+_HANDLES_LOCK = threading.Lock()
+
+
 def _handle(path: str, file_id: tuple) -> Handle:
+    with _HANDLES_LOCK:
+        h = _HANDLES.get((path, file_id))
+        if h is None:
+            h = _HANDLES[(path, file_id)] = _open_handle(path)
+        return h
+
+
+def _open_handle(path: str) -> Handle:
     upgrade_database(Path(path))  # pending migrations, once per file per process
     h = Handle(path)
     cursor = h.store._con.cursor()
@@ -171,7 +185,7 @@ def writing(path: str, data_changed: bool = True) -> Iterator[duckdb.DuckDBPyCon
             try:
                 h._reopen(read_only=False)
             except StoreError as exc:
-                raise WriteUnavailable(str(exc)) from None
+                raise WriteUnavailable(str(exc), exc.kind) from None
         cursor = h.store._con.cursor()
         try:
             yield cursor

@@ -270,7 +270,10 @@ def open_data(building_message: str) -> Data:
     # when the file is unusable.
     h = connection.handle(str(path))
     stat = path.stat()
-    version = hash((stat.st_dev, stat.st_ino, stat.st_mtime_ns, h.generation)) & 0x7FFF_FFFF_FFFF_FFFF
+    # Not the file's mtime: a sign-in or an audit entry reopens the file read-write, which changes
+    # it without changing any data. Data changes go through connection.writing, which bumps the
+    # generation; a replaced file is a new inode (and a new handle).
+    version = hash((stat.st_dev, stat.st_ino, h.generation)) & 0x7FFF_FFFF_FFFF_FFFF
     try:
         targets = tuple(sorted(parse_targets(settings.get("case_targets")).items()))
     except ValueError as exc:

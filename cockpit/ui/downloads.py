@@ -6,19 +6,27 @@ entry; when the database cannot take it (open elsewhere for writing, read-only, 
 sets a session flag, and :func:`not_logged_warning`, called where the download button is drawn,
 says so on the next run. Any other exception (a programming error) is raised as usual.
 
-    st.download_button(..., on_click=record_download, args=(ctx, "export", {"what": "briefing_pdf"}))
+    st.download_button(..., data=made_on_click(ctx, make_pdf),
+                       on_click=record_download, args=(ctx, "export", {"what": "briefing_pdf"}))
     not_logged_warning(ctx)  # drawn next to the button
+
+Every download's file is made only when the button is clicked (:func:`made_on_click`), never when
+the page is drawn, and the server hands it only to the session that clicked (the guard in front of
+``/media/``, cockpit/web/guard.py, asks the gatekeeper for the grant made here).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import duckdb
 import streamlit as st
 
 from cockpit import briefing
 from cockpit.store import StoreError
+from cockpit.web.gatekeeper import gatekeeper
 
-__all__ = ["NOT_LOGGED", "record_download", "not_logged_warning", "pdf_problem"]
+__all__ = ["NOT_LOGGED", "record_download", "not_logged_warning", "pdf_problem", "made_on_click"]
 
 NOT_LOGGED = "_download_not_logged"  # session flag: the last download could not be audited
 AUDIT_FAILURES = (StoreError, duckdb.Error)  # what a busy, locked or read-only database raises
@@ -47,3 +55,19 @@ def pdf_problem(ctx) -> str | None:
     if problem is None and not ctx.can("export"):
         problem = ctx.t("presenter.no_export")
     return problem
+
+
+def made_on_click(ctx, make) -> Callable[[], bytes]:
+    """The ``data`` of a download button: ``make()`` (bytes or text) is called when the button is
+    clicked, in another thread (no Streamlit calls in it), and its bytes are granted to this
+    session only. ``make`` may also be the bytes themselves."""
+    session = ctx.session
+
+    def build() -> bytes:
+        data = make() if callable(make) else make
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        gatekeeper().grant(session, data)
+        return data
+
+    return build

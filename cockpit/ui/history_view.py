@@ -10,6 +10,7 @@ from cockpit.importer.exporting import mask_quarantine
 from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
 from cockpit.ui.import_view import user_name
+from cockpit.ui.downloads import made_on_click
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["history_panel", "export_panel", "history_frame", "run_undo", "export_bytes", "UNDO_DONE"]
@@ -120,5 +121,5 @@ def export_panel(ctx: PageContext) -> None:
     st.caption(t("data.export_note_personal") if personal else t("data.export_note"))
     file_name = f"{table}.{fmt}"
     st.download_button(t("data.export_button", file=file_name),
-                       data=lambda: export_bytes(ctx, table, fmt, personal),
+                       data=made_on_click(ctx, lambda: export_bytes(ctx, table, fmt, personal)),
                        file_name=file_name, mime=_MIME[fmt], key="data_export_download", on_click="ignore")

@@ -21,6 +21,7 @@ from cockpit.importer.report import report_csv, report_frame, summary
 from cockpit.importer.validate import Checked
 from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
+from cockpit.ui.downloads import made_on_click
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["import_panel", "upload_limit_mb", "user_name", "mapping_widgets", "read_summary", "run_load",
@@ -127,7 +128,8 @@ def _report(ctx: PageContext, checked: Checked) -> None:
                      key="imp_report_table")
         if total > REPORT_ROWS_SHOWN:
             st.caption(t("import.report_shown", shown=REPORT_ROWS_SHOWN, total=f"{total:,}"))
-    st.download_button(t("import.download_report"), report_csv(checked, t), file_name="import_report.csv",
+    st.download_button(t("import.download_report"), made_on_click(ctx, lambda: report_csv(checked, t)),
+                       file_name="import_report.csv",
                        mime="text/csv", key="imp_report_download", on_click="ignore")
 
 

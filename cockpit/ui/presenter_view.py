@@ -26,7 +26,7 @@ from cockpit.store import decisions
 from cockpit.store.scenarios import list_scenarios
 from cockpit.ui import connection, planner_data
 from cockpit.ui.card_view import legend
-from cockpit.ui.downloads import not_logged_warning, pdf_problem, record_download
+from cockpit.ui.downloads import made_on_click, not_logged_warning, pdf_problem, record_download
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
 from cockpit.ui.shell import PageContext
@@ -295,7 +295,7 @@ def briefing_button(ctx: PageContext, deck: Deck) -> None:
 
     detail = {"what": "briefing_pdf", "period": deck.period, "lang": deck.lang,
               "filters": deck.filters.as_dict(), "meeting_id": meeting_id()}
-    st.download_button(ctx.t("presenter.download"), data=make, file_name=f"briefing-{deck.period}-{deck.lang}.pdf",
+    st.download_button(ctx.t("presenter.download"), data=made_on_click(ctx, make), file_name=f"briefing-{deck.period}-{deck.lang}.pdf",
                        mime="application/pdf", key="presenter_pdf", icon=":material/picture_as_pdf:",
                        help=ctx.t("presenter.download_help"), on_click=record_download,
                        args=(ctx, "export", detail), width="stretch")

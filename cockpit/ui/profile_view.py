@@ -14,7 +14,7 @@ from cockpit.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.ui import state
 from cockpit.ui.charts import coverage_bars, trend_lines
-from cockpit.ui.downloads import not_logged_warning, pdf_problem, record_download
+from cockpit.ui.downloads import made_on_click, not_logged_warning, pdf_problem, record_download
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext, persistent_selectbox
 from cockpit.store import decisions
@@ -233,7 +233,7 @@ def pdf_button(ctx: PageContext, village_id: str) -> None:
         return briefing.briefing_pdf(village_deck(inputs, lang, township), gdf, points, synthetic=synthetic)
 
     detail = {"what": "village_pdf", "village_id": village_id, "period": ctx.period, "lang": lang}
-    st.download_button(ctx.t("village_pdf.download"), data=make, key="village_pdf",
+    st.download_button(ctx.t("village_pdf.download"), data=made_on_click(ctx, make), key="village_pdf",
                        file_name=f"village-{village_id}-{ctx.period}-{lang}.pdf", mime="application/pdf",
                        icon=":material/picture_as_pdf:", help=ctx.t("village_pdf.download_help"),
                        on_click=record_download, args=(ctx, "export", detail))

@@ -16,6 +16,7 @@ from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, delete_scenario, list_s
 from cockpit.ui import planner_data, state
 from cockpit.ui.charts import FONT
 from cockpit.ui.planner_view import load_moves, points
+from cockpit.ui.downloads import made_on_click
 from cockpit.ui.shell import PageContext
 
 __all__ = ["scenarios_panel", "RELOAD"]
@@ -171,10 +172,11 @@ def scenarios_panel(ctx: PageContext, baseline: Baseline, model: Model, moves: M
             with ctx.data.reader() as con:
                 scenario = load_scenario(con, int(chosen))
             slug = f"scenario-{int(chosen)}"
-            cols[2].download_button("JSON", scenario_to_json(scenario).encode("utf-8"), file_name=f"{slug}.json",
+            cols[2].download_button("JSON", made_on_click(ctx, scenario_to_json(scenario)), file_name=f"{slug}.json",
                                     mime="application/json", key="scenario_json", on_click=ctx.audit,
                                     args=("export", {"what": "scenario", "format": "json", "id": int(chosen)}))
-            cols[3].download_button("CSV", scenario_to_csv(scenario), file_name=f"{slug}.csv", mime="text/csv",
+            cols[3].download_button("CSV", made_on_click(ctx, scenario_to_csv(scenario)), file_name=f"{slug}.csv",
+                                    mime="text/csv",
                                     key="scenario_csv", on_click=ctx.audit,
                                     args=("export", {"what": "scenario", "format": "csv", "id": int(chosen)}))
         _compare(ctx, model, saved)

@@ -58,6 +58,7 @@ class PageContext:
     period: str
     periods: list[str]
     user: User
+    session: str = ""  # hash of the session's token: downloads made here are served to it only
 
     @property
     def scope(self) -> tuple[str, ...] | None:
@@ -158,24 +159,23 @@ def page(name: str) -> PageContext:
     try:
         data = open_data(t("app.building_db"))
     except (StoreError, BuildError) as exc:
-        st.error(t("app.error_store", error=str(exc)))
-        st.info(t("app.error_store_hint"))
-        st.stop()
-    # The wall display is never timed out; everyone else is after the configured idle time.
-    timeout = 0 if kiosk else None
-    signed_in = auth_view.current_user(data.connect, timeout_minutes=timeout, read=data.reader)
-    if not kiosk and signed_in:  # links first, so a refused page still offers the allowed ones
+        store_error(t, exc)
+    check = auth_view.current()
+    if check.identity is not None and check.identity.is_display and spec.kiosk and not kiosk:
+        st.query_params["kiosk"] = "1"  # a wall display always shows its screen without menus
+        st.rerun()
+    if not kiosk and check.identity is not None:  # links first, so a refused page still offers the allowed ones
         with links:
-            for p in auth_view.allowed_pages(signed_in, PAGES):
+            for p in auth_view.allowed_pages(check.identity.user, PAGES):
                 st.page_link(p.path, label=t(p.title_key), icon=p.icon,
                              query_params=state.shared_query_params())
-    user = auth_view.require(t, name, data.connect, timeout_minutes=timeout, read=data.reader)
+    identity = auth_view.require(t, name, check=check)
+    user = identity.user
     data = data.scoped(village_scope(user))  # every query of this page now stays in the user's villages
     try:
         periods = data.periods()
     except (StoreError, BuildError) as exc:
-        st.error(t("app.error_store", error=str(exc)))
-        st.stop()
+        store_error(t, exc)
     if not periods:
         st.warning(t("app.no_periods"))
         st.stop()
@@ -188,9 +188,17 @@ def page(name: str) -> PageContext:
             if data.meta().get("synthetic", "").lower() == "true":
                 st.caption(t("app.synthetic_note"))
             villages = data.villages()
-            auth_view.account_panel(t, data.connect, user,
-                                    dict(zip(villages["village_id"], villages[f"name_{lang}"])))
-    return PageContext(name, kiosk, lang, t, data, period, periods, user)
+            auth_view.account_panel(t, user, dict(zip(villages["village_id"], villages[f"name_{lang}"])))
+    return PageContext(name, kiosk, lang, t, data, period, periods, user, identity.token_hash)
+
+
+def store_error(t: Translator, exc: Exception) -> None:
+    """Say why the database cannot be used and what to do, then stop the page. Rebuilding is
+    advised only for a file that is not a cockpit database: a locked or momentarily unreadable
+    one holds the township's data."""
+    st.error(t("app.error_store", error=str(exc)))
+    st.info(t(f"app.error_store_hint.{getattr(exc, 'kind', 'unreadable')}"))
+    st.stop()
 
 
 def refreshed(ctx: PageContext) -> PageContext:
@@ -198,10 +206,13 @@ def refreshed(ctx: PageContext) -> PageContext:
     screen): data written since (the cached queries are keyed on the file's version), the user
     checked again as the shell checks it (disabled, demo account on real data, idle timeout outside
     kiosk mode) and the newest month when the page showed the newest. A user who may no longer see
-    the page, or a database that cannot be read now, reruns the whole page, whose shell says why."""
+    the page, or a database that cannot be read now, reruns the whole page, whose shell says why.
+    The refresh is not the person's doing, so it does not count as activity: an unattended screen
+    signed in as a person times out like any other page (a registered display never does)."""
     try:
         data = open_data(ctx.t("app.building_db"))
-        user = auth_view.current_user(data.connect, timeout_minutes=0 if ctx.kiosk else None, read=data.reader)
+        identity = auth_view.current(active=False).identity  # a timed refresh keeps nobody signed in
+        user = identity.user if identity is not None else None
         if user is None or not can_open(user, ctx.name):
             st.rerun()
         data = data.scoped(village_scope(user))

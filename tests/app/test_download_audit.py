@@ -5,7 +5,6 @@ clicked in an AppTest while the audit write fails the way a busy or read-only da
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +16,7 @@ from cockpit.i18n import Translator
 from cockpit.store import StoreError
 from cockpit.ui import downloads, shell
 from cockpit.ui.connection import WriteUnavailable
+from tests.app.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -34,8 +34,7 @@ FAILURES = [WriteUnavailable("database open elsewhere for writing"),
 
 def _page(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["auth_user"] = "leader"
-    at.session_state["auth_seen"] = datetime.now()
+    sign_in(at, "leader")
     at.switch_page(page)
     at.query_params["lang"] = "en"
     return at.run()
@@ -104,3 +103,13 @@ def test_no_page_keeps_its_own_copy():
         text = (ROOT / "cockpit" / "ui" / f"{name}.py").read_text(encoding="utf-8")
         assert "on_click=record_download" in text and "not_logged_warning(ctx)" in text, name
         assert "_record_export" not in text and "_record_download" not in text, name
+
+
+def test_a_download_is_made_on_click_and_served_to_this_session_only(fresh_db, click_download):
+    from cockpit.web.gatekeeper import gatekeeper
+
+    at = _page("pages/3_cases.py")
+    data = click_download(at, "download_overdue")
+    assert data.decode("utf-8-sig").startswith(Translator("en")("cases.col.case_id"))
+    assert gatekeeper().granted("test:leader", data)  # the AppTest seam's session of the leader
+    assert not gatekeeper().granted("test:secretary", data)

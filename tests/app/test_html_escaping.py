@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from cockpit import snapshot
 from cockpit.store import Store, decisions
+from tests.app.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -51,8 +52,7 @@ def evil(fresh_db, monkeypatch):
 
 def _app(page: str, lang: str = "en", **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["auth_user"] = "leader"
-    at.session_state["auth_seen"] = datetime.now()
+    sign_in(at, "leader")
     at.switch_page(page)
     at.query_params["lang"] = lang
     for key, value in params.items():

@@ -14,6 +14,7 @@ from cockpit.fmt import format_value
 from cockpit.i18n import Translator
 from cockpit.store import Store
 from cockpit.ui.shell import radio_key
+from tests.app.conftest import sign_in, sign_out_test
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
@@ -26,10 +27,9 @@ def _app(path: Path, user: str | None = "leader") -> AppTest:
     in as ``user`` (a demo account of the sample; None: signed out)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)  # signed in: conftest
     if user:
-        at.session_state["auth_user"] = user
-        at.session_state["auth_seen"] = datetime.now()
+        sign_in(at, user)
     else:
-        del at.session_state["auth_user"]
+        sign_out_test(at)
     if path != ROOT / "app.py":
         at.switch_page(str(path.relative_to(ROOT)))
     return at

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +14,7 @@ from cockpit.fmt import format_value
 from cockpit.i18n import Translator
 from cockpit.scenario_slides import store_comparison
 from cockpit.store import Store
+from tests.app.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/7_presenter.py"
@@ -24,8 +24,7 @@ TIMEOUT = 60
 def _page(lang: str = "en", user: str = "leader", **params) -> AppTest:
     """The presenter page, signed in as ``user`` (a demo account of the sample)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["auth_user"] = user
-    at.session_state["auth_seen"] = datetime.now()
+    sign_in(at, user)
     at.switch_page(PAGE)
     at.query_params["lang"] = lang
     for key, value in params.items():

@@ -9,7 +9,6 @@ secretary's village alone.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -24,6 +23,7 @@ from cockpit.cases.filters import CaseFilter
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
 from cockpit.store import Store
+from tests.app.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 90
@@ -57,8 +57,7 @@ def world(sample_db):
 
 def _app(page: str, lang: str = "en", **query) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["auth_user"] = "secretary"
-    at.session_state["auth_seen"] = datetime.now()
+    sign_in(at, "secretary")
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
@@ -119,7 +118,7 @@ def _scope_note(at: AppTest, lang: str, world) -> None:
 def test_the_scan_finds_other_villages_when_there_are_some(sample_db, world):
     """Control: signed in as the township leader, the same scan sees the other villages."""
     at = _app("pages/1_map.py")
-    at.session_state["auth_user"] = "leader"
+    sign_in(at, "leader")
     at.run()
     text = page_text(at)
     assert all(n in text for n in world["others"]["names"] + world["others"]["ids"])
@@ -208,13 +207,15 @@ def test_services_page_lists_own_village_only(sample_db, world):
     assert access["Health"].iloc[0] == pytest.approx(round(world["row"]["access:health"], 2))
 
 
-def test_cases_page_counts_own_village_and_the_csv_holds_no_other(sample_db, world, monkeypatch):
+def test_cases_page_counts_own_village_and_the_csv_holds_no_other(sample_db, world, monkeypatch, click_download):
     from cockpit.ui import cases_view
 
     downloads = []
     original = cases_view.to_csv_bytes
     monkeypatch.setattr(cases_view, "to_csv_bytes", lambda table: downloads.append(original(table)) or downloads[-1])
     at = _app("pages/3_cases.py").run()
+    assert not downloads, "the CSV is made when clicked, not when the page is drawn"
+    click_download(at, "download_overdue")
     csv = b"".join(downloads).decode("utf-8-sig")
     assert downloads, "the overdue list offers a CSV download"
     assert_no_other_village(at, world, extra=csv)
