@@ -22,7 +22,7 @@ import pandas as pd
 
 __all__ = ["quarter_of", "quarter_bounds", "period_bounds", "trend_periods", "task_state",
            "responsibility_list", "scoreboard", "monthly_completion", "branch_trend", "township_trend",
-           "TREND_BY", "STATES"]
+           "weakest_branches", "TREND_BY", "STATES"]
 
 STATES = ("overdue", "open", "done_late", "done")
 TREND_BY = ("quarter", "month")  # quarter first: branches have a few tasks due a month
@@ -178,3 +178,19 @@ def township_trend(trend: pd.DataFrame) -> pd.DataFrame:
     sums["overdue_per_branch"] = sums["overdue"] / sums["branches"]
     sums["score"] = by_period["score"].mean()
     return sums
+
+
+def weakest_branches(trend: pd.DataFrame, measure: str) -> list:
+    """Branch ids of a :func:`branch_trend`, weakest first by ``measure`` in its last period: the
+    lowest rate (``completion_rate``, ``on_time_rate``) or the most ``overdue``; a branch with
+    nothing due in the last period (NaN) after the others; ties by branch id.
+
+    >>> t = pd.DataFrame({"period": ["2026-Q3"] * 3, "branch_id": ["b1", "b2", "b3"],
+    ...                   "completion_rate": [0.9, float("nan"), 0.4], "overdue": [0, 5, 2]})
+    >>> weakest_branches(t, "completion_rate"), weakest_branches(t, "overdue")
+    (['b3', 'b1', 'b2'], ['b2', 'b3', 'b1'])
+    """
+    last = trend[trend["period"] == trend["period"].max()]
+    key = last[measure] if measure == "overdue" else -last[measure]
+    order = last.assign(_key=key).sort_values(["_key", "branch_id"], ascending=[False, True], na_position="last")
+    return list(order["branch_id"])

@@ -34,6 +34,7 @@ from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
 from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
+from cockpit.party import branch_trend
 from cockpit.store import StoreError, build_database
 from cockpit.store.scope import ScopedStore
 from cockpit.ui import connection
@@ -130,6 +131,13 @@ def _alerts(path: str, version: int, period: str, scope: Scope = None) -> pd.Dat
 def _overdue(path: str, version: int, period: str, filt: CaseFilter, allowed: bool,
              scope: Scope = None) -> pd.DataFrame:
     return overdue_list(_store(path, version, scope), period, filt, allowed=allowed)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _party_trend(path: str, version: int, months: tuple, by: str, as_of, scope: Scope = None) -> pd.DataFrame:
+    store = _store(path, version, scope)
+    return branch_trend(store.party_tasks(), store.party_branches(), store.party_assessments(), list(months), by,
+                        as_of=as_of)
 
 
 @dataclass(frozen=True)
@@ -241,6 +249,10 @@ class Data:
 
     def party_assessments(self) -> pd.DataFrame:
         return _reference(self.path, self.version, "party_assessments", self.scope)
+
+    def party_trend(self, months: tuple[str, ...], by: str, as_of) -> pd.DataFrame:
+        """Each branch's scoreboard by month or quarter (cockpit.party.branch_trend), cut at ``as_of``."""
+        return _party_trend(self.path, self.version, tuple(months), by, as_of, self.scope)
 
     def reader(self):
         """Context manager: a cursor for reads outside the cached queries (import records)."""

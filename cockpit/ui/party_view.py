@@ -8,8 +8,8 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from cockpit.fmt import format_value
-from cockpit.party import (STATES, TREND_BY, branch_trend, monthly_completion, quarter_bounds,
-                           quarter_of, responsibility_list, scoreboard, township_trend)
+from cockpit.party import (STATES, TREND_BY, monthly_completion, quarter_bounds, quarter_of,
+                           responsibility_list, scoreboard, township_trend, weakest_branches)
 from cockpit.ui.charts import FONT, trend_lines
 from cockpit.slide_charts import plain
 from cockpit.ui.shell import PageContext, translated_radio
@@ -96,8 +96,7 @@ def _trend(ctx: PageContext, by: str) -> pd.DataFrame:
         upto = [m for m in upto if quarter_of(m) in keep]
     else:
         upto = upto[-_TREND_SPAN["month"]:]
-    return branch_trend(ctx.data.party_tasks(), ctx.data.party_branches(), ctx.data.party_assessments(),
-                        upto, by, as_of=_as_of(ctx))
+    return ctx.data.party_trend(tuple(upto), by, _as_of(ctx))
 
 
 def _values(s: pd.Series) -> list:
@@ -105,18 +104,45 @@ def _values(s: pd.Series) -> list:
 
 
 _PER_ROW, _BRANCH_COLOR, _TOWN_COLOR, _INK = 5, "#1f5fa8", "#4b5563", "#1f2937"
+_ALL_PANELS_UP_TO, _WEAKEST_SHOWN = 20, 8  # more branches than this: panels for the weakest, or those picked
+_HEATMAP_ROW_PX, _HEATMAP_VIEW_PX = 22, 640
+
+
+def _branch_heatmap(trend: pd.DataFrame, column: str, names: pd.Series, order: list, percent: bool) -> go.Figure:
+    """Every branch (rows, weakest first, labelled by its village) × period: one trace, whatever the
+    number of branches. Rates from red (0%) to green (100%); overdue counts from white to red."""
+    grid = trend.pivot_table(index="branch_id", columns="period", values=column, sort=False, dropna=False)
+    grid = grid.reindex(order)
+    villages = trend.drop_duplicates("branch_id").set_index("branch_id")["village_id"]
+    labels = [plain(names.get(villages[b], b)) for b in order]
+    z = [_values(grid.loc[b]) for b in order]
+    few = len(order) <= 40  # values written in the cells while they are large enough to read
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(grid.columns), y=[str(b) for b in order], xgap=1, ygap=1, showscale=True,
+        colorscale="RdYlGn" if percent else "Reds", zmin=0, zmax=1 if percent else None,
+        colorbar=dict(thickness=12, tickformat=".0%" if percent else ",d", len=min(1.0, 400 / (60 + 22 * len(z)))),
+        text=[[("" if v is None else (f"{v:.0%}" if percent else f"{v:,.0f}")) for v in r] for r in z] if few else None,
+        texttemplate="%{text}" if few else None, textfont=dict(size=12),
+        customdata=[[lab] * len(grid.columns) for lab in labels],
+        hovertemplate=f"%{{customdata}}<br>%{{x}}: %{{z:{'.0%' if percent else ',.0f'}}}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", type="category", tickmode="array", tickvals=[str(b) for b in order],
+                     ticktext=labels, tickfont=dict(size=13, color=_INK), automargin=True)
+    fig.update_xaxes(type="category", side="top", tickfont=dict(size=13, color=_INK), tickangle=0, automargin=True)
+    fig.update_layout(height=60 + _HEATMAP_ROW_PX * len(z), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      plot_bgcolor="white")
+    return fig
 
 
 def _branch_panels(trend: pd.DataFrame, column: str, names: pd.Series, township_name: str,
-                   town_column: str, percent: bool) -> go.Figure:
-    """Small multiples: one panel per branch (titled by its village) with the branch's line and
-    the township's ``town_column`` (grey, dotted) for reference; all panels on the same axes."""
+                   town_column: str, percent: bool, town: pd.DataFrame) -> go.Figure:
+    """Small multiples: one panel per branch of ``trend`` (titled by its village) with the branch's
+    line and the township's ``town_column`` (grey, dotted; ``town``: :func:`township_trend` of every
+    branch) for reference; all panels on the same axes."""
     groups = list(trend.groupby("branch_id", sort=False))
     rows = -(-len(groups) // _PER_ROW)
     titles = [plain(names.get(g["village_id"].iloc[0], b)) for b, g in groups]
     fig = make_subplots(rows=rows, cols=_PER_ROW, shared_xaxes=True, shared_yaxes=True,
                         subplot_titles=titles, vertical_spacing=0.34 / rows, horizontal_spacing=0.07)
-    town = township_trend(trend)
     hover = f"%{{fullData.name}}<br>%{{x}}: %{{y:{'.0%' if percent else ',.1f'}}}<extra></extra>"
     for i, ((branch, g), title) in enumerate(zip(groups, titles)):
         row, col = i // _PER_ROW + 1, i % _PER_ROW + 1
@@ -167,6 +193,35 @@ def _score_grid(trend: pd.DataFrame, names: pd.Series, township_name: str) -> go
     return fig
 
 
+def _trend_views(ctx: PageContext, trend: pd.DataFrame, metric: str, names: pd.Series) -> None:
+    """Every branch in one heatmap (weakest first), then panels of the branches picked: all of
+    them in a small township, the weakest few in a large one."""
+    count = metric == "overdue"  # a count: the township reference is the mean per branch
+    order = weakest_branches(trend, metric)
+    st.caption(ctx.t("party.heatmap_caption", n=len(order), date=_as_of(ctx).isoformat()))
+    heatmap = _branch_heatmap(trend, metric, names, order, percent=not count)
+    tall = heatmap.layout.height > _HEATMAP_VIEW_PX
+    with st.container(height=_HEATMAP_VIEW_PX if tall else "content", border=False, key="party_heatmap_box"):
+        st.plotly_chart(heatmap, key="party_branch_heatmap", config={"displayModeBar": False})
+    villages = trend.drop_duplicates("branch_id").set_index("branch_id")["village_id"]
+    label = lambda b: plain(names.get(villages[b], b))  # noqa: E731
+    default = order if len(order) <= _ALL_PANELS_UP_TO else order[:_WEAKEST_SHOWN]
+    picked = st.multiselect(ctx.t("party.trend_pick"), sorted(order, key=label), default=default,
+                            format_func=label, key="party_trend_branches",
+                            help=ctx.t("party.trend_pick_help", n=_WEAKEST_SHOWN))
+    if not picked:
+        return
+    st.caption(ctx.t("party.branch_trend_caption", date=_as_of(ctx).isoformat()))
+    shown = trend[trend["branch_id"].isin(picked)]
+    shown = shown.assign(_rank=shown["branch_id"].map({b: i for i, b in enumerate(order)})).sort_values(
+        ["_rank", "period"], kind="stable")
+    st.plotly_chart(_branch_panels(shown, metric, names,
+                                   ctx.t("party.township_mean" if count else "party.township_line"),
+                                   "overdue_per_branch" if count else metric, percent=not count,
+                                   town=township_trend(trend)),
+                    key="party_branch_trend", config={"displayModeBar": False})
+
+
 def branch_trends(ctx: PageContext) -> None:
     """Per-branch trend by month or quarter of a chosen measure; the assessment scores by quarter."""
     st.subheader(ctx.t("party.branch_trend"))
@@ -182,12 +237,7 @@ def branch_trends(ctx: PageContext) -> None:
         if trend.empty:
             st.info(ctx.t("party.no_trend"))
         else:
-            st.caption(ctx.t("party.branch_trend_caption", date=_as_of(ctx).isoformat()))
-            count = metric == "overdue"  # a count: the township reference is the mean per branch
-            st.plotly_chart(_branch_panels(trend, metric, names,
-                                           ctx.t("party.township_mean" if count else "party.township_line"),
-                                           "overdue_per_branch" if count else metric, percent=not count),
-                            key="party_branch_trend", config={"displayModeBar": False})
+            _trend_views(ctx, trend, metric, names)
     with scores_tab:
         scores = trend if by == "quarter" else _trend(ctx, "quarter")
         if scores["score"].isna().all():

@@ -77,3 +77,40 @@ def test_quarter_trend_per_branch_equals_branch_trend(sample):
     # A count: the township reference is its mean per branch, on the branches' scale.
     town_line = next(tr for tr in panels if tr["name"] == "全镇（各支部平均）")
     assert town_line["y"] == _values(town.loc[town_line["x"], "overdue"] / len(sample["branches"]))
+
+
+def test_heatmap_holds_every_branch_weakest_first(sample):
+    from cockpit.party import weakest_branches
+
+    at = _app(PAGE)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.selectbox(key="_w_period").set_value(MONTH).run()
+    at.radio(key=radio_key("party_trend_by", "en")).set_value("quarter").run()
+    assert not at.exception, at.exception
+    expected = branch_trend(sample["tasks"], sample["branches"], sample["assessments"],
+                            sample["months"], "quarter", as_of=AS_OF)
+    order = weakest_branches(expected, "completion_rate")
+    heat = _chart(at, "party_branch_heatmap")["data"][0]
+    assert heat["y"] == [str(b) for b in order] and len(order) == len(sample["branches"])
+    first = expected[expected["branch_id"] == order[0]].set_index("period")
+    assert heat["z"][0] == _values(first.loc[heat["x"], "completion_rate"])
+    # a small township: every branch also gets its panel
+    assert sorted(at.multiselect(key="party_trend_branches").value) == sorted(order)
+
+
+def test_a_large_township_gets_panels_for_the_weakest_only(sample, monkeypatch):
+    from cockpit.ui import party_view
+
+    monkeypatch.setattr(party_view, "_ALL_PANELS_UP_TO", 5)
+    monkeypatch.setattr(party_view, "_WEAKEST_SHOWN", 3)
+    at = _app(PAGE)
+    at.query_params["lang"] = "en"
+    at.run()
+    heat = _chart(at, "party_branch_heatmap")["data"][0]
+    picked = at.multiselect(key="party_trend_branches").value
+    assert sorted(map(str, picked)) == sorted(heat["y"][:3])
+    panels = _chart(at, "party_branch_trend")["data"]
+    assert len(panels) == 2 * 3  # each picked branch's line and the township line
+    at.multiselect(key="party_trend_branches").set_value(picked[:1]).run()
+    assert len(_chart(at, "party_branch_trend")["data"]) == 2
