@@ -117,3 +117,18 @@ def test_clean_township_has_no_finding(tmp_path):
     for period in ("2026-05", "2026-10"):
         assert all(f.count == 0 for f in quality.run_checks(s, period))
     s.close()
+
+
+def test_binomial_tail_equals_scipy_stats():
+    """The incomplete-beta form gives scipy.stats.binom.sf(k - 1, n, p), which it replaces."""
+    import numpy as np
+    from scipy.stats import binom
+
+    from cockpit.cases.quality import binomial_tail
+
+    rng = np.random.default_rng(11)
+    n = rng.integers(0, 500, 4000)
+    k = rng.integers(-2, 520, 4000)
+    p = rng.uniform(0.001, 0.6, 4000)
+    np.testing.assert_allclose(binomial_tail(k, n, p), binom.sf(k - 1, n, p), rtol=1e-12, atol=1e-15)
+    assert binomial_tail(0, 5, 0.2) == 1.0 and binomial_tail(6, 5, 0.2) == 0.0

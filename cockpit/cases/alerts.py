@@ -26,7 +26,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
+from scipy.special import gammainc
 
 from cockpit.cases.filters import CaseFilter, Period
 
@@ -59,7 +59,10 @@ def poisson_tail(x, history) -> np.ndarray:
     """
     h = np.asarray(history, dtype=float)
     level = np.maximum(np.maximum(np.median(h, axis=-1), h.mean(axis=-1)), 0.5)
-    return poisson.sf(np.asarray(x, dtype=float) - 1, level)
+    # P(X ≥ k) = P(k, level), the regularized lower incomplete gamma function, for k ≥ 1 (and 1 below):
+    # the same figure as scipy.stats.poisson.sf(k - 1, level), without importing scipy.stats (about 1 s).
+    k = np.floor(np.asarray(x, dtype=float) - 1) + 1
+    return np.where(k <= 0, 1.0, gammainc(np.maximum(k, 1.0), level))
 
 
 def _monday(d) -> date:

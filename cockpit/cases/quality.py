@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from scipy.special import betainc
 
 from cockpit.cases.filters import CaseFilter
 
@@ -87,6 +88,19 @@ def quick_closure_bursts(store, period=None, filt: CaseFilter | None = None, min
     return _finding("quick_closure_burst", rows, max_examples, minutes=minutes, burst=burst)
 
 
+def binomial_tail(k, n, p) -> np.ndarray:
+    """P(X ≥ k) for X ~ Binomial(n, p): the regularized incomplete beta I_p(k, n − k + 1) for
+    1 ≤ k ≤ n (1 below, 0 above). The same figure as scipy.stats.binom.sf(k - 1, n, p), without
+    importing scipy.stats (about 1 s).
+
+    >>> float(binomial_tail(3, 10, 0.1).round(6))
+    0.070191
+    """
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    inside = betainc(np.clip(k, 1, None), np.clip(n - k + 1, 1, None), p)
+    return np.where(k <= 0, 1.0, np.where(k > n, 0.0, inside))
+
+
 def month_end_spikes(store, period=None, filt: CaseFilter | None = None, days: int = 2,
                      min_closures: int = 10, min_ratio: float = 3.0, alpha: float = 0.01,
                      max_examples: int = 20) -> Finding:
@@ -97,7 +111,7 @@ def month_end_spikes(store, period=None, filt: CaseFilter | None = None, days: i
         n, k = stats["closures"].astype(int), stats["closures_last_days"].astype(int)
         stats["expected_share"] = p0
         stats["share"] = k / n
-        stats["p_value"] = binom.sf(k - 1, n, p0)
+        stats["p_value"] = binomial_tail(k, n, p0)
         tested = n >= min_closures
         limit = alpha / max(int(tested.sum()), 1)
         hit = tested & (stats["share"] >= min_ratio * p0) & (stats["p_value"] <= limit)
