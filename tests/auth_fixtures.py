@@ -35,5 +35,5 @@ def copy_database(db: Path, folder: Path) -> Path:
 
 
 def connector(con: duckdb.DuckDBPyConnection):
-    """A ``connect`` provider (see cockpit.ui.auth_view.Connect) that hands out ``con`` unclosed."""
+    """A ``connect`` provider (a callable giving a context manager of a cursor) that hands out ``con`` unclosed."""
     return lambda: contextlib.nullcontext(con)
