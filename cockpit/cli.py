@@ -39,9 +39,11 @@ def _actor() -> str:
 def _init_db(args: argparse.Namespace) -> int:
     from cockpit import settings
     from cockpit.store.build import BuildError, build_database
+    from cockpit.store.owner import refuse_while_owned
 
     src = Path(args.from_dir) if args.from_dir else settings.path("sample_dir")
     db = Path(args.db) if args.db else settings.path("db_path")
+    refuse_while_owned(db, "Stop the app first: a database cannot be built or replaced under a running app.")
     try:
         report = build_database(src, db, replace=args.replace, actor=_actor())
     except BuildError as exc:

@@ -78,10 +78,16 @@ def _password(args) -> str:
 def _connect(db: Path):
     import duckdb
 
+    from cockpit.store.owner import refuse_while_owned
+
     from cockpit.store.build import BuildError, upgrade_database
 
     if not db.is_file():
         raise _CliError(f"{db}: no database; build it first with: python -m cockpit init-db --db {db}")
+    try:
+        refuse_while_owned(db, "Manage accounts on its Users and audit page (用户与审计), or stop the app first.")
+    except SystemExit as exc:
+        raise _CliError(str(exc).removeprefix("error: ")) from None
     try:
         upgrade_database(db)
         return duckdb.connect(str(db))

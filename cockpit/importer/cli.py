@@ -25,12 +25,15 @@ _SHOWN_PROBLEMS = 20
 def _connect(args):
     import duckdb
 
+    from cockpit.store.owner import refuse_while_owned
+
     from cockpit import settings
     from cockpit.store.build import BuildError, upgrade_database
 
     db = Path(args.db) if args.db else settings.path("db_path")
     if not db.is_file():
         raise SystemExit(f"error: no database at {db} (build one with: python -m cockpit init-db)")
+    refuse_while_owned(db, "Import and export through its Data page (数据管理), or stop the app first.")
     try:
         upgrade_database(db)
         return duckdb.connect(str(db))

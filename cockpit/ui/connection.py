@@ -22,6 +22,7 @@ file working while the app runs.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -33,7 +34,9 @@ from cockpit.importer.pipeline import finish_boundary_import
 from cockpit.store import Store, StoreError
 from cockpit.store.build import upgrade_database
 
-__all__ = ["Handle", "handle", "reading", "writing", "WriteUnavailable"]
+__all__ = ["Handle", "handle", "reading", "writing", "WriteUnavailable", "WRITE_WAIT_SECONDS"]
+
+WRITE_WAIT_SECONDS = 5.0  # how long a write waits for a file another program holds, then says so
 
 
 class WriteUnavailable(StoreError):
@@ -177,15 +180,20 @@ def writing(path: str, data_changed: bool = True) -> Iterator[duckdb.DuckDBPyCon
     stay valid.
 
     Raises :class:`WriteUnavailable` when the file cannot be opened for writing (for example a
-    ``python -m cockpit`` command or a second app has it open).
+    ``python -m cockpit`` command or a notebook has it open) within :data:`WRITE_WAIT_SECONDS`.
     """
     h = handle(path)
     with h.write_lock:
-        with h.gate.exclusive():
-            try:
-                h._reopen(read_only=False)
-            except StoreError as exc:
-                raise WriteUnavailable(str(exc), exc.kind) from None
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        while True:  # another program may hold the file for a moment (a backup, a quick read)
+            with h.gate.exclusive():
+                try:
+                    h._reopen(read_only=False)
+                    break
+                except StoreError as exc:
+                    if exc.kind != "locked" or time.monotonic() >= deadline:
+                        raise WriteUnavailable(str(exc), exc.kind) from None
+            time.sleep(0.25)
         cursor = h.store._con.cursor()
         try:
             yield cursor

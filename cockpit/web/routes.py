@@ -112,8 +112,11 @@ def _routes(keeper_of) -> list[Route]:
         try:
             outcome = await anyio.to_thread.run_sync(
                 keeper.sign_in, name, password, address, request.headers.get("user-agent", ""))
-        except StoreError as exc:
-            return _unavailable(t, exc)
+        except StoreError as exc:  # the name stays typed in; the message says why and what to do
+            _LOG.warning("sign-in: database busy: %s", exc)
+            return await anyio.to_thread.run_sync(
+                lambda: _login_page(request, keeper, t, next_path=next_path, name=name, status=503,
+                                    error=t("auth.busy", error=str(exc))))
         if outcome.result is None:
             page = await anyio.to_thread.run_sync(
                 lambda: _login_page(request, keeper, t, next_path=next_path, name=name, status=429,
