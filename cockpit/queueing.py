@@ -3,8 +3,9 @@
 A village handles its cases as one queue: cases arrive at ``lam`` per day, ``c`` case handlers
 each close ``mu`` cases per day, first come first served. With offered load ``a = lam / mu``:
 
-- Erlang C, the probability that a case waits: ``C = c B / (c - a (1 - B))`` with the Erlang B
-  recursion ``B_k = a B_{k-1} / (k + a B_{k-1})``;
+- Erlang C, the probability that a case waits: ``C = c B / (c - a (1 - B))`` with Erlang B
+  ``B = P(N = c) / P(N <= c)``, ``N ~ Poisson(a)`` (what the recursion ``B_k = a B_{k-1} / (k + a B_{k-1})``
+  computes in ``c`` steps), in one step per element however many handlers;
 - a waiting case waits ``Exp(theta)`` with ``theta = c mu - lam``; service takes ``Exp(mu)``; so the
   time to close ``S`` has ``P(S > t) = (1 - C) e^(-mu t) + C (theta e^(-mu t) - mu e^(-theta t)) /
   (theta - mu)`` (``(1 + mu t) e^(-mu t)`` when ``theta = mu``) and mean ``1/mu + C/theta``.
@@ -18,26 +19,47 @@ handler, or when ``a >= c``, the queue is overloaded: no steady state exists, th
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import gammaincc, gammaln, xlogy
 
-__all__ = ["erlang_c", "handlers", "within_time", "mean_time", "backlog_growth"]
+__all__ = ["erlang_b", "erlang_c", "handlers", "within_time", "mean_time", "backlog_growth"]
+
+
+def erlang_b(c, a) -> np.ndarray:
+    """Blocking probability of ``c >= 0`` servers (truncated to whole servers) at load ``a >= 0``.
+
+    ``B = P(N = c) / P(N <= c)`` for ``N ~ Poisson(a)``: the ratio that the recursion
+    ``B_k = a B_{k-1} / (k + a B_{k-1})`` builds term by term, here in one step per element (the
+    probability in log space, the tail by ``gammaincc``), so its cost does not grow with ``c``.
+
+    Examples
+    --------
+    >>> round(float(erlang_b(2, 1.0)), 12)     # (1/2) / (1 + 1 + 1/2)
+    0.2
+    """
+    c = np.asarray(c, dtype=np.int64)
+    a = np.asarray(a, dtype=float)
+    with np.errstate(invalid="ignore"):
+        log_p = xlogy(c, a) - a - gammaln(c + 1.0)
+        return np.where(c >= 1, np.exp(log_p) / gammaincc(c + 1.0, a), 1.0)
 
 
 def erlang_c(c, a) -> np.ndarray:
     """Probability of waiting with integer ``c >= 1`` handlers and offered load ``a = lam / mu``.
 
-    Defined as 1 when ``a >= c`` (overloaded: every case waits)."""
+    Defined as 1 when ``a >= c`` (overloaded: every case waits). ``c`` is truncated to whole
+    handlers; every element costs the same whatever ``c`` (see :func:`erlang_b`).
+
+    Examples
+    --------
+    >>> round(float(erlang_c(1, 0.6)), 12)      # M/M/1: the utilisation
+    0.6
+    """
     c = np.asarray(c, dtype=np.int64)
     a = np.asarray(a, dtype=float)
-    shape = np.broadcast(c, a).shape
-    c, a = np.broadcast_to(c, shape), np.broadcast_to(a, shape)
-    b = np.ones(shape)
-    for k in range(1, int(c.max(initial=1)) + 1):
-        step = a * b / (k + a * b)
-        b = np.where(k <= c, step, b)
     stable = a < c
+    b = erlang_b(np.where(stable, c, 1), np.where(stable, a, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(stable, c * b / (c - a * (1.0 - b)), 1.0)
-    return p
+        return np.where(stable, c * b / (c - a * (1.0 - b)), 1.0)
 
 
 def _within_int(c, lam, mu, t) -> np.ndarray:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bench import legacy_queue_fit as legacy
 from cockpit.planner.calibrate import coverage_slopes, fit_coverage, fit_queue
 from cockpit.sample.truth import TRUE
 from cockpit.store import Store
@@ -49,3 +50,63 @@ def test_queue_fit_recovers_the_generator(store):
     # throughput per staff-month is far below capacity: staff are busy part of the time
     assert fit.closed_per_staff_month < fit.mu * fit.share * 30.4
     assert len(fit.mu_draws) == 10
+
+
+# The sample's figures as the scalar path (Erlang C recursion, one minimize_scalar per share) gave
+# them before issue 19, with the planner page's settings (40 bootstrap draws).
+QUEUE_BEFORE = {"mu": 0.48494501604393797, "share": 0.45, "r2": 0.7508086225851496,
+                "backtest_mae": 1.0308309280571504, "closed_per_staff_month": 3.194349321348446}
+MU_DRAWS_BEFORE = [
+    0.496763300899, 0.496229128867, 0.486641075810, 0.486560952218, 0.457473709169, 0.483555072814,
+    0.495471347835, 0.484920902336, 0.458730898643, 0.486549747508, 0.484164764420, 0.486580659910,
+    0.485665838439, 0.486603964586, 0.498134366417, 0.485661712397, 0.486538429806, 0.458286415615,
+    0.458260128921, 0.486550576367, 0.510994138566, 0.457218664028, 0.458111876553, 0.486560269710,
+    0.483590170194, 0.500625983976, 0.483532265834, 0.457921215526, 0.486543595789, 0.497093936802,
+    0.486562057829, 0.485655433230, 0.483601880029, 0.484861814680, 0.457487779186, 0.486578392064,
+    0.486596302676, 0.484863694064, 0.486572702900, 0.484938484623]
+SHARE_DRAWS_BEFORE = [
+    0.45, 0.45, 0.46, 0.58, 0.60, 0.46, 0.45, 0.45, 0.60, 0.45, 0.47, 0.45, 0.58, 0.45, 0.46, 0.46, 0.59, 0.60,
+    0.60, 0.45, 0.45, 0.60, 0.60, 0.45, 0.45, 0.45, 0.48, 0.60, 0.45, 0.45, 0.59, 0.59, 0.45, 0.45, 0.45, 0.45,
+    0.59, 0.45, 0.45, 0.58]
+COVERAGE_BEFORE = {
+    "k": [0.214431657625, 0.349018161434, 0.147950757313, 0.120152909064, 0.250320511653, 0.177586660648],
+    "r2": [0.990127708536, 0.989151777089, 0.985126182113, 0.986820431655, 0.993939664831, 0.988974024508],
+    "backtest_mae": [0.00913044068567, 0.00783723138407, 0.0071615471501, 0.00944397533069, 0.00776163183874,
+                     0.00862968987036]}
+
+
+def test_queue_fit_keeps_the_figures_of_the_scalar_path(store):
+    fit = fit_queue(store.queue_history())
+    for name, value in QUEUE_BEFORE.items():
+        assert getattr(fit, name) == pytest.approx(value, abs=1e-9), name
+    np.testing.assert_allclose(fit.mu_draws, MU_DRAWS_BEFORE, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(fit.share_draws, SHARE_DRAWS_BEFORE, rtol=0, atol=1e-12)
+
+
+def test_coverage_fit_keeps_its_figures(store):
+    fit = fit_coverage(store.coverage_funding_history())
+    for name, values in COVERAGE_BEFORE.items():
+        np.testing.assert_allclose(getattr(fit, name), values, rtol=1e-9, atol=0, err_msg=name)
+
+
+def _edge_history(seed: int = 11) -> pd.DataFrame:
+    """Ten villages over eight months: two with under one handler at low shares, two with the same
+    arrival rate (their rows share cells), some months overloaded at most shares."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for v in range(10):
+        staff = {0: 0.8, 1: 1.4}.get(v, rng.uniform(3, 40))
+        rate = 2.0 if v in (2, 3) else rng.uniform(0.2, 0.6) * staff * (1.6 if v == 4 else 0.5)
+        for m in range(8):
+            days = 30 + m % 2
+            rows.append({"period": f"2025-{m + 1:02d}", "village_id": f"v{v}", "days": days,
+                         "received": round(rate * days), "staff_fte": round(staff + rng.uniform(-0.4, 0.4), 2),
+                         "closed": int(rng.integers(5, 60)), "mean_close_days": rng.uniform(1.5, 30)})
+    return pd.DataFrame(rows)
+
+
+def test_queue_fit_equals_the_scalar_path_at_the_edges():
+    history = _edge_history()
+    new, old = fit_queue(history, draws=6), legacy.fit_queue(history, draws=6)
+    for name in ("mu", "share", "r2", "backtest_mae", "closed_per_staff_month", "mu_draws", "share_draws"):
+        np.testing.assert_allclose(getattr(new, name), getattr(old, name), rtol=1e-9, atol=1e-12, err_msg=name)

@@ -3,16 +3,74 @@
 from __future__ import annotations
 
 import heapq
+from fractions import Fraction
+from math import factorial
 
 import numpy as np
 import pytest
 
-from cockpit.queueing import backlog_growth, erlang_c, handlers, mean_time, within_time
+from bench.legacy_queue_fit import erlang_c as erlang_c_recursion
+from cockpit.queueing import backlog_growth, erlang_b, erlang_c, handlers, mean_time, within_time
 
 
 def test_erlang_c_matches_pyworkforce():
     # pyworkforce's ErlangC example: 14 agents, offered load 10 Erlangs -> probability of waiting 0.174
     assert erlang_c(14, 10.0) == pytest.approx(0.1741, abs=1e-4)
+
+
+def _erlang_c_exact(c: int, a: Fraction) -> Fraction:
+    """Erlang C in exact rational arithmetic, from its textbook sum."""
+    top = a ** c / factorial(c) * Fraction(c) / (c - a)
+    return top / (sum(a ** k / factorial(k) for k in range(c)) + top)
+
+
+@pytest.mark.parametrize("c, a", [(2, Fraction(1)), (3, Fraction(5, 2)), (7, Fraction(3)), (30, Fraction(57, 2))])
+def test_erlang_c_by_hand(c, a):
+    assert erlang_c(c, float(a)) == pytest.approx(float(_erlang_c_exact(c, a)), rel=1e-12)
+
+
+def test_erlang_b_by_hand():
+    assert erlang_b(2, 1.0) == pytest.approx(0.2, rel=1e-14)        # (1/2) / (1 + 1 + 1/2)
+    assert erlang_b(0, 3.0) == 1.0 and erlang_b(5, 0.0) == 0.0
+    # C = c B / (c - a (1 - B)): c = 2, a = 1 gives 1/3
+    assert erlang_c(2, 1.0) == pytest.approx(1 / 3, rel=1e-14)
+
+
+def test_erlang_c_matches_the_recursion_on_a_grid():
+    servers = np.array([0, 1, 2, 3, 5, 10, 20, 50, 100, 250, 516, 1000])[:, None]
+    rho = np.array([0, 1e-9, 1e-3, 0.1, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 1 - 1e-9, 1, 1.001, 1.5, 3])
+    load = np.maximum(servers, 1) * rho
+    np.testing.assert_allclose(erlang_c(servers, load), erlang_c_recursion(servers, load), rtol=1e-9, atol=1e-300)
+    rng = np.random.default_rng(5)
+    c = rng.integers(1, 800, 20_000)
+    a = c * rng.uniform(0, 1.2, c.size)
+    np.testing.assert_allclose(erlang_c(c, a), erlang_c_recursion(c, a), rtol=1e-9, atol=1e-300)
+
+
+@pytest.mark.parametrize("c, a, expected", [
+    (0, 0.0, 1.0),        # no handler: every case waits, even with nothing to do
+    (0, 2.0, 1.0),
+    (3, 0.0, 0.0),        # no load: nobody waits
+    (3, 3.0, 1.0),        # load = handlers: overloaded
+    (3, 7.5, 1.0),
+])
+def test_erlang_c_edges_as_the_recursion(c, a, expected):
+    assert erlang_c(c, a) == expected == erlang_c_recursion(c, a)
+
+
+def test_erlang_c_truncates_staff_and_broadcasts_as_the_recursion():
+    c, a = np.array([[0.5], [1.5], [2.7], [99.9]]), np.array([0.0, 0.4, 1.2, 2.5, 98.0])
+    assert erlang_c(c, a).shape == (4, 5)
+    np.testing.assert_allclose(erlang_c(c, a), erlang_c_recursion(c, a), rtol=1e-12, atol=0)
+    assert erlang_c(2.7, 1.2) == pytest.approx(erlang_c(2, 1.2), rel=0)
+
+
+def test_erlang_c_stays_finite_where_the_textbook_sum_overflows():
+    # a^c / c! overflows a float beyond c of about 170; the recursion and the tail function do not
+    c, a = np.array([400, 1000, 1000]), np.array([380.0, 900.0, 999.0])
+    p = erlang_c(c, a)
+    assert np.isfinite(p).all() and ((0 < p) & (p < 1)).all()
+    np.testing.assert_allclose(p, erlang_c_recursion(c, a), rtol=1e-9)
 
 
 def test_single_handler_by_hand():

@@ -9,8 +9,11 @@ fitted by weighted least squares with weights ``(1 - coverage)^2`` (the variance
 Case handling (per village and month, an M/M/c queue, :mod:`cockpit.queueing`): arrivals
 ``lam`` = cases received a day, handlers = ``share * staff FTE``, each closing ``mu`` cases a day.
 ``mu`` and ``share`` minimise the squared error, weighted by cases, between the observed and the
-queue's mean days to close. Closed cases per staff-month would understate ``mu``: staff are busy
-only part of the time, so throughput measures the load, not the capacity.
+queue's mean days to close: share on a grid, ``log mu`` by a bounded search at every share, all
+shares at once (:mod:`cockpit.planner.bounded`), the model evaluated once per cell of rows it
+cannot tell apart (same arrival rate, same whole handlers). Closed cases per staff-month would
+understate ``mu``: staff are busy only part of the time, so throughput measures the load, not the
+capacity.
 
 Uncertainty comes from a bootstrap over villages (villages drawn with replacement, parameters
 refitted). Fit quality: R² in coverage (or days) and a back-test, the error on the last
@@ -23,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize_scalar
 
+from cockpit.planner.bounded import minimize_bounded
 from cockpit.queueing import handlers, mean_time
 
 __all__ = ["CoverageFit", "QueueFit", "fit_coverage", "fit_queue", "coverage_slopes"]
@@ -144,17 +147,54 @@ def _model_mean(mu: float, share: float, lam, staff) -> np.ndarray:
     return np.minimum(mean_time(handlers(staff, share), lam, mu), _MEAN_CAP)
 
 
+class _Cells:
+    """Village-months grouped, for every share of staff, into cells the model cannot tell apart:
+    rows with the same arrival rate and the same whole handlers.
+
+    A cell's weighted squared error is its own spread around the cell mean plus its weight times
+    the squared error of that mean, so the loss needs the queue model once per cell, not per row.
+    Rows sorted by rate, then staff, keep each cell's rows adjacent at every share (handlers never
+    fall as staff grows)."""
+
+    def __init__(self, lam, staff, obs, weight, shares: np.ndarray):
+        used = weight > 0          # a bootstrap weights rows by how often their village was drawn
+        order = np.lexsort((staff[used], lam[used]))
+        lam, staff, obs, weight = (x[used][order] for x in (lam, staff, obs, weight))
+        c = handlers(staff[None, :], shares[:, None])                       # shares x rows
+        first = np.ones(c.shape, dtype=bool)                                # the rows that open a cell
+        first[:, 1:] = (lam[1:] != lam[:-1]) | (c[:, 1:] != c[:, :-1])
+        start = np.flatnonzero(first)                                       # flat in shares x rows
+        self.share, row = np.divmod(start, len(lam))
+        self.lam, self.c = lam[row], c.ravel()[start]
+        w = np.tile(weight, len(shares))
+        self.weight = np.add.reduceat(w, start)
+        self.mean = np.add.reduceat(w * np.tile(obs, len(shares)), start) / self.weight
+        row_mean = self.mean[np.cumsum(first) - 1].reshape(c.shape)         # each row's cell mean
+        self.spread = (weight * (obs - row_mean) ** 2).sum(axis=1)          # per share
+
+    def loss(self, log_mu: np.ndarray, which: np.ndarray) -> np.ndarray:
+        """Weighted squared error at ``mu = exp(log_mu)`` of the shares listed in ``which``."""
+        searching = np.zeros(len(self.spread), dtype=bool)
+        searching[which] = True
+        mu = np.ones(len(self.spread))
+        mu[which] = np.exp(log_mu)
+        on = searching[self.share]
+        model = np.minimum(mean_time(self.c[on], self.lam[on], mu[self.share[on]]), _MEAN_CAP)
+        sq = np.bincount(self.share[on], self.weight[on] * (self.mean[on] - model) ** 2, len(mu))
+        return self.spread[which] + sq[which]
+
+
 def _solve(lam, staff, obs, weight, shares: np.ndarray = _SHARES) -> tuple[float, float]:
     """Best (mu, share): the loss is a step function of share (handlers are whole), so share is
-    searched on a grid and ``log mu`` by a bounded scalar search for each share."""
-    best = (np.inf, 1.0, 1.0)
-    for share in shares:
-        res = minimize_scalar(
-            lambda log_mu: float((weight * (obs - _model_mean(np.exp(log_mu), share, lam, staff)) ** 2).sum()),
-            bounds=(np.log(0.02), np.log(10.0)), method="bounded", options={"xatol": 1e-4})
-        if res.fun < best[0]:
-            best = (res.fun, float(np.exp(res.x)), float(share))
-    return best[1], best[2]
+    searched on a grid and ``log mu`` by a bounded scalar search for each share, all shares in
+    lockstep; the first share with the least loss wins."""
+    cells = _Cells(lam, staff, obs, weight, shares)
+    log_mu, loss = minimize_bounded(cells.loss, len(shares), (np.log(0.02), np.log(10.0)), xatol=1e-4)
+    loss = np.where(np.isnan(loss), np.inf, loss)
+    best = int(np.argmin(loss))
+    if not loss[best] < np.inf:
+        return 1.0, 1.0
+    return float(np.exp(log_mu[best])), float(shares[best])
 
 
 def fit_queue(history: pd.DataFrame, holdout: int = 3, draws: int = 40, seed: int = 0) -> QueueFit:
@@ -175,13 +215,12 @@ def fit_queue(history: pd.DataFrame, holdout: int = 3, draws: int = 40, seed: in
         mae = float(np.average(np.abs(obs[test] - _model_mean(mu_t, share_t, lam[test], staff[test])),
                                weights=weight[test]))
     rng = np.random.default_rng(seed)
-    villages = q["village_id"].unique()
-    rows = {v: np.flatnonzero(q["village_id"].to_numpy() == v) for v in villages}
+    village_of, villages = pd.factorize(q["village_id"])
     near = _SHARES[np.abs(_SHARES - share) <= 0.15]
     drawn = []
     for _ in range(draws):
-        idx = np.concatenate([rows[v] for v in rng.choice(villages, len(villages))])
-        drawn.append(_solve(lam[idx], staff[idx], obs[idx], weight[idx], near))
+        times = np.bincount(rng.choice(len(villages), len(villages)), minlength=len(villages))
+        drawn.append(_solve(lam, staff, obs, weight * times[village_of], near))
     drawn = np.array(drawn, dtype=float).reshape(-1, 2)
     return QueueFit(
         mu=mu, share=share, mu_draws=drawn[:, 0], share_draws=drawn[:, 1],
