@@ -239,6 +239,9 @@ def test_a_display_sees_the_command_screen_only_until_revoked(client, keeper):
     assert client.get("/map").headers["location"].startswith("/command?kiosk=1")
     assert client.get("/").headers["location"].startswith("/command?kiosk=1")
     assert client.get("/_stcore/metrics").status_code == 403
+    # the frontend's probe of a base path under the page must fail (not redirect), so that it
+    # falls back to "/" and connects
+    assert client.get("/command/_stcore/health").status_code == 403
     assert client.get("/media/bbb.png").status_code == 200
     keeper.grant(sessions.hash_token(token), CSV)
     assert client.get("/media/aaa.csv").status_code == 403  # a display downloads nothing

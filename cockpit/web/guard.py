@@ -33,8 +33,16 @@ _DISPLAY_ALLOWED = ("/_stcore/stream", "/_stcore/host-config", "/static/", "/med
 
 
 def page_path(path: str) -> bool:
-    """True for the URL of a page of the app (``/``, ``/map`` …), as opposed to its machinery."""
-    return not path.startswith(_MACHINE_PREFIXES)
+    """True for the URL of a page of the app (``/``, ``/map`` …), as opposed to its machinery.
+
+    Streamlit's frontend first looks for its server under the page's own path
+    (``/command/_stcore/health``) and falls back to ``/`` when that fails: such a probe is
+    machinery, never a page to redirect, or a display would settle on the wrong base.
+
+    >>> page_path("/map"), page_path("/_stcore/stream"), page_path("/command/_stcore/health")
+    (True, False, False)
+    """
+    return not path.startswith(_MACHINE_PREFIXES) and "/_stcore/" not in path
 
 
 class SessionGuard:

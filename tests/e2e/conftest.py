@@ -5,21 +5,34 @@ Every test in tests/e2e/ is marked ``e2e`` (deselect with ``-m "not e2e"``).
 Fixtures
 --------
 ``app_server`` (session)
-    Starts ``python -m streamlit run app.py`` on a free loopback port with ``COCKPIT_DB`` pointing
-    at a copy of the ``sample_db`` fixture, waits for ``/_stcore/health`` and yields the base URL
-    (``http://127.0.0.1:PORT``). The server's output is attached to every failing e2e test.
+    Starts ``python -m streamlit run serve.py`` (the pages behind the sign-in routes and the session
+    guard) on a free loopback port with ``COCKPIT_DB`` pointing at a copy of the ``sample_db``
+    fixture, waits for ``/_stcore/health`` and yields the base URL (``http://127.0.0.1:PORT``).
+    The server's output is attached to every failing e2e test. Shared by the whole run: a module
+    that writes real data (an import) or changes sessions, accounts or displays starts a server
+    of its own (``start_streamlit(APP_SCRIPT, env={"COCKPIT_DB": copy})``).
 ``browser_page``
     A fresh Playwright page (1600×1000, zh-CN, Asia/Shanghai) in a new browser context.
     When the test fails, a full-page screenshot goes to ``screenshots/<test>.png`` (git-ignored).
 ``app_page``
     ``browser_page`` already opened on the app's landing page and idle.
 
-Helpers (``from tests.e2e.conftest import wait_for_app_idle, save_screenshot, start_streamlit``)
+Helpers (``from tests.e2e.conftest import open_page, wait_for_app_idle, save_screenshot, start_streamlit``)
+    ``open_page(page, url, user, password)``: go to ``url``; when the server sends the browser to
+    its sign-in page (``/auth/login?next=…``), sign in there (demo township leader by default) and
+    wait until the page the browser lands on has run. The session cookie then serves every later
+    ``goto`` of the same browser context.
+    ``sign_in(page, user, password)``: fill and submit the sign-in form the page shows; returns
+    the error the page shows, or None when the browser left ``/auth/``.
+    ``session_cookie(context)``: the value of the HttpOnly session cookie of a browser context.
     ``wait_for_app_idle(page)``: call after ``goto`` and after every click or input that reruns
     the script; waits until the app is connected and its script has finished, and fails if the
     page shows a Python exception.
     ``save_screenshot(page, name)``: a deliberate screenshot into ``screenshots/``.
-    ``start_streamlit(script)``: context manager for a server of another script (yields the URL).
+    ``start_streamlit(script, env=…)``: context manager for a server of its own (yields the URL).
+
+A file made by a download button is fetched by the browser after the click (the server makes it
+on the click and serves it only to the session that clicked): ``page.expect_download()`` catches it.
 
 Example::
 
@@ -51,11 +64,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-APP_SCRIPT = PROJECT_ROOT / "app.py"
+APP_SCRIPT = PROJECT_ROOT / "serve.py"  # the web server: sign-in routes and session guard around app.py
 SCREENSHOT_DIR = PROJECT_ROOT / "screenshots"
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium")
@@ -208,26 +222,55 @@ def wait_for_app_idle(page, timeout_ms: float = 30_000, settle_ms: float = 250, 
 
 
 DEMO_USER, DEMO_PASSWORD = "leader", "demo-leader"
+SESSION_COOKIE = "cockpit_session"  # cockpit.auth.sessions.COOKIE
+SIGN_IN_PATH = "/auth/login"
+
+
+def on_sign_in_page(page) -> bool:
+    """True when ``page`` shows the server's sign-in page (``/auth/login``)."""
+    return urlsplit(page.url).path == SIGN_IN_PATH
+
+
+def _fill_sign_in(page, user: str, password: str | None) -> None:
+    page.locator("#name").fill(user)
+    page.locator("#password").fill(password or f"demo-{user}")
+
+
+def sign_in(page, user: str = DEMO_USER, password: str | None = None, timeout_ms: float = 30_000) -> str | None:
+    """Sign in through the sign-in form ``page`` shows (``#name``, ``#password``, submit).
+
+    Returns None once the browser has left ``/auth/`` (the server redirected it to ``next``), or
+    the error the sign-in page shows (wrong password, demo account refused, throttled …)."""
+    _fill_sign_in(page, user, password)
+    with page.expect_navigation(timeout=timeout_ms):  # the POST answers with a page or a 303
+        page.locator("button[type=submit]").click()
+    if not urlsplit(page.url).path.startswith("/auth/"):
+        return None
+    error = page.locator(".notice.error")
+    return error.first.inner_text().strip() if error.count() else f"still on {page.url}"
+
+
+def session_cookie(context) -> str | None:
+    """The session token of browser ``context`` (a Playwright BrowserContext or Page), or None."""
+    context = getattr(context, "context", context)  # a Page has .context
+    return next((c["value"] for c in context.cookies() if c["name"] == SESSION_COOKIE), None)
 
 
 def open_page(page, url: str, user: str = DEMO_USER, password: str | None = None) -> None:
-    """Go to ``url``; when the login form shows, sign in (demo township leader by default) and
-    wait until the page itself has run. Every page checks the user, and a page load is a new
-    Streamlit session, so every ``goto`` needs this."""
+    """Go to ``url``; when the server redirects to its sign-in page, sign in there (demo township
+    leader by default) and wait until the browser has left ``/auth/`` and the page it lands on
+    (the ``next`` of the redirect) has run. Already signed in (the context has a valid session
+    cookie): just wait for the page."""
     page.goto(url)
-    wait_for_app_idle(page)
-    # the login form (cockpit/ui/auth_view.py): its fields are keyed auth_name and auth_password;
-    # pages may have password fields of their own (the admin page's forms)
-    secret = page.locator(".st-key-auth_password input")
-    try:
-        secret.wait_for(state="visible", timeout=3_000)
-    except Exception:
-        return  # no login form: nothing to do
-    page.locator(".st-key-auth_name input").fill(user)
-    secret.fill(password or f"demo-{user}")
-    form = page.locator('[data-testid="stForm"]').filter(has=page.locator(".st-key-auth_password"))
-    form.locator('[data-testid="stFormSubmitButton"] button').click()
-    secret.wait_for(state="detached", timeout=15_000)
+    if on_sign_in_page(page):
+        _fill_sign_in(page, user, password)
+        page.locator("button[type=submit]").click()
+        try:
+            page.wait_for_url(lambda u: not urlsplit(u).path.startswith("/auth/"), timeout=30_000)
+        except Exception as exc:
+            error = page.locator(".notice.error")
+            shown = error.first.inner_text() if error.count() else "(no error shown)"
+            raise AssertionError(f"sign-in as {user!r} did not leave {page.url}: {shown}") from exc
     wait_for_app_idle(page)
 
 
@@ -244,7 +287,8 @@ def save_screenshot(page, name: str, full_page: bool = True) -> Path:
 @pytest.fixture(scope="session")
 def app_server(request: pytest.FixtureRequest, sample_db: Path,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of ``streamlit run app.py`` serving the sample database (one server per session).
+    """Base URL of ``streamlit run serve.py`` serving the sample database (one server per session).
+    Read-only use: sign-ins, unmasking and downloads are fine; imports of real data are not.
 
     The server gets its own copy of the database: DuckDB lets only one process open a file
     for writing, and the test process itself may hold ``sample_db`` open (AppTest, store tests).
@@ -256,6 +300,13 @@ def app_server(request: pytest.FixtureRequest, sample_db: Path,
     env = {"COCKPIT_DB": str(db)}
     with start_streamlit(APP_SCRIPT, env=env, log_registry=request.config.stash.setdefault(_SERVER_LOGS, [])) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def server_logs(request: pytest.FixtureRequest) -> list:
+    """Pass as ``start_streamlit(..., log_registry=server_logs)``: the server's log is then
+    attached to every e2e test that fails while it runs."""
+    return request.config.stash.setdefault(_SERVER_LOGS, [])
 
 
 @pytest.fixture(scope="session")

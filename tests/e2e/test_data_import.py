@@ -1,5 +1,10 @@
 """In the browser: upload a villages CSV with a new village and its boundary, map a column, read the
-report, load, and find the new village on the map; the report of a messy file in Chinese."""
+report, load, and find the new village on the map; the report of a messy file in Chinese.
+
+The first import turns the sample into real data, after which the demo accounts are refused: the
+module's server has a regular (non-demo) account with the leader role, made in its database copy
+before the server starts, and every page is opened signed in as that account.
+"""
 
 from __future__ import annotations
 
@@ -7,38 +12,40 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from cockpit.auth.users import add_user
 from tests import importer_fixtures as fx
+from tests.auth_fixtures import FAST
+from tests.e2e import conftest
 from tests.e2e.conftest import APP_SCRIPT, PROJECT_ROOT, save_screenshot, start_streamlit, wait_for_app_idle
+
+# A regular account with the leader role (may import and export): demo accounts stop working at the first import.
+LEADER, LEADER_PASSWORD = "wang.zhen", "import-leader-pw"
 
 
 @pytest.fixture(scope="module")
-def import_server(sample_db, tmp_path_factory):
+def import_server(sample_db, tmp_path_factory, server_logs):
     """A server of its own: the import writes to its database, boundary file and imports folder."""
     folder = tmp_path_factory.mktemp("e2e_import")
     db, geodata = folder / "cockpit.duckdb", folder / "villages.geojson"
     shutil.copy2(sample_db, db)
     shutil.copy2(PROJECT_ROOT / "geodata" / "villages.geojson", geodata)
+    con = duckdb.connect(str(db))
+    try:
+        add_user(con, LEADER, LEADER_PASSWORD, "leader", display_name="王镇长", params=FAST)
+    finally:
+        con.close()
     env = {"COCKPIT_DB": str(db), "COCKPIT_GEODATA": str(geodata), "COCKPIT_IMPORTS_DIR": str(folder / "imports")}
-    with start_streamlit(APP_SCRIPT, env=env) as url:
+    with start_streamlit(APP_SCRIPT, env=env, log_registry=server_logs) as url:
         yield url, folder
 
 
-def open_page(page, url: str, user: str = "leader") -> None:
-    """Open ``url`` and sign in as a demo account (the township leader may import and export).
-
-    Waits for the form's inputs themselves: they render a moment after the script run ends."""
-    page.goto(url)
-    wait_for_app_idle(page)
-    password = page.locator('[data-testid="stForm"] input[type="password"]')
-    password.wait_for()
-    page.locator('[data-testid="stForm"] input[type="text"]').first.fill(user)
-    password.fill(f"demo-{user}")
-    page.locator('[data-testid="stFormSubmitButton"] button').click()
-    password.wait_for(state="detached")
-    wait_for_app_idle(page)
+def open_page(page, url: str) -> None:
+    """Open ``url`` signed in as the module's regular leader account (not a demo account)."""
+    conftest.open_page(page, url, user=LEADER, password=LEADER_PASSWORD)
 
 
 def _choose(page, key: str, option: str) -> None:
@@ -92,7 +99,7 @@ def test_new_village_with_boundary_appears_on_the_map(browser_page, import_serve
     boundary = folder / "xinfeng.geojson"
     boundary.write_bytes(fx.as_bytes(fx.new_village_geojson()))
 
-    open_page(page, f"{url}/data?lang=en")   # signed in as the demo township leader
+    open_page(page, f"{url}/data?lang=en")   # signed in as the regular leader account
     _choose(page, "imp_kind", "Villages and communities")
     _upload(page, villages)
     summary = page.get_by_text("1 row(s) ·")
