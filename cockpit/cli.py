@@ -1,5 +1,5 @@
 """The command-line interface: generate a sample township, build the database, print settings,
-manage users."""
+manage users, import and export, check, back up and restore the database."""
 
 from __future__ import annotations
 
@@ -96,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     from cockpit.importer.cli import register as register_imports
 
     register_imports(sub)  # import|export|imports|undo (cockpit/importer/cli.py)
+
+    from cockpit.store.cli import register as register_care
+
+    register_care(sub)  # check|backup|restore (cockpit/store/cli.py)
 
     args = parser.parse_args(argv)
     return args.func(args)

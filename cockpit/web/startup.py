@@ -7,6 +7,7 @@ server on the same file refuses to start, naming the process that holds it.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from cockpit import settings
@@ -17,6 +18,7 @@ from cockpit.ui import connection
 __all__ = ["prepare_database"]
 
 _LOG = logging.getLogger("cockpit")
+EXIT_OWNED = 3  # the exit status of a server that will not start on a database another app owns
 _CLAIMS: list[OwnerLock] = []  # held for the life of the process
 
 
@@ -34,7 +36,7 @@ def prepare_database() -> None:
         message = (f"cockpit: will not start: {exc}. One app serves one database file: stop that one, "
                    "or point COCKPIT_DB at another file.")
         print(message, file=sys.stderr, flush=True)
-        raise SystemExit(message) from None
+        os._exit(EXIT_OWNED)  # before anything was opened: nothing to clean up, and no traceback
     _CLAIMS.append(claim)
     try:
         if not path.exists():
