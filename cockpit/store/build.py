@@ -10,6 +10,8 @@ database of real data: meta ``synthetic`` is ``'false'`` and the audit log recor
 from __future__ import annotations
 
 import os
+import shutil
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -92,9 +94,14 @@ def build_database(src: Path, db: Path, replace: bool = False, actor: str | None
 
 
 def upgrade_database(db: Path) -> list[int]:
-    """Apply pending schema migrations to an existing cockpit database; return those applied."""
-    if _existing_version(db) >= max(MIGRATIONS):
+    """Apply pending schema migrations to an existing cockpit database; return those applied.
+
+    The file as it was is copied first, beside it (``<db>.before-v<version>-<time>``): an upgrade
+    that goes wrong in a way no transaction catches still leaves the township's data."""
+    version = _existing_version(db)
+    if version >= max(MIGRATIONS):
         return []
+    _copy_before_upgrade(Path(db), version)
     try:
         con = duckdb.connect(str(db))
     except duckdb.Error as exc:
@@ -103,6 +110,16 @@ def upgrade_database(db: Path) -> list[int]:
         return migrate(con)
     finally:
         con.close()
+
+
+def _copy_before_upgrade(db: Path, version: int) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = db.with_name(f"{db.name}.before-v{version}-{stamp}")
+    shutil.copy2(db, kept)
+    wal = db.with_name(db.name + ".wal")
+    if wal.exists():
+        shutil.copy2(wal, kept.with_name(kept.name + ".wal"))
+    return kept
 
 
 def _existing_version(db: Path) -> int:
