@@ -13,14 +13,18 @@ from streamlit.starlette import App
 
 from cockpit.ui.server_hooks import show_error_with_id, stored_media_file
 from cockpit.web.guard import SessionGuard
+from cockpit.web.inbox_watcher import InboxWatcher
 from cockpit.web.routes import auth_routes
 from cockpit.web.startup import prepare_database
 
 
 @asynccontextmanager
 async def lifespan(_app):
-    prepare_database()  # the sample database on first run, upgraded to the current schema
+    prepare_database()  # claim the file; the sample database on first run; upgraded to the current schema
+    inbox = InboxWatcher()
+    inbox.start()  # the drop folder's monthly files, imported as the Data page would
     yield
+    inbox.stop()
 
 
 app = App(

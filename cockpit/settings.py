@@ -71,6 +71,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Failed sign-ins of one user name, within lockout_minutes, that lock it; 0 turns lock-out off."),
     Setting("lockout_minutes", "15", "COCKPIT_LOCKOUT_MINUTES",
             "How long a user name stays locked after too many failed sign-ins (minutes)."),
+    Setting("inbox_dir", "data/inbox", "COCKPIT_INBOX",
+            "Drop folder: a file put in its folder of a kind (cases/, coverage/, allocations/, boundaries/ …) "
+            "is imported by the running app as the Data page would, then moved to done/ or failed/ with its "
+            "report. Empty: no drop folder."),
+    Setting("inbox_seconds", "60", "COCKPIT_INBOX_SECONDS",
+            "How often the running app looks in the drop folder, in seconds."),
     Setting("imports_dir", "data/imports", "COCKPIT_IMPORTS_DIR",
             "Folder where the original of every imported file is kept (named by its SHA-256 checksum)."),
     Setting("max_upload_mb", "50", "COCKPIT_MAX_UPLOAD_MB",
