@@ -13,7 +13,7 @@ import threading
 
 from cockpit import settings
 from cockpit.i18n import Translator, normalize_language
-from cockpit.importer.inbox import process_inbox
+from cockpit.importer.inbox import prepare_inbox, process_inbox
 from cockpit.ui import connection
 
 __all__ = ["InboxWatcher"]
@@ -29,6 +29,11 @@ class InboxWatcher:
     def start(self) -> bool:
         """Start looking (False, doing nothing, when the drop folder setting is empty)."""
         if not (settings.get("inbox_dir") or "").strip():
+            return False
+        try:
+            prepare_inbox(settings.path("inbox_dir"))  # the kinds' folders are there for the clerk at once
+        except OSError as exc:
+            _LOG.error("drop folder %s cannot be made: %s", settings.path("inbox_dir"), exc)
             return False
         self._thread = threading.Thread(target=self._run, name="cockpit-inbox", daemon=True)
         self._thread.start()
