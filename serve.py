@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from streamlit.starlette import App
 
 from cockpit.ui.server_hooks import show_error_with_id, stored_media_file
+from cockpit.web.backup_schedule import BackupSchedule
 from cockpit.web.guard import SessionGuard
 from cockpit.web.inbox_watcher import InboxWatcher
 from cockpit.web.routes import auth_routes
@@ -21,10 +22,12 @@ from cockpit.web.startup import prepare_database
 @asynccontextmanager
 async def lifespan(_app):
     prepare_database()  # claim the file; the sample database on first run; upgraded to the current schema
-    inbox = InboxWatcher()
-    inbox.start()  # the drop folder's monthly files, imported as the Data page would
+    chores = [InboxWatcher(), BackupSchedule()]  # the drop folder's monthly files; the daily backup
+    for chore in chores:
+        chore.start()
     yield
-    inbox.stop()
+    for chore in chores:
+        chore.stop()
 
 
 app = App(

@@ -77,6 +77,13 @@ SETTINGS: tuple[Setting, ...] = (
             "report. Empty: no drop folder."),
     Setting("inbox_seconds", "60", "COCKPIT_INBOX_SECONDS",
             "How often the running app looks in the drop folder, in seconds."),
+    Setting("backup_dir", "data/backups", "COCKPIT_BACKUP_DIR",
+            "Folder of the running app's daily backups (python -m cockpit backup --out makes one by hand). "
+            "Empty: no scheduled backups."),
+    Setting("backup_every_hours", "24", "COCKPIT_BACKUP_EVERY_HOURS",
+            "Hours between the running app's backups."),
+    Setting("backup_keep", "14", "COCKPIT_BACKUP_KEEP",
+            "How many scheduled backups are kept; older ones are removed after each new one."),
     Setting("imports_dir", "data/imports", "COCKPIT_IMPORTS_DIR",
             "Folder where the original of every imported file is kept (named by its SHA-256 checksum)."),
     Setting("max_upload_mb", "50", "COCKPIT_MAX_UPLOAD_MB",

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cockpit.ui import shell
+from cockpit.ui.backup_view import backup_status
 from cockpit.ui.history_view import export_panel, history_panel
 from cockpit.ui.import_view import import_panel
 
@@ -10,6 +11,7 @@ ctx = shell.page("data")
 t = ctx.t
 st.title(t("data.title"))
 st.caption(t("data.caption"))
+backup_status(ctx)
 
 tab_import, tab_history, tab_export = st.tabs([t("data.tab_import"), t("data.tab_history"),
                                                t("data.tab_export")])

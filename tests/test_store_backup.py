@@ -140,3 +140,27 @@ def test_kill_9_during_a_backup_leaves_the_database_untouched_and_nothing_restor
                 verify_backup(folder)
         else:  # the backup had finished before the kill
             verify_backup(folder)
+
+
+def test_the_schedule_backs_up_when_due_keeps_n_and_records_the_outcome(fresh_db, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from cockpit.store.backup import list_backups, read_last
+    from cockpit.web.backup_schedule import BackupSchedule
+
+    out = tmp_path / "backups"
+    monkeypatch.setenv("COCKPIT_DB", str(fresh_db))
+    monkeypatch.setenv("COCKPIT_BACKUP_DIR", str(out))
+    monkeypatch.setenv("COCKPIT_BACKUP_KEEP", "2")
+    monkeypatch.setenv("COCKPIT_IMPORTS_DIR", str(tmp_path / "imports"))
+    schedule, t0 = BackupSchedule(), dt.datetime(2026, 12, 1, 2, 0)
+    assert schedule.run_once(t0)
+    assert not schedule.run_once(t0 + dt.timedelta(hours=23))  # not due yet
+    assert schedule.run_once(t0 + dt.timedelta(hours=24))
+    assert schedule.run_once(t0 + dt.timedelta(hours=48))
+    assert len(list_backups(out)) == 2  # the newest two kept
+    last = read_last(out)
+    assert last["ok"] and last["at"] == "2026-12-03 02:00:00" and last["rows"] > 0
+    monkeypatch.setenv("COCKPIT_DB", str(tmp_path / "gone.duckdb"))
+    assert not schedule.run_once(t0 + dt.timedelta(hours=72))
+    assert not read_last(out)["ok"] and "no database" in read_last(out)["error"]

@@ -29,9 +29,11 @@ import duckdb
 from cockpit.store.health import Health, check_database
 from cockpit.store.owner import current_owner
 
-__all__ = ["BackupError", "Backup", "make_backup", "verify_backup", "restore_backup", "MANIFEST"]
+__all__ = ["BackupError", "Backup", "make_backup", "verify_backup", "restore_backup", "MANIFEST", "LAST",
+           "list_backups", "prune_backups", "backup_due", "record_last", "read_last"]
 
 MANIFEST = "manifest.json"
+LAST = "last-backup.json"  # the outcome of the latest scheduled backup, in the backup folder
 _DB_NAME = "cockpit.duckdb"
 
 
@@ -167,3 +169,47 @@ def restore_backup(folder: Path, db: Path, imports_dir: Path | None = None) -> P
     if imports_dir is not None and (backup.folder / "imports").is_dir():
         shutil.copytree(backup.folder / "imports", imports_dir, dirs_exist_ok=True)
     return kept
+
+
+def list_backups(out_dir: Path) -> list[Path]:
+    """The finished backups in ``out_dir``, oldest first."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        return []
+    return sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name.startswith("cockpit-backup-"))
+
+
+def prune_backups(out_dir: Path, keep: int) -> list[Path]:
+    """Remove all but the ``keep`` newest backups (and unfinished ones); return what was removed."""
+    removed = [p for p in Path(out_dir).glob(".cockpit-backup-*.partial")]
+    removed += list_backups(out_dir)[:-keep] if keep > 0 else []
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
+def backup_due(out_dir: Path, every: dt.timedelta, now: dt.datetime) -> bool:
+    """True when the newest backup in ``out_dir`` is older than ``every`` (or there is none)."""
+    last = read_last(out_dir)
+    if last and last.get("ok") and last.get("at"):
+        return now - dt.datetime.fromisoformat(last["at"]) >= every
+    done = list_backups(out_dir)
+    if not done:
+        return True
+    return now - dt.datetime.fromtimestamp(done[-1].stat().st_mtime) >= every
+
+
+def record_last(out_dir: Path, at: dt.datetime, ok: bool, folder: Path | None = None, error: str = "",
+                rows: int | None = None) -> None:
+    """Write the outcome of a scheduled backup for the Data page to show."""
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    record = {"at": at.replace(microsecond=0).isoformat(" "), "ok": ok, "folder": str(folder or ""),
+              "error": error, "rows": rows}
+    (Path(out_dir) / LAST).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+
+
+def read_last(out_dir: Path) -> dict | None:
+    try:
+        return json.loads((Path(out_dir) / LAST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

@@ -1,20 +1,18 @@
 """The server's look into the drop folder (cockpit/importer/inbox.py) every ``inbox_seconds``.
 
-One background thread per server process, started and stopped with the server (serve.py). Each
-file is imported under the database's one write lock, like an import from the Data page, so pages
-re-read the data afterwards. Nothing it meets stops it: a failure is logged and the next round
-tries again.
+Each file is imported under the database's one write lock, like an import from the Data page, so
+pages re-read the data afterwards.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
 from cockpit import settings
 from cockpit.i18n import Translator, normalize_language
 from cockpit.importer.inbox import prepare_inbox, process_inbox
 from cockpit.ui import connection
+from cockpit.web.periodic import Periodic
 
 __all__ = ["InboxWatcher"]
 
@@ -23,8 +21,7 @@ _LOG = logging.getLogger("cockpit.inbox")
 
 class InboxWatcher:
     def __init__(self) -> None:
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._periodic = Periodic("inbox", lambda: float(settings.get("inbox_seconds") or 60), self.run_once)
 
     def start(self) -> bool:
         """Start looking (False, doing nothing, when the drop folder setting is empty)."""
@@ -35,14 +32,11 @@ class InboxWatcher:
         except OSError as exc:
             _LOG.error("drop folder %s cannot be made: %s", settings.path("inbox_dir"), exc)
             return False
-        self._thread = threading.Thread(target=self._run, name="cockpit-inbox", daemon=True)
-        self._thread.start()
+        self._periodic.start()
         return True
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        self._periodic.stop()
 
     def run_once(self) -> list:
         db = str(settings.path("db_path"))
@@ -53,12 +47,3 @@ class InboxWatcher:
             _LOG.warning("drop folder: %s (%s): %s%s", r.file_name, r.kind, r.status,
                          f" as import #{r.batch_id}" if r.batch_id else "")
         return results
-
-    def _run(self) -> None:
-        interval = max(1.0, float(settings.get("inbox_seconds") or 60))
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # noqa: BLE001 - logged; the next round tries again
-                _LOG.exception("drop folder: a round failed")
-            self._stop.wait(interval)

@@ -185,7 +185,9 @@ def start_streamlit(script: str | Path, *, env: dict[str, str] | None = None, cw
     log_dir = Path(tempfile.mkdtemp(prefix="streamlit-e2e-"))
     log = log_dir / f"streamlit-{port}.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=str(cwd), env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+        # the server's own chores (backups, the drop folder) work in this test's folder, not the project's
+        chores = {"COCKPIT_BACKUP_DIR": str(log_dir / "backups"), "COCKPIT_INBOX": str(log_dir / "inbox")}
+        proc = subprocess.Popen(cmd, cwd=str(cwd), env={**chores, **os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     if log_registry is not None:
         log_registry.append(log)
