@@ -107,8 +107,18 @@ def test_restore_refuses_while_an_app_owns_the_database(fresh_db, tmp_path):
         holder.wait()
 
 
+def _tables(db: Path) -> dict:
+    """The changing tables' whole contents, in a stable order."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("cases", "import_batches")}
+    finally:
+        con.close()
+
+
 def test_a_backup_taken_during_an_import_is_the_before_or_the_after(fresh_db, tmp_path):
     before = _health(fresh_db).rows
+    before_tables = _tables(fresh_db)
     importer = subprocess.Popen([sys.executable, "-m", "cockpit", "import", "cases",
                                  str(ROOT / "sample_data" / "cases.csv"), "--db", str(fresh_db)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -119,9 +129,12 @@ def test_a_backup_taken_during_an_import_is_the_before_or_the_after(fresh_db, tm
     finally:
         importer.wait(timeout=300)
     after = _health(fresh_db).rows
+    after_tables = _tables(fresh_db)
+    assert after_tables != before_tables  # the import did change them
     backups.append(make_backup(fresh_db, tmp_path / "b2"))
     for backup in backups:
         assert verify_backup(backup.folder).manifest["rows"] in (before, after)
+        assert _tables(backup.folder / "cockpit.duckdb") in (before_tables, after_tables)
 
 
 def test_kill_9_during_a_backup_leaves_the_database_untouched_and_nothing_restorable(sample_db, tmp_path):
