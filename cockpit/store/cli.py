@@ -24,16 +24,22 @@ def _check(args: argparse.Namespace) -> int:
     import duckdb
 
     from cockpit.store.health import check_database
+    from cockpit.store.owner import current_owner
 
     db = _db(args)
     if not db.is_file():
         print(f"error: no database at {db}", file=sys.stderr)
         return 2
+    owner = current_owner(db)
+    if owner is not None:
+        print(f"error: {db} is in use by {owner.describe()}, which alone may open it. Check a backup instead: "
+              "python -m cockpit backup --out DIR, then python -m cockpit check --db DIR/<backup>/cockpit.duckdb",
+              file=sys.stderr)
+        return 2
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as exc:
-        print(f"error: {db} cannot be read now ({exc}); check a backup instead: python -m cockpit backup",
-              file=sys.stderr)
+        print(f"error: {db} cannot be read now ({exc})", file=sys.stderr)
         return 2
     try:
         health = check_database(con)

@@ -4,19 +4,17 @@ The handles are process state (one per file), shared by the page scripts and the
 front of them (cockpit/web: sign-in, the session check): DuckDB allows one configuration of a file
 per process.
 
-Pages read through a read-only connection (so the command line and a second app can read the
-same file). A write (an import, an undo, a recorded export or sign-in) goes through
-:func:`writing`: it takes the one write lock of the file, waits until no query is running,
-reopens the file read-write, yields a cursor, and afterwards reopens it read-only. While the
-write runs, pages keep reading through the read-write connection and see the data as it was
-before the write's transaction commits (DuckDB's snapshot isolation). After every write the
-handle's ``generation`` goes up; :mod:`cockpit.ui.data` puts it into the cache key, so every page
-reads the new data on its next run.
+The server owns its file (cockpit/store/owner.py) and holds it read-write for as long as it runs
+(``own``): pages read through cursors of that one connection, a write (an import, an undo, a
+sign-in, an audit entry) takes the file's one write lock and a cursor, and no other program can
+open the file meanwhile, so nothing outside can hold up a sign-in. After every write that changes
+data the handle's ``generation`` goes up; :mod:`cockpit.ui.data` puts it into the cache key, so
+every page reads the new data on its next run (sign-ins and audit entries keep it).
 
-Why not hold the file read-write all the time: DuckDB refuses a second connection with another
-configuration in the same process and any connection from another process while one process
-writes; a read-only default keeps ``python -m cockpit`` commands and tests that read the same
-file working while the app runs.
+Where the process does not own the file (AppTests, tools that share a file with the test process)
+the handle is read-only between writes: :func:`writing` waits until no query is running, reopens
+the file read-write, yields a cursor, and afterwards reopens it read-only; while the write runs,
+pages keep reading and see the data as it was before the write commits (snapshot isolation).
 """
 
 from __future__ import annotations
@@ -34,7 +32,7 @@ from cockpit.importer.pipeline import finish_boundary_import
 from cockpit.store import Store, StoreError
 from cockpit.store.build import upgrade_database
 
-__all__ = ["Handle", "handle", "reading", "writing", "WriteUnavailable", "WRITE_WAIT_SECONDS"]
+__all__ = ["Handle", "handle", "own", "reading", "writing", "WriteUnavailable", "WRITE_WAIT_SECONDS"]
 
 WRITE_WAIT_SECONDS = 5.0  # how long a write waits for a file another program holds, then says so
 
@@ -82,14 +80,21 @@ class _Gate:
 
 
 class Handle:
-    """One database file: its current Store, the gate around it, the write lock, the generation."""
+    """One database file: its current Store, the gate around it, the write lock, the generation.
 
-    def __init__(self, path: str):
+    ``owned``: this process owns the file (the server, cockpit/store/owner.py), so it is held
+    read-write for the life of the process: a write never reopens it (no lost buffers, no wait for
+    other programs, which cannot open it at all). Otherwise (tests, tools in the app's process) it
+    is read-only between writes, so other readers of the same file keep working.
+    """
+
+    def __init__(self, path: str, owned: bool = False):
         self.path = path
+        self.owned = owned
         self.gate = _Gate()
         self.write_lock = threading.Lock()
         self.generation = 0
-        self.store = Store(path)
+        self.store = Store(path, read_only=not owned)
 
     def _reopen(self, read_only: bool) -> None:
         self.store.close()
@@ -121,6 +126,7 @@ class _Guarded:
 
 
 _HANDLES: dict[tuple, Handle] = {}  # the process's handles, by path and file identity
+_OWNED: set[str] = set()  # files this process has claimed (cockpit/web/startup.py)
 _HANDLES_LOCK = threading.Lock()
 
 
@@ -132,9 +138,15 @@ def _handle(path: str, file_id: tuple) -> Handle:
         return h
 
 
+def own(path: str) -> None:
+    """Hold ``path`` read-write from its first use on (the server, once it has claimed the file)."""
+    with _HANDLES_LOCK:
+        _OWNED.add(str(path))
+
+
 def _open_handle(path: str) -> Handle:
     upgrade_database(Path(path))  # pending migrations, once per file per process
-    h = Handle(path)
+    h = Handle(path, owned=path in _OWNED)
     cursor = h.store._con.cursor()
     try:  # a boundaries import killed after its commit: put its file in place before any map is drawn
         finish_boundary_import(cursor, settings.path("geodata_path"))
@@ -183,6 +195,16 @@ def writing(path: str, data_changed: bool = True) -> Iterator[duckdb.DuckDBPyCon
     ``python -m cockpit`` command or a notebook has it open) within :data:`WRITE_WAIT_SECONDS`.
     """
     h = handle(path)
+    if h.owned:
+        with h.write_lock:
+            cursor = h.store._con.cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+                if data_changed:
+                    h.generation += 1
+        return
     with h.write_lock:
         deadline = time.monotonic() + WRITE_WAIT_SECONDS
         while True:  # another program may hold the file for a moment (a backup, a quick read)

@@ -42,6 +42,7 @@ def prepare_database() -> None:
         if not path.exists():
             _LOG.info("building the sample database at %s", path)
             build_database(settings.path("sample_dir"), path)
+        connection.own(str(path))  # ours alone: held read-write while the server runs
         connection.handle(str(path))
     except (StoreError, BuildError, OSError) as exc:
         _LOG.error("database %s cannot be used: %s", path, exc)
