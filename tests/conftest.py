@@ -41,6 +41,10 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         mp.setenv("COCKPIT_DB", str(db))
         mp.setenv("COCKPIT_SAMPLE_DIR", str(SAMPLE_DIR))
         mp.setenv("COCKPIT_GEODATA", str(SAMPLE_GEODATA))
+        # the app's own chores (backups, the drop folder) never touch the project's data/ folder
+        chores = tmp_path_factory.mktemp("chores")
+        mp.setenv("COCKPIT_BACKUP_DIR", str(chores / "backups"))
+        mp.setenv("COCKPIT_INBOX", str(chores / "inbox"))
         yield db
 
 
