@@ -3,16 +3,18 @@
 import streamlit as st
 
 from cockpit.periods import previous_period
+from cockpit.literal import LABEL, literal
 from cockpit.metrics.catalog import CASE_KPIS, RESOURCE_KPIS, coverage_key
 from cockpit.ui import shell
 from cockpit.ui.attention_view import attention_panel, spikes_panel
+from cockpit.ui.inbox_view import inbox_panel
 from cockpit.ui.kpi import coverage_people_help, kpi_grid
 
 ctx = shell.page("overview")
 t = ctx.t
 series = ctx.data.township_series()
 
-st.title(ctx.township_name)
+st.title(literal(ctx.township_name, LABEL))
 st.caption(t("overview.subtitle", period=t.period(ctx.period)) + " · "
            + t("overview.vs_previous", period=t.period(previous_period(ctx.period))) + " · "
            + t("overview.trend_note"))
@@ -31,3 +33,4 @@ with resources:
 with attention:
     attention_panel(ctx, ctx.data.village_table(ctx.period), series.loc[ctx.period])
     spikes_panel(ctx)
+    inbox_panel(ctx)  # for those who import: what the drop folder brought lately

@@ -22,20 +22,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from pathlib import Path
 
 import pandas as pd
 from fpdf import FPDF, FontFace
-from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.enums import MethodReturnValue, WrapMode, XPos, YPos
 
 from cockpit import geo
 from cockpit.chart_images import ChartImage, ChartRenderError, chart_problem, render_pngs
 from cockpit.i18n import Translator
+from cockpit.literal import LABEL, LONG, clean
 from cockpit.presenter import Deck, Slide, Table
 from cockpit.slide_charts import static_map
 
 __all__ = ["FONT_PATH", "BOLD_FONT_PATH", "FONT_INDEX", "BriefingError", "ChartRenderError",
-           "font_problem", "chart_problem", "render_pngs", "briefing_pdf", "ChartImage", "map_layers"]
+           "font_problem", "chart_problem", "render_pngs", "briefing_pdf", "ChartImage", "map_layers",
+           "message_pdf"]
 
 FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 BOLD_FONT_PATH = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
@@ -45,6 +48,9 @@ _PAGE_W, _MARGIN = 297.0, 12.0  # A4 landscape, mm
 _BODY_W = _PAGE_W - 2 * _MARGIN
 _GOOD, _BAD, _MUTED, _INK = (26, 127, 60), (190, 30, 30), (100, 110, 125), (17, 24, 39)
 _HEAD_FILL = (229, 236, 246)
+_TITLE_WIDTH = 2 * LABEL  # display width of a title line (it wraps; a longer one is cut)
+_TEXT_WIDTH = 4000  # display width of a paragraph (speaker notes): about two pages
+_LOG = logging.getLogger(__name__)
 
 
 class BriefingError(RuntimeError):
@@ -79,7 +85,7 @@ def map_layers(geodata_path, village_ids=None, labelled=None) -> tuple:
 class _Pdf(FPDF):
     def __init__(self, t: Translator, title: str):
         super().__init__(orientation="L", unit="mm", format="A4")
-        self.t, self.doc_title = t, title
+        self.t, self.doc_title = t, clean(title, LABEL)
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         self.set_auto_page_break(True, margin=14)
         self.add_font("cjk", "", str(FONT_PATH), collection_font_number=FONT_INDEX)
@@ -96,10 +102,12 @@ class _Pdf(FPDF):
                                pages="{nb}"), align="C")
         self.set_text_color(*_INK)
 
-    def text_block(self, text: str, size: float, bold: bool = False, color=_INK, gap: float = 1.5) -> None:
+    def text_block(self, text: str, size: float, bold: bool = False, color=_INK, gap: float = 1.5,
+                   limit: int = _TITLE_WIDTH) -> None:
+        """``text`` as one paragraph (wrapped), cleaned and cut to display width ``limit``."""
         self.set_font("cjk", "B" if bold else "", size)
         self.set_text_color(*color)
-        self.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        self.multi_cell(0, size * 0.5, clean(text, limit), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
                         wrapmode=self._wrap())
         self.set_text_color(*_INK)
         self.ln(gap)
@@ -125,12 +133,18 @@ def _cover(pdf: _Pdf, deck: Deck, meeting_title: str | None, generated: dt.datet
         pdf.text_block(meeting_title, 16, gap=2)
     pdf.text_block(t("presenter.pdf.period", period=deck.period_label), 15, gap=5)
     pdf.set_font("cjk", "", 12)
-    with pdf.table(col_widths=(55, 200), width=255, align="LEFT", first_row_as_headings=False,
-                   line_height=7, wrapmode=pdf._wrap(), padding=1.5) as table:
-        for label, value in deck.filter_lines:
-            row = table.row()
-            row.cell(label, style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL))
-            row.cell(value)
+    lines = [(clean(label, LABEL), clean(value, LONG)) for label, value in deck.filter_lines]
+    try:
+        with pdf.table(col_widths=(55, 200), width=255, align="LEFT", first_row_as_headings=False,
+                       line_height=7, wrapmode=pdf._wrap(), padding=1.5) as table:
+            for label, value in lines:
+                row = table.row()
+                row.cell(label, style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL))
+                row.cell(value)
+    except ValueError as exc:  # a row fpdf2 cannot place: the lines as text instead
+        _LOG.warning("briefing cover drawn as text: %s", exc)
+        for label, value in lines:
+            pdf.text_block(f"{label}{t('punct.colon')}{value}", 12, gap=0.5, limit=LONG + LABEL)
     pdf.ln(4)
     pdf.text_block(t("presenter.pdf.generated", date=generated.strftime("%Y-%m-%d %H:%M")), 11, color=_MUTED)
     pdf.text_block(t("presenter.pdf.contents"), 12, bold=True, gap=1)
@@ -160,20 +174,46 @@ def _figures(pdf: _Pdf, slide: Slide) -> None:
             pdf.set_xy(x + 2.5, y + 1.5)
             pdf.set_font("cjk", "", 9)
             pdf.set_text_color(*_MUTED)
-            pdf.cell(w - 5, 5, fig.label)
+            pdf.cell(w - 5, 5, _fit(pdf, fig.label, w - 5))
             pdf.set_xy(x + 2.5, y + 7)
             pdf.set_font("cjk", "B", 17)
             pdf.set_text_color(*_INK)
-            pdf.cell(w - 5, 8, fig.value)
+            pdf.cell(w - 5, 8, _fit(pdf, fig.value, w - 5))
             line = pdf.t("presenter.pdf.delta", delta=fig.delta) if fig.delta else fig.detail
             if line:
                 pdf.set_xy(x + 2.5, y + 15)
                 pdf.set_font("cjk", "", 9)
                 pdf.set_text_color(*{"good": _GOOD, "bad": _BAD}.get(fig.tone, _MUTED))
-                pdf.cell(w - 5, 4.5, line)
+                pdf.cell(w - 5, 4.5, _fit(pdf, line, w - 5))
             pdf.set_text_color(*_INK)
         pdf.set_xy(_MARGIN, y + h + gap)
     pdf.ln(1)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` as one line cut (with an ellipsis) to fit ``width`` mm in the current font."""
+    text = clean(text, LONG)
+    if pdf.get_string_width(text) <= width:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest start that fits with its ellipsis
+        mid = (lo + hi + 1) // 2
+        if pdf.get_string_width(text[:mid].rstrip() + "…") <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "…"
+
+
+def _cell_fitting(pdf: FPDF, text: str, width: float, max_lines: int) -> str:
+    """``text`` cut so that, wrapped in a column ``width`` mm wide (current font), it takes at most
+    ``max_lines`` lines: a table row must fit on one page (fpdf2 refuses a taller one)."""
+    lines = pdf.multi_cell(max(width, 1.0), 5, text, dry_run=True, output=MethodReturnValue.LINES,
+                           wrapmode=pdf._wrap(), padding=0)
+    if len(lines) <= max_lines:
+        return text
+    kept = "".join(lines[:max_lines]) if pdf._wrap() == WrapMode.CHAR else " ".join(lines[:max_lines])
+    return clean(kept[: max(1, len(kept) - 2)] + "…")
 
 
 def _width(text: str) -> int:
@@ -213,27 +253,52 @@ def _table(pdf: _Pdf, table: Table, title: bool = True, x: float | None = None,
     if title:
         pdf.set_x(x if x is not None else _MARGIN)
         pdf.set_font("cjk", "B", 12)
-        pdf.multi_cell(width, 6, table.title, new_x=XPos.LEFT, new_y=YPos.NEXT, wrapmode=pdf._wrap())
+        pdf.multi_cell(width, 6, clean(table.title, _TITLE_WIDTH), new_x=XPos.LEFT, new_y=YPos.NEXT,
+                       wrapmode=pdf._wrap())
         pdf.ln(1)
     if table.frame.empty:
         pdf.set_x(x if x is not None else _MARGIN)
         pdf.set_font("cjk", "", 10)
         pdf.set_text_color(*_MUTED)
-        pdf.multi_cell(width, 5, table.empty_text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 5, clean(table.empty_text, _TITLE_WIDTH), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*_INK)
         pdf.ln(3)
         return
     pdf.set_font("cjk", "", 9.5)
-    with pdf.table(col_widths=_col_widths(table.frame), width=width, line_height=5.2,
-                   align="LEFT" if x is None else "RIGHT", text_align="LEFT", wrapmode=pdf._wrap(), padding=1.2,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL)) as out:
-        head = out.row()
-        for col in table.frame.columns:
-            head.cell(str(col))
-        for values in table.frame.itertuples(index=False, name=None):
-            row = out.row()
-            for value in values:
-                row.cell(str(value))
+    rel = _col_widths(table.frame)
+    mm = [width * r / sum(rel) - 2.4 for r in rel]
+    max_lines = int((pdf.h - 16 - pdf.t_margin - 30) / 5.2)  # a row fits under the heading on a fresh page
+    head_cells = [_cell_fitting(pdf, clean(col, LABEL), w, 3) for col, w in zip(table.frame.columns, mm)]
+    body = [[_cell_fitting(pdf, clean(v, LONG), w, max_lines) for v, w in zip(values, mm)]
+            for values in table.frame.itertuples(index=False, name=None)]
+    start_page, start_y = pdf.page, pdf.get_y()
+    try:
+        with pdf.table(col_widths=rel, width=width, line_height=5.2,
+                       align="LEFT" if x is None else "RIGHT", text_align="LEFT", wrapmode=pdf._wrap(), padding=1.2,
+                       headings_style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL)) as out:
+            head = out.row()
+            for cell in head_cells:
+                head.cell(cell)
+            for values in body:
+                row = out.row()
+                for cell in values:
+                    row.cell(cell)
+    except ValueError as exc:  # a row fpdf2 cannot place: the rows as lines of text instead
+        _LOG.warning("briefing table %r drawn as text: %s", table.key, exc)
+        if pdf.page == start_page:
+            pdf.set_y(start_y)
+        pdf.set_font("cjk", "", 9.5)
+        for values in body:
+            pdf.set_x(x if x is not None else _MARGIN)
+            pdf.multi_cell(width, 5, " · ".join(values), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                           wrapmode=pdf._wrap())
+    if table.frame.attrs.get("cut"):
+        pdf.set_x(x if x is not None else _MARGIN)
+        pdf.set_font("cjk", "", 8.5)
+        pdf.set_text_color(*_MUTED)
+        pdf.multi_cell(width, 4.5, pdf.t("presenter.cut_note", n=LONG), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                       wrapmode=pdf._wrap())
+        pdf.set_text_color(*_INK)
     pdf.ln(4)
 
 
@@ -298,7 +363,7 @@ def _section(pdf: _Pdf, number: int, slide: Slide, charts: list, missing: str) -
     _figures(pdf, slide)
     if slide.notes:
         pdf.text_block(t("presenter.pdf.key_points"), 12, bold=True, gap=0.5)
-        pdf.text_block(slide.notes, 10.5, gap=4)
+        pdf.text_block(slide.notes, 10.5, gap=4, limit=_TEXT_WIDTH)
     tables = list(slide.tables)
     if slide.tables_first:
         for table in tables:
@@ -352,4 +417,23 @@ def briefing_pdf(deck: Deck, boundaries=None, label_points: pd.DataFrame | None 
     pdf.add_page()
     pdf.text_block(f"{len(deck.slides) + 1}. {deck.recorded.title}", 18, bold=True, gap=3)
     _table(pdf, deck.recorded, title=False)
+    return bytes(pdf.output())
+
+
+def message_pdf(title: str, message: str) -> bytes:
+    """A one-page PDF that says ``message`` under ``title``: what a download gives when its
+    document could not be made (cockpit/ui/downloads.py), so the file itself tells why. Written
+    with the Chinese font when it is there, else in a core font (non-Latin text then as ``?``)."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.add_page()
+    if font_problem() is None:
+        pdf.add_font("cjk", "", str(FONT_PATH), collection_font_number=FONT_INDEX)
+        family, fix = "cjk", (lambda s: s)
+    else:
+        family, fix = "helvetica", (lambda s: s.encode("latin-1", "replace").decode("latin-1"))
+    pdf.set_font(family, "", 16)
+    pdf.multi_cell(0, 9, fix(clean(title, _TITLE_WIDTH)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.set_font(family, "", 11)
+    pdf.multi_cell(0, 6, fix(clean(message, _TEXT_WIDTH)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())

@@ -105,6 +105,9 @@ def _cross_notes(sc: SlideContext, depts: pd.DataFrame) -> str:
 # -- 3 overdue cases ---------------------------------------------------------------------------
 
 def overdue(sc: SlideContext) -> Slide:
+    """The longest-overdue cases; counts by village only when the audience may not see case lists."""
+    if not sc.inputs.case_lists:
+        return _overdue_counts(sc)
     t, rows = sc.t, sc.inputs.overdue
     total = _total(sc.inputs.by_department, "department_id").get("overdue_at_end", 0)
     cells = sc.inputs.matrix
@@ -133,3 +136,33 @@ def overdue(sc: SlideContext) -> Slide:
         notes = t("presenter.none_overdue")
     subtitle = t("presenter.overdue.subtitle", n=sc.fmt(len(rows), "count"), total=sc.fmt(total, "count"))
     return Slide("overdue", t("presenter.overdue.title"), subtitle, figures, (), (table,), notes=notes)
+
+
+def _overdue_counts(sc: SlideContext) -> Slide:
+    """The overdue slide for a role without ``see_case_lists``: overdue and open cases by village
+    (aggregates of the 条块 matrix), never a single case."""
+    t, cells = sc.t, sc.inputs.matrix
+    total = _total(sc.inputs.by_department, "department_id").get("overdue_at_end", 0)
+    hit = cells[cells["overdue_at_end"] > 0] if len(cells) else cells
+    figures = (
+        Figure("overdue_at_end", sc.label("overdue_at_end"), sc.fmt(total, "count")),
+        Figure("villages", t("presenter.overdue.villages"), sc.fmt(hit["village_id"].nunique() if len(hit) else 0, "count")),
+        Figure("departments", t("presenter.overdue.departments"),
+               sc.fmt(hit["department_id"].nunique() if len(hit) else 0, "count")),
+    )
+    rows = []
+    if len(hit):
+        by_village = (hit.groupby("village_id")[["overdue_at_end", "open_at_end"]].sum()
+                      .assign(departments=hit.groupby("village_id")["department_id"].nunique())
+                      .sort_values(["overdue_at_end", "open_at_end"], ascending=False, kind="stable")
+                      .head(sc.filters.overdue_limit))
+        rows = [[sc.village(v), sc.fmt(r.overdue_at_end, "count"), sc.fmt(r.open_at_end, "count"),
+                 sc.fmt(r.departments, "count")] for v, r in by_village.iterrows()]
+    columns = [t("presenter.col.village"), sc.label("overdue_at_end"), sc.label("open_at_end"),
+               t("presenter.overdue.departments")]
+    table = Table("overdue_by_village", t("presenter.overdue.by_village"), text_frame(columns, rows),
+                  t("presenter.none_overdue"))
+    notes = (t("presenter.overdue.notes_counts", n=sc.fmt(total, "count"), village=rows[0][0], m=rows[0][1])
+             if rows else t("presenter.none_overdue"))
+    subtitle = t("presenter.overdue.subtitle_counts", total=sc.fmt(total, "count"))
+    return Slide("overdue", t("presenter.overdue.title_counts"), subtitle, figures, (), (table,), notes=notes)

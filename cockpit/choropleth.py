@@ -1,10 +1,8 @@
 """Village colours, legend entries and tooltips for the map: pure functions, no drawing.
 
-Tooltips: the HTML template holds only fixed markup and ``{placeholders}``; data values travel
-as plain-text object fields, which Streamlit's deck.gl chart HTML-escapes when it fills the
-template (verified in Streamlit 1.67's frontend, and by a browser test with a village named
-``<img src=x onerror=alert(1)>``). Values are therefore never pre-escaped or concatenated
-into markup here.
+Tooltips: the template is one placeholder, ``{tip}`` (:data:`TOOLTIP`), shown as text (the deck's
+tooltip ``text``, which the browser sets as ``innerText``): each feature carries its whole tooltip
+as one plain-text field, so no data value is ever read as markup or as a placeholder.
 """
 
 from __future__ import annotations
@@ -15,10 +13,10 @@ import pandas as pd
 
 from cockpit.classify import NO_DATA_COLOR, class_breaks, class_of, ramp
 from cockpit.fmt import format_value
+from cockpit.literal import LABEL, NAME, clean
 from cockpit.metrics.catalog import metric
 
-__all__ = ["LegendEntry", "Choropleth", "choropleth", "tooltip_fields", "TOOLTIP_HTML",
-           "TOOLTIP_ROWS"]
+__all__ = ["LegendEntry", "Choropleth", "choropleth", "tooltip_fields", "TOOLTIP", "TOOLTIP_FIELD"]
 
 FILL_ALPHA = 200
 
@@ -56,21 +54,22 @@ def choropleth(values: pd.Series, key: str, lang: str, no_data_text: str, k: int
     return Choropleth(colors, legend, breaks)
 
 
-TOOLTIP_ROWS = 4
-TOOLTIP_HTML = (
-    "<b style='font-size:15px'>{tip_name}</b><br/><span style='opacity:.75'>{tip_sub}</span>"
-    + "".join(f"<br/>{{tip_r{i}}}" for i in range(TOOLTIP_ROWS))
-)
+TOOLTIP_FIELD = "tip"
+TOOLTIP = "{" + TOOLTIP_FIELD + "}"
+"""The tooltip template: one placeholder and nothing else. Streamlit's deck.gl chart fills each
+``{name}`` of a template with ``str.replace`` in turn, so with two placeholders a value holding
+the second one's name (a village called ``{tip_sub}``) would get it filled with another field;
+with one placeholder there is nothing left for data to fill. The chart shows it as text."""
 
 
 def tooltip_fields(title: str, subtitle: str, rows: list[tuple[str, str]], colon: str = ": ") -> dict[str, str]:
-    """The plain-text fields TOOLTIP_HTML reads: tip_name, tip_sub and tip_r0 … tip_r3.
+    """The object field the tooltip shows (``{"tip": …}``): title, subtitle and ``label: value``
+    rows, one per line, each cleaned to one line of plain text and cut to the tooltip's width
+    (cockpit.literal.clean). ``colon`` joins label and value (``"："`` in Chinese).
 
-    Every placeholder gets a field (empty when there are fewer rows), because the chart
-    leaves an unfilled ``{placeholder}`` as it is. ``colon`` joins label and value (``"："`` in
-    Chinese).
+    >>> tooltip_fields("Xikou {tip}", "village", [("Population", "1,234")])
+    {'tip': 'Xikou {tip}\\nvillage\\nPopulation: 1,234'}
     """
-    fields = {"tip_name": str(title), "tip_sub": str(subtitle)}
-    for i in range(TOOLTIP_ROWS):
-        fields[f"tip_r{i}"] = f"{rows[i][0]}{colon}{rows[i][1]}" if i < len(rows) else ""
-    return fields
+    lines = [clean(title, NAME), clean(subtitle, LABEL)]
+    lines += [clean(f"{clean(label, LABEL)}{colon}{clean(value, LABEL)}", LABEL) for label, value in rows]
+    return {TOOLTIP_FIELD: "\n".join(line for line in lines if line)}

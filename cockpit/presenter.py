@@ -9,7 +9,9 @@ the meeting sees on screen exactly what the handout prints. Slides, in order (:d
 2. ``cross_department``: the 条块 matrix (departments × villages, overdue cases at the month's
    end, cockpit.cases.matrix), the pairs with most overdue cases and the departments with the
    lowest on-time closure;
-3. ``overdue``: the longest-overdue cases, personal fields masked (cockpit.cases.overdue);
+3. ``overdue``: the longest-overdue cases, personal fields masked (cockpit.cases.overdue); for a
+   role without ``see_case_lists`` (``case_lists=False``) overdue counts by village instead, never
+   a case row (the list is not even read);
 4. ``map``: the villages coloured by one metric (cockpit.choropleth classes), worst villages;
 5. ``scenarios``: up to three saved what-if scenarios (情景推演) side by side
    (cockpit.planner.compare, cockpit/scenario_slides.py); only when the presenter chose some;
@@ -36,7 +38,7 @@ import pandas as pd
 
 from cockpit import snapshot
 from cockpit.cases.filters import CaseFilter
-from cockpit.cases.overdue import overdue_list
+from cockpit.cases.overdue import LIST_COLUMNS, overdue_list
 from cockpit.i18n import Translator
 from cockpit.store import decisions
 
@@ -117,6 +119,7 @@ class PresenterInputs:
     open_items: pd.DataFrame = field(repr=False)    # decisions.open_items(exclude this meeting)
     meeting_items: pd.DataFrame = field(repr=False)  # decisions.items(meeting_id=this meeting)
     scenarios: Comparison | None = field(default=None, repr=False)  # filters.scenario_ids compared
+    case_lists: bool = True  # the audience may see single cases (roles: see_case_lists)
 
 
 @dataclass(frozen=True)
@@ -192,21 +195,24 @@ class Deck:
         return [s.key for s in self.slides].index(key)
 
 
-def case_frames(store, period: str, filters: PresenterFilters) -> dict[str, pd.DataFrame]:
-    """The case frames of a deck: matrix, by_department and the masked overdue top N."""
+def case_frames(store, period: str, filters: PresenterFilters, case_lists: bool = True) -> dict[str, pd.DataFrame]:
+    """The case frames of a deck: matrix, by_department and the masked overdue top N; without
+    ``case_lists`` (a role without ``see_case_lists``) the overdue list is empty and not read."""
     filt = filters.case_filter()
+    overdue = (overdue_list(store, period, filt, allowed=False, limit=filters.overdue_limit) if case_lists
+               else pd.DataFrame({c: pd.Series(dtype=object) for c in LIST_COLUMNS}))
     return {"matrix": store.case_counts_matrix(period, filt),
-            "by_department": store.case_counts_by_department(period, filt),
-            "overdue": overdue_list(store, period, filt, allowed=False, limit=filters.overdue_limit)}
+            "by_department": store.case_counts_by_department(period, filt), "overdue": overdue}
 
 
 def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: int | None = None,
-                weights=snapshot.WEIGHTS_DEFAULT, model=None) -> PresenterInputs:
+                weights=snapshot.WEIGHTS_DEFAULT, model=None, case_lists: bool = True) -> PresenterInputs:
     """Everything a deck needs, from a :class:`cockpit.store.Store` and a cursor ``con`` of the
     same database (decisions, departments, scenarios). ``meeting_id`` is the meeting in progress:
     its items are ``meeting_items``, every other meeting's open items are ``open_items``.
     ``model`` is the planner's calibrated model (cockpit.planner.baseline.Model), calibrated on
-    the store's history when scenarios are chosen and none is given (a few seconds)."""
+    the store's history when scenarios are chosen and none is given (a few seconds).
+    ``case_lists=False``: for an audience without ``see_case_lists`` (counts, never case rows)."""
     from cockpit.scenario_slides import store_comparison
 
     meeting_items = (decisions.items(con, meeting_id=meeting_id) if meeting_id is not None
@@ -214,12 +220,13 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
     return PresenterInputs(
         period=period, filters=filters, meta=store.meta(), series=snapshot.township_series(store, weights),
         villages=snapshot.village_table(store, period, weights), domains=store.domains(),
-        departments=decisions.departments(con), **case_frames(store, period, filters),
+        departments=decisions.departments(con), **case_frames(store, period, filters, case_lists),
         party_tasks=store.party_tasks(), party_branches=store.party_branches(),
         party_assessments=store.party_assessments(),
         open_items=decisions.open_items(con, exclude_meeting=meeting_id),
         meeting_items=meeting_items,
-        scenarios=store_comparison(store, con, filters.scenario_ids, model) if filters.scenario_ids else None)
+        scenarios=store_comparison(store, con, filters.scenario_ids, model) if filters.scenario_ids else None,
+        case_lists=case_lists)
 
 
 def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,

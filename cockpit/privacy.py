@@ -1,6 +1,13 @@
-"""Masking of citizens' personal fields (name, phone, address) for display and export.
+"""Masking of citizens' personal fields (name, phone, address) for display and export, and the
+generalisation of the places cases are about.
 
 Masked by default: only a caller with the right to see personal data passes ``allowed=True``.
+A case's exact point (lon, lat to 6 decimals) would undo the masking of its caller's address, so a
+masked export rounds case locations to a grid of :data:`GRID_DEG` degrees (0.01°: about 1.1 km
+north–south, 1.0 km east–west in southern China; the README's import/export section names it):
+
+>>> generalise_coordinate(118.123456), generalise_coordinate(27.6789)
+(118.12, 27.68)
 
 >>> mask_name("张三"), mask_name("李小明")
 ('张*', '李**')
@@ -14,11 +21,20 @@ Masked by default: only a caller with the right to see personal data passes ``al
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
 
-__all__ = ["mask_name", "mask_phone", "mask_address", "mask_text", "mask_frame", "PERSONAL_COLUMNS"]
+__all__ = ["mask_name", "mask_phone", "mask_address", "mask_text", "mask_frame", "PERSONAL_COLUMNS",
+           "GRID_DEG", "LOCATION_COLUMNS", "generalise_coordinate", "generalise_frame"]
+
+GRID_DEG = 0.01
+"""Grid (degrees of longitude and latitude) that masked exports round case locations to."""
+
+LOCATION_COLUMNS: dict[str, tuple[str, ...]] = {"cases": ("lon", "lat")}
+"""Table -> its columns that locate a citizen's case (rounded to :data:`GRID_DEG` when masked).
+Villages' seats and facilities are public places and keep their coordinates."""
 
 _VILLAGE_END = re.compile(r"(村|社区|居委会)")
 _TOWN_END = re.compile(r"(镇|乡|街道)")
@@ -105,3 +121,28 @@ def mask_frame(df: pd.DataFrame, allowed: bool = False) -> pd.DataFrame:
         if column in out.columns:
             out[column] = out[column].map(mask).astype(object)
     return out
+
+
+def generalise_coordinate(value, grid: float = GRID_DEG):
+    """``value`` (degrees) rounded to the nearest multiple of ``grid``; None / NaN / '' unchanged,
+    text that is not a number replaced by ``***`` (it could hold the exact point)."""
+    if _blank(value) or (isinstance(value, str) and value.strip() == ""):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "***"
+    if number != number:  # NaN
+        return value
+    digits = max(0, -math.floor(math.log10(grid))) if grid < 1 else 0
+    return round(round(number / grid) * grid, digits)
+
+
+def generalise_frame(df: pd.DataFrame, table: str, grid: float = GRID_DEG) -> tuple[pd.DataFrame, list[str]]:
+    """A copy of ``df`` (an export of ``table``) with its case-location columns
+    (:data:`LOCATION_COLUMNS`) rounded to ``grid``; and the columns it rounded."""
+    out = df.copy()
+    done = [c for c in LOCATION_COLUMNS.get(table, ()) if c in out.columns]
+    for column in done:
+        out[column] = out[column].map(lambda v: generalise_coordinate(v, grid)).astype(object if out[column].dtype == object else "float64")
+    return out, done

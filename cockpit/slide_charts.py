@@ -11,12 +11,13 @@ Every text comes in as plain strings and goes through :func:`plain`, so a villag
 
 from __future__ import annotations
 
-import html
 import math
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from cockpit.literal import LABEL, SHORT, literal
 
 __all__ = ["FONT", "plain", "trend_chart", "matrix_heatmap", "completion_bars", "change_bars", "static_map"]
 
@@ -26,15 +27,19 @@ _LINE_COLORS = ("#1f5fa8", "#d7301f", "#1a9850", "#7b3294")
 _SERIES_COLORS = ("#1f5fa8", "#e08214", "#5e3c99")  # scenarios: no red or green (no good or bad meant)
 
 
-def plain(text) -> str:
-    """``text`` as Plotly shows it literally: Plotly reads a few HTML tags in labels
-    (``<b>``, ``<br>``, ``<a>`` …) and decodes entities, so ``&``, ``<`` and ``>`` are written as
-    entities and come out as the same characters.
+def plain(text, limit: int | None = LABEL) -> str:
+    """``text`` as Plotly shows it literally, cut to display width ``limit`` (None: whole).
+
+    Plotly reads a few HTML tags in labels (``<b>``, ``<br>``, ``<a>`` …) and ``%{…}`` placeholders
+    in hover templates, and decodes character references: :func:`cockpit.literal.literal` writes
+    every markup character as a reference, which comes out as the same character.
 
     >>> plain("<img src=x>")
-    '&lt;img src=x&gt;'
+    '&lt;img src&#61;x&gt;'
+    >>> plain("Shangping Village", limit=10)
+    'Shangping…'
     """
-    return html.escape(str(text), quote=False)
+    return literal(text, limit)
 
 
 def _layout(fig: go.Figure, height: int, legend: bool = True) -> go.Figure:
@@ -66,8 +71,8 @@ def matrix_heatmap(matrix: pd.DataFrame, row_names: dict[str, str], col_names: d
     z = matrix.to_numpy(dtype=float)
     text = [["" if (math.isnan(v) or v == 0) else f"{int(v)}" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[plain(col_names.get(c, c)) for c in matrix.columns],
-        y=[plain(row_names.get(r, r)) for r in matrix.index], text=text, texttemplate="%{text}",
+        z=z, x=[plain(col_names.get(c, c), SHORT) for c in matrix.columns],
+        y=[plain(row_names.get(r, r), SHORT) for r in matrix.index], text=text, texttemplate="%{text}",
         textfont=dict(size=16), colorscale=[[0, "#fff5f0"], [0.35, "#fc9272"], [1, "#a50f15"]],
         zmin=0, xgap=2, ygap=2,
         colorbar=dict(title=dict(text=plain(value_label)), thickness=14,
@@ -83,7 +88,7 @@ def completion_bars(names: list[str], rates: list[float], target: float | None,
     colors = ["#d7301f" if (target is not None and pd.notna(r) and r < target) else "#1f5fa8"
               for r in rates]
     fig = go.Figure(go.Bar(
-        y=[plain(n) for n in names], x=[None if pd.isna(r) else r for r in rates], orientation="h",
+        y=[plain(n, SHORT) for n in names], x=[None if pd.isna(r) else r for r in rates], orientation="h",
         marker_color=colors, text=["–" if pd.isna(r) else f"{r:.0%}" for r in rates],
         textposition="outside", cliponaxis=False))
     if target is not None:
@@ -99,7 +104,7 @@ def change_bars(categories: list[str], series: dict[str, list[float]], axis_titl
     """Grouped vertical bars: one group per category (village), one bar per named series
     (scenario), values in percentage points, a zero line."""
     fig = go.Figure()
-    x = [plain(c) for c in categories]
+    x = [plain(c, SHORT) for c in categories]
     for i, (name, values) in enumerate(series.items()):
         color = _SERIES_COLORS[i % len(_SERIES_COLORS)]
         ys = [None if pd.isna(v) else float(v) for v in values]
@@ -140,7 +145,7 @@ def static_map(boundaries, colors: dict[str, list[int]], names: dict[str, str],
                             line=dict(color="#111827" if strong else "white", width=4 if strong else 1.5))
     if label_points is not None and len(label_points):
         fig.add_scatter(x=list(label_points["lon"]), y=list(label_points["lat"]), mode="text",
-                        text=[plain(names.get(str(v), v)) for v in label_points["village_id"]],
+                        text=[plain(names.get(str(v), v), SHORT) for v in label_points["village_id"]],
                         textfont=dict(size=15, color="#111827"), hoverinfo="skip", showlegend=False)
     for rgb, text in legend:
         fig.add_scatter(x=[None], y=[None], mode="markers", name=plain(text),

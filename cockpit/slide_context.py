@@ -15,6 +15,7 @@ import pandas as pd
 
 from cockpit.fmt import DASH, format_delta, format_value
 from cockpit.i18n import Translator
+from cockpit.literal import LONG, NAME, clean
 from cockpit.metrics import catalog
 from cockpit.metrics.catalog import metric
 from cockpit.periods import previous_period
@@ -41,13 +42,14 @@ class SlideContext:
 
     @cached_property
     def village_names(self) -> dict[str, str]:
+        """village_id -> name, one line cut to :data:`cockpit.literal.NAME` (slides have a width)."""
         v = self.inputs.villages
-        return dict(zip(v["village_id"].astype(str), v[f"name_{self.lang}"]))
+        return {vid: clean(n, NAME) for vid, n in zip(v["village_id"].astype(str), v[f"name_{self.lang}"])}
 
     @cached_property
     def department_names(self) -> dict[str, str]:
         d = self.inputs.departments
-        return dict(zip(d["department_id"].astype(str), d[f"name_{self.lang}"]))
+        return {did: clean(n, NAME) for did, n in zip(d["department_id"].astype(str), d[f"name_{self.lang}"])}
 
     def label(self, key: str) -> str:
         """The metric's label, as cockpit.ui.kpi.metric_label writes it."""
@@ -114,6 +116,17 @@ def kpi_figure(sc: SlideContext, key: str) -> Figure:
                   tone_of(delta, m.higher_is_better), sc.t(help_key) if sc.t.has(help_key) else "")
 
 
-def text_frame(columns: list[str], rows: list[list[str]]) -> pd.DataFrame:
-    """A table of text cells (object dtype, so nothing is converted back to numbers)."""
-    return pd.DataFrame(rows, columns=columns, dtype=object)
+def text_frame(columns: list[str], rows: list[list[str]], limit: int = LONG) -> pd.DataFrame:
+    """A table of text cells (object dtype, so nothing is converted back to numbers), each one
+    line of plain text cut to display width ``limit`` (cockpit.literal.clean): a slide and a PDF
+    page have a width. ``frame.attrs["cut"]`` says whether any cell was cut.
+
+    >>> frame = text_frame(["summary"], [["x" * 400]])
+    >>> len(frame.iloc[0, 0]), frame.attrs["cut"]
+    (300, True)
+    """
+    cleaned = [[clean(c) for c in row] for row in rows]
+    cut_rows = [[clean(c, limit) for c in row] for row in cleaned]
+    frame = pd.DataFrame(cut_rows, columns=columns, dtype=object)
+    frame.attrs["cut"] = cut_rows != cleaned
+    return frame

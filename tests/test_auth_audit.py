@@ -37,7 +37,8 @@ def test_events_are_the_documented_ones():
     assert EVENTS == ("login_success", "login_failure", "logout", "import", "export", "download",
                       "scenario_save", "user_change", "unmask",
                       "session_end", "display_change", "login_throttled",
-                      "data_real")
+                      "data_real", "scenario_rename", "scenario_delete",
+                      "decision_create", "decision_edit", "decision_close")
 
 
 def test_read_newest_first_with_json_detail(con):

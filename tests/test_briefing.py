@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import io
 import os
 import re
@@ -191,8 +192,8 @@ def test_map_figure_draws_every_village(inputs, boundaries):
     fills = {tr.fillcolor for tr in polygons}
     assert len(fills) > 1 and all(f.startswith("rgba(") for f in fills)
     labels = next(tr for tr in fig.data if tr.mode == "text")
-    assert set(labels.text) == set(inputs.villages["name_zh"])
-    assert [tr.name for tr in fig.data if tr.showlegend is not False] == [text for _, text in spec.legend]
+    assert {html.unescape(x) for x in labels.text} == set(inputs.villages["name_zh"])  # Plotly decodes them
+    assert [html.unescape(tr.name) for tr in fig.data if tr.showlegend is not False] == [text for _, text in spec.legend]
     assert polygons[-1].line.width == 4  # the outlined village is drawn last
 
 

@@ -4,7 +4,8 @@ import pandas as pd
 
 import re
 
-from cockpit.choropleth import TOOLTIP_HTML, choropleth, tooltip_fields
+from cockpit.choropleth import TOOLTIP, choropleth, tooltip_fields
+from cockpit.literal import display_width
 from cockpit.classify import NO_DATA_COLOR
 
 
@@ -25,8 +26,13 @@ def test_lower_is_better_reverses_colours():
 
 
 def test_tooltip_template_holds_no_data_and_fields_stay_plain():
-    fields = tooltip_fields("<img src=x onerror=alert(1)>", "村 & 社区", [("a<b", "1 > 0")])
-    assert fields["tip_name"] == "<img src=x onerror=alert(1)>"  # escaped by the chart, not here
-    assert fields["tip_r0"] == "a<b: 1 > 0" and fields["tip_r3"] == ""
-    placeholders = set(re.findall(r"{(\w+)}", TOOLTIP_HTML))
-    assert placeholders == set(fields)
+    """One placeholder, shown as text: nothing in a value is read as HTML or as a placeholder."""
+    fields = tooltip_fields("<img src=x onerror=alert(1)>", "村 & 社区", [("a<b", "1 > 0"), ("{tip}", "x")])
+    assert fields == {"tip": "<img src=x onerror=alert(1)>\n村 & 社区\na<b: 1 > 0\n{tip}: x"}
+    assert re.findall(r"{(\w+)}", TOOLTIP) == ["tip"] and TOOLTIP == "{tip}"
+
+
+def test_tooltip_lines_are_one_line_each_and_cut_to_its_width():
+    fields = tooltip_fields("长" * 1000, "a\nb", [("Label", "x" * 500)], "：")
+    title, subtitle, row = fields["tip"].split("\n")
+    assert title == "长" * 23 + "…" and subtitle == "a b" and row.endswith("…") and display_width(row) == 80

@@ -129,11 +129,13 @@ def test_duplicate_name_is_refused_unless_replaced(con):
     assert scenarios.save_scenario(con, _scenario("plan"), at=AT) not in (sid, other)  # case-sensitive
 
     later = AT + dt.timedelta(days=1)
-    replaced = _scenario("方案", author="leader", note=None, mode="added", added_budget_wan=20.0,
+    with pytest.raises(scenarios.NotYours):  # someone else's scenario is not overwritten
+        scenarios.save_scenario(con, _scenario("方案", author="leader"), at=later, replace=True)
+    replaced = _scenario("方案", note=None, mode="added", added_budget_wan=20.0,
                          funding={B: {"digital": 20.0}}, staff={})
     assert scenarios.save_scenario(con, replaced, at=later, replace=True) == sid  # keeps its id
     assert scenarios.load_scenario(con, sid) == _scenario(
-        "方案", author="leader", note=None, mode="added", added_budget_wan=20.0,
+        "方案", note=None, mode="added", added_budget_wan=20.0,
         funding={B: {"digital": 20.0}}, staff={}, scenario_id=sid, created_at=later)
     assert con.execute("SELECT count(*) FROM scenarios WHERE name = ?", ["方案"]).fetchone()[0] == 1
     assert scenarios.list_scenarios(con)["scenario_id"].iloc[0] == sid  # newest again
@@ -266,3 +268,42 @@ def test_csv_has_a_bom_and_no_formulas():
                    for line in lines)
     chinese = scenarios.scenario_to_csv(_scenario(funding={"岭头村": {"卫生": 1.0}}, staff={}))
     assert "岭头村,卫生,1.0," in chinese.decode("utf-8-sig")
+
+
+# -- ownership: a scenario belongs to its author (issue 13) ------------------------------------
+
+class _User:
+    def __init__(self, name, role):
+        self.name, self.role = name, role
+
+
+def test_only_the_author_renames_and_the_author_or_a_leader_deletes(con):
+    sid = scenarios.save_scenario(con, _scenario("领导方案", author="leader"), at=AT)
+    planner, leader, boss = _User("planner", "planner"), _User("leader", "leader"), _User("li", "leader")
+    with pytest.raises(scenarios.NotYours):
+        scenarios.rename_scenario(con, sid, "改名", by=planner)
+    with pytest.raises(scenarios.NotYours):
+        scenarios.delete_scenario(con, sid, by=planner)
+    with pytest.raises(scenarios.NotYours):
+        scenarios.rename_scenario(con, sid, "改名", by=boss)  # a leader deletes, but renames only their own
+    assert scenarios.load_scenario(con, sid).name == "领导方案"
+    assert scenarios.rename_scenario(con, sid, " 新名字 ", by=leader) == "新名字"
+    assert scenarios.load_scenario(con, sid).name == "新名字"
+    other = scenarios.save_scenario(con, _scenario("规划方案"), at=AT)
+    with pytest.raises(ValueError, match="already exists"):
+        scenarios.rename_scenario(con, sid, "规划方案", by=leader)
+    assert scenarios.delete_scenario(con, other, by=boss) is True  # a leader deletes anyone's
+    assert scenarios.delete_scenario(con, sid, by=leader) is True  # the author deletes their own
+    assert scenarios.delete_scenario(con, sid, by=leader) is False  # gone
+    assert scenarios.list_scenarios(con).empty
+
+
+def test_anyone_may_copy_a_scenario_and_owns_the_copy(con):
+    sid = scenarios.save_scenario(con, _scenario("领导方案", author="leader"), at=AT)
+    copy = scenarios.copy_scenario(con, sid, "我的副本", "planner", at=AT)
+    original, mine = scenarios.load_scenario(con, sid), scenarios.load_scenario(con, copy)
+    assert (mine.author, mine.name) == ("planner", "我的副本")
+    assert (mine.funding, mine.staff, mine.baseline_period) == (original.funding, original.staff, "2026-10")
+    assert mine.note.endswith("← 领导方案 (leader)")
+    scenarios.rename_scenario(con, copy, "副本二", by=_User("planner", "planner"))  # the copy is theirs
+    assert scenarios.load_scenario(con, sid).name == "领导方案"

@@ -19,7 +19,8 @@ __all__ = ["EVENTS", "AuditFilter", "audit", "read_audit", "now"]
 EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import", "export", "download",
                            "scenario_save", "user_change", "unmask",
                            "session_end", "display_change", "login_throttled",
-                           "data_real")
+                           "data_real", "scenario_rename", "scenario_delete",
+                           "decision_create", "decision_edit", "decision_close")
 """Events the log records; their labels are the catalog keys ``admin.event.<event>``."""
 
 _SECRET_WORDS = ("password", "passwd", "secret", "hash")

@@ -24,7 +24,7 @@ import pandas as pd
 
 from cockpit.cases.filters import CaseFilter
 
-__all__ = ["SALT", "GROUP_COLUMNS", "repeats", "caller_groups", "place_groups"]
+__all__ = ["SALT", "GROUP_COLUMNS", "repeats", "caller_groups", "place_groups", "most_telling"]
 
 SALT = "township-cockpit/repeat-callers/v1"
 """Salt prepended to the phone digits before hashing (a constant: keys are stable)."""
@@ -67,3 +67,18 @@ def repeats(store, period, filt: CaseFilter | None = None, days: int = 30,
     if not frames:
         return pd.DataFrame(columns=list(GROUP_COLUMNS))
     return pd.concat(frames, ignore_index=True)
+
+
+def most_telling(groups: pd.DataFrame, limit: int = 200) -> pd.DataFrame:
+    """The ``limit`` groups a person should read first: those that came back after a case was
+    closed (closed without being solved?), then the largest, then the most recent. A county has
+    tens of thousands of groups; a table of all of them helps nobody and slows the page.
+
+    >>> g = pd.DataFrame({"group_id": ["a", "b", "c"], "count": [2, 5, 3],
+    ...                   "closed_then_repeated": [False, False, True],
+    ...                   "last_received": pd.to_datetime(["2026-10-02", "2026-10-01", "2026-10-03"])})
+    >>> list(most_telling(g, 2)["group_id"])
+    ['c', 'b']
+    """
+    order = groups.sort_values(["closed_then_repeated", "count", "last_received"], ascending=False, kind="stable")
+    return order.head(limit).reset_index(drop=True)

@@ -1,8 +1,11 @@
 """Exports of whole tables as CSV or Parquet, respecting the personal-data policy, and recorded.
 
 Callers' names, phones and addresses (case_contacts, and the personal cells of quarantined rows)
-are masked (cockpit.privacy) unless ``allow_personal``; users are never exported. Every export is
-recorded in import_batches (direction "export") and, where it exists, in the audit log.
+are masked (cockpit.privacy) unless ``allow_personal``, and so are the places cases are about:
+their coordinates are rounded to a grid of :data:`cockpit.privacy.GRID_DEG` degrees, so no exact
+point sits beside a masked caller. :func:`export_changes` says what an export changes (the export
+dialog shows it). Users are never exported. Every export is recorded in import_batches (direction
+"export") and, where it exists, in the audit log, with what was masked and generalised.
 """
 
 from __future__ import annotations
@@ -16,10 +19,33 @@ import pandas as pd
 
 from cockpit.export import to_csv_bytes
 from cockpit.importer.pipeline import audit_event, now
-from cockpit.privacy import PERSONAL_COLUMNS, mask_frame
+from cockpit.privacy import GRID_DEG, LOCATION_COLUMNS, PERSONAL_COLUMNS, generalise_coordinate, \
+    generalise_frame, mask_frame
 from cockpit.store import imports as sql
 
-__all__ = ["export_table", "mask_quarantine"]
+__all__ = ["export_table", "mask_quarantine", "export_changes"]
+
+_RAW_MASKS = {**PERSONAL_COLUMNS, **{c: generalise_coordinate for cols in LOCATION_COLUMNS.values() for c in cols}}
+
+
+def export_changes(table: str, allow_personal: bool) -> dict[str, list[str]]:
+    """What an export of ``table`` changes: ``{"masked": [columns], "generalised": [columns]}``
+    (both empty with ``allow_personal``). The quarantine's raw rows count as the columns they may
+    hold.
+
+    >>> export_changes("cases", False)
+    {'masked': ['summary'], 'generalised': ['lon', 'lat']}
+    >>> export_changes("cases", True)
+    {'masked': [], 'generalised': []}
+    """
+    if allow_personal:
+        return {"masked": [], "generalised": []}
+    if table == "quarantine":
+        return {"masked": list(PERSONAL_COLUMNS), "generalised": sorted({c for cols in LOCATION_COLUMNS.values()
+                                                                          for c in cols}, reverse=True)}
+    columns = sql.table_columns(table)
+    return {"masked": [c for c in PERSONAL_COLUMNS if c in columns],
+            "generalised": [c for c in LOCATION_COLUMNS.get(table, ()) if c in columns]}
 
 
 def mask_quarantine(frame: pd.DataFrame) -> pd.DataFrame:
@@ -30,8 +56,8 @@ def mask_quarantine(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         record, personal = json.loads(raw), json.loads(keys)
         for header, fieldname in personal.items():
-            if record.get(header) is not None:
-                record[header] = PERSONAL_COLUMNS[fieldname](str(record[header]))
+            if record.get(header) is not None and fieldname in _RAW_MASKS:
+                record[header] = _RAW_MASKS[fieldname](str(record[header]))
         out.iat[i, out.columns.get_loc("raw_row")] = json.dumps(record, ensure_ascii=False)
     return out.drop(columns=["personal_keys"])
 
@@ -43,10 +69,13 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, *, allow_
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"format must be csv or parquet, got {fmt!r}")
     frame = sql.read_table(con, table)
+    generalised: list[str] = []
     if table == "quarantine" and not allow_personal:
         frame = mask_quarantine(frame)
     else:
         frame = mask_frame(frame, allowed=allow_personal)
+        if not allow_personal:
+            frame, generalised = generalise_frame(frame, table)
     if fmt == "csv":
         data = to_csv_bytes(frame)
     else:
@@ -61,9 +90,11 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, *, allow_
                                    "file_name": f"{table}.{fmt}", "sha256": hashlib.sha256(data).hexdigest(),
                                    "file_bytes": len(data), "user_name": user, "started_at": at,
                                    "finished_at": at, "status": "exported", "rows_in": len(frame),
-                                   "details": json.dumps({"format": fmt, "personal": allow_personal})})
+                                   "details": json.dumps({"format": fmt, "personal": allow_personal,
+                                                          "generalised": generalised})})
             audit_event(con, user, "export", {"table": table, "format": fmt, "rows": len(frame),
-                                         "personal": allow_personal})
+                                         "personal": allow_personal, "generalised": generalised,
+                                         **({"grid_deg": GRID_DEG} if generalised else {})})
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -13,7 +13,7 @@ import pandas as pd
 from cockpit.export import to_csv_bytes
 from cockpit.i18n import Translator
 from cockpit.importer.validate import Checked, Issue
-from cockpit.privacy import PERSONAL_COLUMNS
+from cockpit.privacy import LOCATION_COLUMNS, PERSONAL_COLUMNS
 
 __all__ = ["report_frame", "report_csv", "summary", "quarantine_rows", "personal_headers", "REPORT_COLUMNS"]
 
@@ -60,8 +60,10 @@ def summary(checked: Checked) -> dict[str, int]:
 
 
 def personal_headers(checked: Checked) -> dict[str, str]:
-    """Headers of the file that hold personal data -> their field."""
-    return {h: f for f, h in checked.mapping.items() if h and f in PERSONAL_COLUMNS}
+    """Headers of the file that hold personal data -> their field: the personal fields, and the
+    location of a case (a case's exact point points at its caller; generalised on export)."""
+    located = LOCATION_COLUMNS.get(checked.kind.name, ())
+    return {h: f for f, h in checked.mapping.items() if h and (f in PERSONAL_COLUMNS or f in located)}
 
 
 def quarantine_rows(checked: Checked) -> list[tuple]:

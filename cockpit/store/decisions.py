@@ -2,8 +2,8 @@
 
 Tables ``meetings`` and ``decisions`` (cockpit/schema.py, migration 5) are written by the app,
 never loaded from CSV. Every function takes a DuckDB connection or cursor of the cockpit
-database: a writable one for :func:`create_meeting`, :func:`record_item`, :func:`mark_done` and
-:func:`reopen` (in the app: ``Data.writer()``, which holds the database's one write lock), any
+database: a writable one for :func:`create_meeting`, :func:`record_item`, :func:`edit_item`,
+:func:`mark_done` and :func:`reopen` (in the app: ``Data.writer()``, which holds the database's one write lock), any
 one for the reads. Every value is bound as a parameter; text is stored exactly as typed.
 
 >>> import duckdb, datetime as dt
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-__all__ = ["KINDS", "STATUSES", "Meeting", "create_meeting", "get_meeting", "record_item",
+__all__ = ["KINDS", "STATUSES", "Meeting", "create_meeting", "get_meeting", "record_item", "edit_item",
            "mark_done", "reopen", "items", "open_items", "departments", "ITEM_COLUMNS",
            "MAX_TEXT"]
 
@@ -151,6 +151,25 @@ def record_item(con: duckdb.DuckDBPyConnection, meeting_id: int, kind: str, text
          at or dt.datetime.now().replace(microsecond=0)],
     ).fetchone()
     return int(row[0])
+
+
+def edit_item(con: duckdb.DuckDBPyConnection, decision_id: int, *, text: str, owner: str | None = None,
+              due_on=None) -> dict:
+    """Change an item's text, owner and due day; return what changed as ``{field: [old, new]}``
+    (empty when nothing did). Raises ``KeyError`` when there is no such item, ``ValueError``
+    naming a bad field (the text is required)."""
+    new = {"text": _text("text", text, MAX_TEXT, required=True), "owner": _text("owner", owner, 200, False),
+           "due_on": _day("due_on", due_on)}
+    row = con.execute("SELECT text, owner, due_on FROM decisions WHERE decision_id = ?",
+                      [int(decision_id)]).fetchone()
+    if row is None:
+        raise KeyError(f"no decision or action item with id {decision_id!r}")
+    old = dict(zip(("text", "owner", "due_on"), row))
+    changed = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+    if changed:
+        con.execute("UPDATE decisions SET text = ?, owner = ?, due_on = ? WHERE decision_id = ?",
+                    [new["text"], new["owner"], new["due_on"], int(decision_id)])
+    return changed
 
 
 def _set_status(con, decision_id: int, status: str, done_on: dt.date | None) -> bool:

@@ -26,7 +26,7 @@ from cockpit.importer.validate import Context
 
 __all__ = ["context", "next_batch_id", "record_batch", "load_rows", "check_references",
            "add_quarantine", "save_mapping", "saved_mapping", "batches", "batch", "batch_tables",
-           "later_conflicts", "undo_rows", "mark_undone", "read_table", "quarantine", "has_table",
+           "later_conflicts", "undo_rows", "mark_undone", "read_table", "table_columns", "quarantine", "has_table",
            "EXPORT_TABLES", "BOX_MARGIN_DEG"]
 
 BOX_MARGIN_DEG = 0.5
@@ -44,6 +44,11 @@ def _table(name: str) -> schema.Table:
         if t.name == name:
             return t
     raise KeyError(f"unknown table: {name!r}")
+
+
+def table_columns(table: str) -> list[str]:
+    """The column names of table ``table`` as cockpit.schema defines them."""
+    return [c for c, _, _ in _table(table).columns]
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -37,7 +37,8 @@ import pandas as pd
 from cockpit.export import to_csv_bytes
 
 __all__ = ["FORMAT", "MODES", "MAX_NAME", "MAX_NOTE", "LIST_COLUMNS", "MOVE_COLUMNS", "Scenario",
-           "check_scenario", "save_scenario", "list_scenarios", "load_scenario", "delete_scenario",
+           "NotYours", "ANY_AUTHOR_ROLES", "may_change", "check_scenario", "save_scenario", "list_scenarios",
+           "load_scenario", "rename_scenario", "copy_scenario", "delete_scenario",
            "scenario_to_json", "scenario_from_json", "scenario_moves_frame", "scenario_to_csv"]
 
 FORMAT = "township-cockpit-scenario/1"
@@ -54,6 +55,30 @@ _JSON_KEYS = frozenset({"format", "name", "author", "note", "created_at", "basel
 LIST_COLUMNS: tuple[str, ...] = ("scenario_id", "name", "author", "note", "created_at",
                                  "baseline_period", "mode")
 MOVE_COLUMNS: tuple[str, ...] = ("village_id", "domain_id", "funding_change_wan", "staff_change_fte")
+ANY_AUTHOR_ROLES = frozenset({"leader"})  # may delete anyone's scenario (the township leadership)
+
+
+class NotYours(PermissionError):
+    """A change to a scenario someone else saved: only its author (or a leader, to delete) may."""
+
+
+def may_change(author: str | None, user, delete: bool = False) -> bool:
+    """Whether ``user`` (anything with ``name`` and ``role``, or None for the system: tests, the
+    command line) may change the scenario saved by ``author``. A scenario belongs to its author:
+    everyone may open and copy it; only the author renames or replaces it; the author or a leader
+    (:data:`ANY_AUTHOR_ROLES`) deletes it."""
+    if user is None:
+        return True
+    if author is not None and author == getattr(user, "name", None):
+        return True
+    return delete and getattr(user, "role", None) in ANY_AUTHOR_ROLES
+
+
+def _author(con, scenario_id: int) -> str | None:
+    row = con.execute("SELECT author FROM scenarios WHERE scenario_id = ?", [int(scenario_id)]).fetchone()
+    if row is None:
+        raise KeyError(f"no scenario with id {scenario_id!r}")
+    return row[0]
 
 
 def _number(name: str, value) -> float:
@@ -179,7 +204,8 @@ def save_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, at: dt.dat
     """Save ``scenario`` under its name and return its id (its ``scenario_id`` is not used).
 
     ``at`` is the time saved (default now, whole seconds). A name already saved is refused with
-    ``ValueError`` unless ``replace``: then that scenario is overwritten and keeps its id.
+    ``ValueError`` unless ``replace``: then that scenario is overwritten and keeps its id, if it was
+    saved by the same author (else :class:`NotYours`: save it under another name, a copy).
     """
     check_scenario(scenario)
     at = at or dt.datetime.now().replace(microsecond=0)
@@ -192,6 +218,9 @@ def save_scenario(con: duckdb.DuckDBPyConnection, scenario: Scenario, at: dt.dat
         if not replace:
             raise ValueError(f"name: a scenario called {scenario.name!r} already exists "
                              f"(choose another name or replace it)")
+        if _author(con, existing[0]) != scenario.author:
+            raise NotYours(f"the scenario {scenario.name!r} was saved by someone else: save yours under "
+                           f"another name")
         con.execute("UPDATE scenarios SET author = ?, note = ?, created_at = ?, baseline_period = ?, "
                     "mode = ?, spec = ? WHERE scenario_id = ?", values + [existing[0]])
         return int(existing[0])
@@ -225,8 +254,42 @@ def load_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int) -> Scenario:
                       note=row[3], created_at=row[4], baseline_period=row[5], mode=row[6])
 
 
-def delete_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int) -> bool:
-    """Delete the scenario ``scenario_id``; False when there was none."""
+def rename_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int, name: str, by=None) -> str:
+    """Rename scenario ``scenario_id`` to ``name`` (trimmed; returned) for user ``by`` (None: the
+    system). Raises ``KeyError`` when there is none, :class:`NotYours` when ``by`` is not its
+    author, ``ValueError`` for a bad or taken name."""
+    name = name.strip() if isinstance(name, str) else name
+    _text("name", name, MAX_NAME, required=True)
+    if not may_change(_author(con, scenario_id), by):
+        raise NotYours(f"scenario {scenario_id} was saved by someone else: only its author renames it")
+    taken = con.execute("SELECT scenario_id FROM scenarios WHERE name = ? AND scenario_id <> ?",
+                        [name, int(scenario_id)]).fetchone()
+    if taken is not None:
+        raise ValueError(f"name: a scenario called {name!r} already exists")
+    con.execute("UPDATE scenarios SET name = ? WHERE scenario_id = ?", [name, int(scenario_id)])
+    return name
+
+
+def copy_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int, name: str, author: str,
+                  at: dt.datetime | None = None) -> int:
+    """Save a copy of scenario ``scenario_id`` under ``name``, belonging to ``author``; its id.
+    The note says where it was copied from."""
+    source = load_scenario(con, scenario_id)
+    note = f"{source.note}\n" if source.note else ""
+    copy = Scenario(name, author, (note + f"← {source.name} ({source.author})")[:MAX_NOTE],
+                    source.baseline_period, source.mode, source.added_budget_wan, source.funding, source.staff)
+    return save_scenario(con, copy, at=at)
+
+
+def delete_scenario(con: duckdb.DuckDBPyConnection, scenario_id: int, by=None) -> bool:
+    """Delete the scenario ``scenario_id`` for user ``by`` (None: the system); False when there was
+    none. Raises :class:`NotYours` when ``by`` is neither its author nor a leader."""
+    try:
+        author = _author(con, scenario_id)
+    except KeyError:
+        return False
+    if not may_change(author, by, delete=True):
+        raise NotYours(f"scenario {scenario_id} was saved by someone else: only its author or a leader deletes it")
     row = con.execute("DELETE FROM scenarios WHERE scenario_id = ? RETURNING scenario_id",
                       [int(scenario_id)]).fetchone()
     return row is not None

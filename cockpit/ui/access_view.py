@@ -14,6 +14,7 @@ from cockpit.auth import displays, sessions
 from cockpit.auth.audit_log import audit, now
 from cockpit.auth.users import User
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES
+from cockpit.literal import literal
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key
 from cockpit.ui.kpi import metric_label
 
@@ -87,7 +88,7 @@ def _flash(ok: bool, message: str) -> None:
     if ok:
         st.session_state["admin_flash"] = message
         st.rerun()
-    st.error(message)
+    st.error(literal(message))
 
 
 def _sessions_section(t, connect, read, actor: User) -> None:
@@ -131,7 +132,7 @@ def _displays_section(t, ctx, connect, read, actor: User) -> None:
             if ok:
                 st.session_state[_NEW_LINK] = message
                 st.rerun()
-            st.error(message)
+            st.error(literal(message))
     working = [d for d in items if d.active]
     if working:
         left, right = st.columns([3, 1], vertical_alignment="bottom")

@@ -16,6 +16,7 @@ import streamlit as st
 from cockpit.auth.audit_log import EVENTS, AuditFilter, read_audit
 from cockpit.auth.roles import CAPABILITIES, PAGE_NAMES, ROLE_IDS, ROLES, can, role
 from cockpit.auth.users import User, UserError, add_user, list_users, set_active, set_password, set_role
+from cockpit.literal import literal
 from cockpit.ui.access_view import access_sections
 
 __all__ = ["admin_page", "page_label", "roles_frame", "users_frame", "audit_frame", "audit_filter",
@@ -139,7 +140,7 @@ def _report(ok: bool, message: str) -> None:
     if ok:
         st.session_state[_FLASH] = message
         st.rerun()
-    st.error(message)
+    st.error(literal(message))
 
 
 def _roles_section(t) -> None:
@@ -222,7 +223,7 @@ def admin_page(ctx) -> None:
     st.title(t("nav.admin"))
     flash = st.session_state.pop(_FLASH, None)
     if flash:
-        st.success(flash)
+        st.success(literal(flash))
     user, connect = getattr(ctx, "user", None), getattr(ctx, "connect", None)
     if user is None or connect is None:
         st.warning(t("auth.login_required"))

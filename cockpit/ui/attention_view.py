@@ -6,6 +6,7 @@ import streamlit as st
 
 from cockpit.attention import attention_ranking
 from cockpit.fmt import format_value
+from cockpit.literal import NAME, literal
 from cockpit.metrics.catalog import metric
 from cockpit.ui import state
 from cockpit.ui.pages import page_spec
@@ -36,7 +37,7 @@ def attention_panel(ctx: PageContext, villages, township_row, n: int = 3) -> Non
     for col, row in zip(cols, ranking.itertuples()):
         v = names.loc[row.village_id]
         with col, st.container(border=True, key=f"attention_{row.village_id}"):
-            st.markdown(f"#### {ctx.t.name(v)}")
+            st.markdown(f"#### {literal(ctx.t.name(v), NAME)}")
             st.caption(f"{ctx.t('kind.' + v['kind'])} · {ctx.t('group.' + v['area_group'])}")
             for reason in row.reasons:
                 st.markdown(f"- {_reason_text(ctx, reason)}")

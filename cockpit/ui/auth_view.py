@@ -27,6 +27,7 @@ import streamlit as st
 from cockpit.auth.roles import can_open, role
 from cockpit.auth.sessions import COOKIE
 from cockpit.auth.users import User
+from cockpit.literal import NAME, literal
 from cockpit.web.gatekeeper import UNAVAILABLE, Check, Identity, gatekeeper
 from cockpit.web.routes import login_notice
 
@@ -113,10 +114,11 @@ def sign_out(token: str | None) -> None:
 
 def account_panel(t, user: User, village_names: dict[str, str] | None = None) -> None:
     """Who is signed in, in which role (and villages), and the sign-out button: for the sidebar."""
-    st.caption(t("auth.signed_in_as", name=user.label, role=t(role(user.role).name_key)))
+    st.caption(t("auth.signed_in_as", name=literal(user.label, NAME), role=t(role(user.role).name_key)))
     if user.villages:
         names = [(village_names or {}).get(v, v) for v in user.villages]
-        st.caption(t("auth.scope", villages="、".join(names) if t.lang == "zh" else ", ".join(names)))
+        shown = [literal(n, NAME) for n in names]  # data text: plain text in the sidebar's Markdown
+        st.caption(t("auth.scope", villages="、".join(shown) if t.lang == "zh" else ", ".join(shown)))
     st.button(t("auth.logout"), key="auth_logout", on_click=sign_out, args=(request_token(),),
               icon=":material/logout:")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import settings
+from cockpit.literal import literal
 from cockpit.store.backup import list_backups, read_last
 from cockpit.ui.shell import PageContext
 
@@ -20,9 +21,11 @@ def backup_status(ctx: PageContext) -> None:
     out = settings.path("backup_dir")
     last, kept = read_last(out), list_backups(out)
     if last is None:
-        st.info(t("backup.none_yet", folder=str(out)), icon=":material/backup:")
+        st.info(t("backup.none_yet", folder=literal(out)), icon=":material/backup:")
     elif last.get("ok"):
-        st.success(t("backup.ok", at=last["at"], rows=f"{last.get('rows') or 0:,}", n=len(kept), folder=str(out)),
+        st.success(t("backup.ok", at=literal(last["at"]), rows=f"{last.get('rows') or 0:,}", n=len(kept),
+                     folder=literal(out)),
                    icon=":material/backup:")
     else:
-        st.error(t("backup.failed", at=last["at"], error=last.get("error", "")), icon=":material/backup:")
+        st.error(t("backup.failed", at=literal(last["at"]), error=literal(last.get("error", ""))),
+                 icon=":material/backup:")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
 from cockpit.choropleth import LegendEntry
 from cockpit.fmt import format_value
+from cockpit.literal import LABEL, NAME, SHORT, literal
 from cockpit.metrics.catalog import metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
@@ -24,12 +23,12 @@ def legend(ctx: PageContext, title: str, entries: list[LegendEntry], unit: str) 
     swatches = "".join(
         f"<span style='display:inline-flex;align-items:center;gap:6px;margin-right:14px'>"
         f"<span style='width:22px;height:14px;border-radius:3px;display:inline-block;"
-        f"background:rgb{e.color}'></span>{html.escape(e.text)}</span>"
+        f"background:rgb(" + ",".join(f"{int(c)}" for c in e.color) + f")'></span>{literal(e.text)}</span>"
         for e in entries
     )
     st.markdown(
         f"<div class='map-legend' style='font-size:0.95rem;line-height:1.9'>"
-        f"<b>{html.escape(title)}</b> <span style='opacity:.7'>({html.escape(unit)})</span>"
+        f"<b>{literal(title, LABEL)}</b> <span style='opacity:.7'>({literal(unit)})</span>"
         f"&nbsp;&nbsp;{swatches}</div>",
         unsafe_allow_html=True,
         help=ctx.t("map.legend_method"),
@@ -48,8 +47,8 @@ def village_card(ctx: PageContext, village_id: str | None, vt: pd.DataFrame,
     v = vt.set_index("village_id").loc[village_id]
     domains = ctx.data.domains()
     with st.container(border=True, key="village_card"):
-        st.subheader(ctx.t.name(v))
-        st.caption(f"{ctx.t('kind.' + v['kind'])} · {ctx.t('group.' + v['area_group'])} · {village_id}")
+        st.subheader(literal(ctx.t.name(v), NAME))
+        st.caption(f"{ctx.t('kind.' + v['kind'])} · {ctx.t('group.' + v['area_group'])} · {literal(village_id, SHORT)}")
         c1, c2 = st.columns(2)
         c1.metric(ctx.t("card.population"), _fmt(v["population"], "count", ctx.lang))
         c2.metric(ctx.t("card.elderly_share"), _fmt(v["elderly_share"], "percent", ctx.lang))

@@ -10,15 +10,17 @@ import streamlit as st
 from cockpit.cases.filters import FILTER_FIELDS, SPANS, CaseFilter, Period, span_period
 from cockpit.cases.matrix import cell_filter, matrix
 from cockpit.cases.page import CasePage
+from cockpit.cases.repeats import most_telling
 from cockpit.cases.scorecard import overall_score
 from cockpit.export import to_csv_bytes
 from cockpit.store import StoreError
 from cockpit.fmt import format_value, shows_no_change
+from cockpit.literal import NAME, SHORT, literal
 from cockpit.metrics.catalog import metric
 from cockpit.slide_charts import plain
 from cockpit.ui.charts import FONT
-from cockpit.ui.downloads import made_on_click, not_logged_warning, record_download
-from cockpit.ui.kpi import metric_help, metric_label
+from cockpit.ui.downloads import AUDIT_FAILURES, made_on_click, not_logged_warning, record_download
+from cockpit.ui.kpi import markdown_label, metric_help, metric_label
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["alert_lines", "alert_name", "filters", "overdue_cases", "kpi_row", "trend_chart", "matrix_panel", "ranking_table", "overdue_panel",
@@ -92,7 +94,7 @@ def kpi_row(ctx: PageContext, page: CasePage) -> None:
             score=f"{r['score']:.2f}" if pd.notna(r["score"]) else "–")
         color = {True: "normal", False: "inverse", None: "off"}[r["higher_is_better"]]
         still = shows_no_change(delta)
-        col.metric(metric_label(ctx, key), format_value(r["actual"], unit, ctx.lang), delta=delta,
+        col.metric(markdown_label(ctx, key), format_value(r["actual"], unit, ctx.lang), delta=delta,
                    delta_color="off" if still else color, delta_arrow="off" if still else "auto", border=True,
                    help=metric_help(ctx, key) + ("\n\n" + target if target else ""))
     _score_tile(ctx, page, cols[len(rows)])
@@ -195,8 +197,8 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
         cell = st.session_state[CELL_KEY] = None
     if cell:
         c1, c2 = st.columns([4, 1])
-        c1.info(ctx.t("cases.cell_filter", department=dnames.get(cell[0], cell[0]),
-                      village=vnames.get(cell[1], cell[1])))
+        c1.info(ctx.t("cases.cell_filter", department=literal(dnames.get(cell[0], cell[0]), NAME),
+                      village=literal(vnames.get(cell[1], cell[1]), NAME)))
         if c2.button(ctx.t("cases.clear_cell"), key="clear_cell"):
             st.session_state[CELL_KEY] = None
             st.rerun()
@@ -252,7 +254,7 @@ def overdue_cases(ctx: PageContext, filt: CaseFilter) -> pd.DataFrame:
         if st.session_state.get("_unmask_logged") != shown:  # once per list, not per rerun
             try:
                 ctx.audit("unmask", {"what": "overdue cases", "period": period, "rows": len(cases)})
-            except StoreError:  # an unmasking that cannot be logged is not shown
+            except AUDIT_FAILURES:  # an unmasking that cannot be logged is not shown
                 st.session_state["_unmask_logged"] = None  # caption and download record: masked
                 st.warning(ctx.t("cases.unmask_not_logged"))
                 return ctx.data.overdue_cases(period, filt, allowed=False)
@@ -277,6 +279,9 @@ def overdue_panel(ctx: PageContext, cases: pd.DataFrame, departments: pd.DataFra
                                                                          "rows": len(cases), "masked": masked}))
 
 
+REPEATS_SHOWN = 200  # the most telling groups; the caption counts them all
+
+
 def repeats_panel(ctx: PageContext, page: CasePage) -> None:
     st.subheader(ctx.t("cases.repeats"))
     r = page.repeats
@@ -284,7 +289,11 @@ def repeats_panel(ctx: PageContext, page: CasePage) -> None:
         st.info(ctx.t("cases.repeats_none"))
         return
     villages = _names(ctx.data.villages(), "village_id", ctx.lang)
-    st.caption(ctx.t("cases.repeats_caption", n=len(r), solved=int((r["closed_then_repeated"] > 0).sum())))
+    st.caption(ctx.t("cases.repeats_caption", n=format_value(len(r), "count"),
+                     solved=format_value(int((r["closed_then_repeated"] > 0).sum()), "count")))
+    if len(r) > REPEATS_SHOWN:
+        st.caption(ctx.t("cases.repeats_shown", shown=REPEATS_SHOWN))
+    r = most_telling(r, REPEATS_SHOWN)
     st.dataframe(pd.DataFrame({
         ctx.t("cases.repeat_kind"): [ctx.t(f"cases.repeat.{k}") for k in r["kind"]],
         ctx.t("cases.col.count"): r["count"],
@@ -313,9 +322,9 @@ def alert_name(ctx: PageContext, kind: str, key: str, categories: pd.DataFrame) 
 
 
 def alert_lines(ctx: PageContext, alerts: pd.DataFrame, categories: pd.DataFrame) -> list[str]:
-    """One sentence per alert (cockpit.cases.alerts), highest first."""
+    """One sentence per alert (cockpit.cases.alerts), highest first: Markdown, names escaped."""
     return [ctx.t("cases.alert", kind=ctx.t(f"cases.alert_kind.{row.kind}"),
-                  name=alert_name(ctx, row.kind, row.key, categories), week=str(row.week)[:10],
+                  name=literal(alert_name(ctx, row.kind, row.key, categories), NAME), week=literal(str(row.week)[:10]),
                   count=int(row.count), baseline=f"{row.baseline:.1f}", z=f"{row.z:.1f}")
             for row in alerts.itertuples()]
 
@@ -332,14 +341,14 @@ def quality_panel(ctx: PageContext, page: CasePage) -> None:
         if f.count == 0:
             st.markdown(f":material/check_circle: {label}{ctx.t('punct.colon')}0")
             continue
-        with st.expander(f":material/warning: {label}{ctx.t('punct.colon')}{f.count} · "
-                         + ", ".join(villages.get(v, v) for v in f.villages[:4]), expanded=False):
+        with st.expander(f":material/warning: {label}{ctx.t('punct.colon')}{f.count:,} · "
+                         + ", ".join(literal(villages.get(v, v), SHORT) for v in f.villages[:4]), expanded=False):
             st.dataframe(f.examples, hide_index=True, width="stretch")
     ex = page.exclusions
     if not ex.empty:
         st.markdown("**" + ctx.t("cases.exclusions") + "**")
         for row in ex.itertuples():
-            used = ", ".join(metric_label(ctx, k) for k in row.used_in.split(", ") if k)
+            used = ", ".join(markdown_label(ctx, k) for k in row.used_in.split(", ") if k)
             st.markdown("- " + ctx.t("cases.exclusion", rows=int(row.rows),
                                      reason=ctx.t(f"cases.exclusion_reason.{row.reason}"),
                                      used_in=used or "–"))

@@ -1,13 +1,12 @@
 """The command screen (指挥大屏): a dark, large-type wall display that refreshes itself.
 
 Everything inside ``screen`` runs in one ``st.fragment(run_every=...)``; data come from the
-cache, so a refresh re-reads the database only when it changed. Every data value put into
-HTML here is escaped.
+cache, so a refresh re-reads the database only when it changed. Every text put into HTML here
+goes through :func:`cockpit.literal.literal`.
 """
 
 from __future__ import annotations
 
-import html
 import time
 from datetime import datetime
 
@@ -17,11 +16,12 @@ import streamlit as st
 from cockpit import settings
 from cockpit.command import WALL_METRICS, below_target, case_state, overdue_villages
 from cockpit.fmt import format_value
+from cockpit.literal import LONG, NAME, literal
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
 from cockpit.periods import month_bounds
 from cockpit.privacy import mask_text
 from cockpit.ui.card_view import legend
-from cockpit.ui.kpi import metric_label
+from cockpit.ui.kpi import markdown_label, metric_label
 from cockpit.ui.map_view import MapOptions, township_deck
 from cockpit.ui.cases_view import alert_name
 from cockpit.ui.shell import PageContext, refreshed
@@ -107,10 +107,6 @@ html {{ font-size: clamp(10px, min({rem_vw:.4f}vw, {rem_vh:.4f}vh), 80px) !impor
 """
 
 
-def _esc(value) -> str:
-    return html.escape(str(value))
-
-
 def _wall(ctx: PageContext, row: pd.Series, target: float) -> str:
     tiles = []
     for key in WALL_METRICS:
@@ -121,38 +117,38 @@ def _wall(ctx: PageContext, row: pd.Series, target: float) -> str:
             tone = "bad"
         elif key == "on_time_rate" and pd.notna(value):
             tone = "good" if value >= target else "bad"
-        tiles.append(f"<div class='cmd-tile'><div class='cmd-label'>{_esc(metric_label(ctx, key))}</div>"
-                     f"<div class='cmd-value {tone}'>{_esc(format_value(value, m.unit, ctx.lang))}</div></div>")
+        tiles.append(f"<div class='cmd-tile'><div class='cmd-label'>{markdown_label(ctx, key)}</div>"
+                     f"<div class='cmd-value {tone}'>{literal(format_value(value, m.unit, ctx.lang))}</div></div>")
     return "<div class='cmd-wall'>" + "".join(tiles) + "</div>"
 
 
 def _rows(items: list[tuple[str, str, str]]) -> str:
     """Rows of (text, tag, tag class)."""
-    return "".join(f"<div class='cmd-row'><span>{_esc(text)}</span>"
-                   f"<span class='cmd-tag {_esc(cls)}'>{_esc(tag)}</span></div>" for text, tag, cls in items)
+    return "".join(f"<div class='cmd-row'><span>{literal(text, LONG)}</span>"
+                   f"<span class='cmd-tag {literal(cls)}'>{literal(tag)}</span></div>" for text, tag, cls in items)
 
 
 def _alerts_panel(ctx: PageContext, vt: pd.DataFrame, target: float, rows: int) -> str:
     names = vt.set_index("village_id")[f"name_{ctx.lang}"]
     overdue = overdue_villages(vt).head(rows)
     low = below_target(vt, "on_time_rate", target).head(rows)
-    parts = [f"<h3>{_esc(ctx.t('command.alerts'))}</h3>"]
-    parts.append(f"<div class='cmd-meta'>{_esc(ctx.t('command.overdue_by_village'))}</div>")
+    parts = [f"<h3>{literal(ctx.t('command.alerts'))}</h3>"]
+    parts.append(f"<div class='cmd-meta'>{literal(ctx.t('command.overdue_by_village'))}</div>")
     parts.append(_rows([(names[v], ctx.t("command.n_cases", n=int(n)), "overdue")
                         for v, n in zip(overdue["village_id"], overdue["overdue_at_end"])])
-                 or f"<div class='cmd-row'>{_esc(ctx.t('command.none'))}</div>")
+                 or f"<div class='cmd-row'>{literal(ctx.t('command.none'))}</div>")
     parts.append(f"<div class='cmd-meta' style='margin-top:10px'>"
-                 f"{_esc(ctx.t('command.below_target', target=format_value(target, 'percent')))}</div>")
+                 f"{literal(ctx.t('command.below_target', target=format_value(target, 'percent')))}</div>")
     parts.append(_rows([(names[v], format_value(x, "percent"), "overdue")
                         for v, x in zip(low["village_id"], low["on_time_rate"])])
-                 or f"<div class='cmd-row'>{_esc(ctx.t('command.none'))}</div>")
+                 or f"<div class='cmd-row'>{literal(ctx.t('command.none'))}</div>")
     spikes = ctx.data.case_alerts(ctx.period).head(ROWS_SHOWN // 2)
     categories = ctx.data.categories()
-    parts.append(f"<div class='cmd-meta' style='margin-top:10px'>{_esc(ctx.t('cases.alerts'))}</div>")
+    parts.append(f"<div class='cmd-meta' style='margin-top:10px'>{literal(ctx.t('cases.alerts'))}</div>")
     parts.append(_rows([(alert_name(ctx, r.kind, r.key, categories),
                          ctx.t("command.spike", n=int(r.count), usual=f"{r.baseline:.0f}"), "overdue")
                         for r in spikes.itertuples()])
-                 or f"<div class='cmd-row'>{_esc(ctx.t('command.none'))}</div>")
+                 or f"<div class='cmd-row'>{literal(ctx.t('command.none'))}</div>")
     return "<div class='cmd-panel'>" + "".join(parts) + "</div>"
 
 
@@ -164,8 +160,8 @@ def _ticker_panel(ctx: PageContext, rows: int) -> str:
     items = [(f"{pd.Timestamp(r.received_at):%m-%d %H:%M} · {names.get(r.village_id, r.village_id)} · "
               f"{mask_text(r.summary)}", ctx.t(f"command.state.{s}"), s)  # a wall is public: masked
              for r, s in zip(latest.itertuples(), states)]
-    return (f"<div class='cmd-panel'><h3>{_esc(ctx.t('command.latest'))}</h3>"
-            + (_rows(items) or f"<div class='cmd-row'>{_esc(ctx.t('command.none'))}</div>") + "</div>")
+    return (f"<div class='cmd-panel'><h3>{literal(ctx.t('command.latest'))}</h3>"
+            + (_rows(items) or f"<div class='cmd-row'>{literal(ctx.t('command.none'))}</div>") + "</div>")
 
 
 def panels(ctx: PageContext, vt: pd.DataFrame, target: float, both: bool = False) -> list[str]:
@@ -221,9 +217,9 @@ def _screen_body(ctx: PageContext, metric_key: str, target: float, rotation: flo
     row = ctx.data.township_series().loc[ctx.period]
     now = datetime.now()
     st.markdown(
-        f"<div class='cmd-top'><span class='cmd-title'>{_esc(ctx.township_name)} · "
-        f"{_esc(ctx.t('nav.command'))}</span><span class='cmd-meta'>{_esc(ctx.t.period(ctx.period))} · "
-        f"<span data-testid='last-refresh'>{_esc(ctx.t('command.refreshed', time=f'{now:%H:%M:%S}'))}"
+        f"<div class='cmd-top'><span class='cmd-title'>{literal(ctx.township_name, NAME)} · "
+        f"{literal(ctx.t('nav.command'))}</span><span class='cmd-meta'>{literal(ctx.t.period(ctx.period))} · "
+        f"<span data-testid='last-refresh'>{literal(ctx.t('command.refreshed', time=f'{now:%H:%M:%S}'))}"
         f"</span></span></div>" + _wall(ctx, row, target), unsafe_allow_html=True)
     left, right = st.columns([1.75, 1], gap="medium")
     with left:

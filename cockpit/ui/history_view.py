@@ -6,7 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.importer import ImportFailed, export_table, undo
-from cockpit.importer.exporting import mask_quarantine
+from cockpit.importer.exporting import export_changes, mask_quarantine
+from cockpit.privacy import GRID_DEG
+from cockpit.literal import literal
 from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
 from cockpit.ui.import_view import user_name
@@ -107,6 +109,19 @@ def _can(ctx: PageContext, capability: str) -> bool:
     return bool(check and check(capability))
 
 
+def export_changes_note(t, table: str, personal: bool) -> None:
+    """Say what the export of ``table`` masks and generalises (cockpit.importer.exporting)."""
+    changes = export_changes(table, personal)
+    lines = []
+    if changes["masked"]:
+        lines.append(t("data.export_masked", columns=", ".join(literal(c) for c in changes["masked"])))
+    if changes["generalised"]:
+        lines.append(t("data.export_generalised", columns=", ".join(literal(c) for c in changes["generalised"]),
+                       grid=literal(f"{GRID_DEG:g}")))
+    if lines:
+        st.info("\n\n".join(lines), icon=":material/shield_person:")
+
+
 def export_panel(ctx: PageContext) -> None:
     t = ctx.t
     if not _can(ctx, "export"):
@@ -119,7 +134,8 @@ def export_panel(ctx: PageContext) -> None:
     if _can(ctx, "see_personal_data"):
         personal = st.checkbox(t("data.export_personal"), key="data_export_personal")
     st.caption(t("data.export_note_personal") if personal else t("data.export_note"))
+    export_changes_note(t, table, personal)
     file_name = f"{table}.{fmt}"
-    st.download_button(t("data.export_button", file=file_name),
+    st.download_button(t("data.export_button", file=literal(file_name)),
                        data=made_on_click(ctx, lambda: export_bytes(ctx, table, fmt, personal)),
                        file_name=file_name, mime=_MIME[fmt], key="data_export_download", on_click="ignore")

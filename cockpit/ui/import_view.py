@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import settings
+from cockpit.literal import LONG, NAME, SHORT, literal
 from cockpit.importer import KIND_NAMES, KINDS, MODES, ImportFailed, Options, check, load, open_upload, \
     source_name, suggested_mapping
 from cockpit.importer.mapping import missing_required
@@ -43,9 +44,9 @@ def user_name(ctx: PageContext) -> str:
 
 def read_summary(ctx: PageContext, upload) -> str:
     raw = upload.raw
-    return ctx.t("import.read_summary", rows=f"{len(raw.rows):,}", encoding=raw.encoding or "—",
+    return ctx.t("import.read_summary", rows=f"{len(raw.rows):,}", encoding=literal(raw.encoding or "—", SHORT),
                  delimiter=ctx.t(f"import.delimiter.{_DELIMITERS.get(raw.delimiter, 'none')}"),
-                 format=raw.source_format.upper())
+                 format=literal(raw.source_format.upper(), SHORT))
 
 
 def _opened(ctx: PageContext, data: bytes, filename: str, kind: str):
@@ -83,7 +84,7 @@ def _selectboxes(ctx: PageContext, upload, fields, options, suggested: dict, map
             choice = st.selectbox(label, options, index=options.index(default) if default in options else 0,
                                   key=f"imp_map_{upload.sha256[:10]}_{upload.kind.name}_{f.name}",
                                   format_func=lambda h: t("import.not_in_file") if h == _NOT_MAPPED else h,
-                                  help=f.name)
+                                  help=literal(f.name))
         mapping[f.name] = choice or None
 
 
@@ -119,7 +120,7 @@ def _report(ctx: PageContext, checked: Checked) -> None:
         col.metric(t(f"import.{key}"), f"{counts[key]:,}")
     if checked.notes:
         st.markdown(f"**{t('import.notes')}**")
-        st.markdown("\n".join(f"- {n.text(t)}" for n in checked.notes))
+        st.markdown("\n".join(f"- {literal(n.text(t), LONG)}" for n in checked.notes))  # they quote the file
     total = len(checked.issues())
     if not total:
         st.success(t("import.no_problems"))
@@ -188,17 +189,17 @@ def import_panel(ctx: PageContext) -> None:
     try:
         upload = _opened(ctx, data, file.name, kind)
     except ImportFailed as exc:
-        st.error(t("import.cannot_read", problem=exc.problem.text(t)))
+        st.error(t("import.cannot_read", problem=literal(exc.problem.text(t), LONG)))
         return
     st.caption(read_summary(ctx, upload))
     for note in upload.raw.notes:
-        st.caption(note.text(t))
+        st.caption(literal(note.text(t), LONG))
     source = st.text_input(t("import.source"), value=source_name(file.name), key=f"imp_source_{upload.sha256[:10]}")
     with ctx.data.reader() as con:
         saved = imports_sql.saved_mapping(con, source, kind) if source else None
         suggested = suggested_mapping(con, upload, source)
     if saved:
-        st.caption(t("import.saved_mapping_used", source=source))
+        st.caption(t("import.saved_mapping_used", source=literal(source, NAME)))
     st.markdown(f"**{t('import.mapping')}**")
     st.caption(t("import.mapping_help"))
     mapping = mapping_widgets(ctx, upload, suggested)
@@ -217,7 +218,7 @@ def import_panel(ctx: PageContext) -> None:
                                 progress=lambda f: bar.progress(min(1.0, f), text=t("import.checking")))
         except ImportFailed as exc:
             bar.empty()
-            st.error(t("import.cannot_read", problem=exc.problem.text(t)))
+            st.error(t("import.cannot_read", problem=literal(exc.problem.text(t), LONG)))
             return
         bar.empty()
         st.session_state[CHECKED] = (sig, checked)

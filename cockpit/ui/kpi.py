@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.fmt import format_delta, format_value, shows_no_change
+from cockpit.literal import NAME, SHORT, literal
 from cockpit.metrics import catalog
 from cockpit.metrics.catalog import access_domain_of, domain_of, metric
 from cockpit.periods import previous_period
 from cockpit.ui.shell import PageContext
 
-__all__ = ["kpi_grid", "metric_label", "metric_help", "coverage_people_help"]
+__all__ = ["kpi_grid", "metric_label", "markdown_label", "metric_help", "coverage_people_help"]
 
 SPARK_MONTHS = 12
 
@@ -22,12 +23,23 @@ def metric_label(ctx: PageContext, key: str) -> str:
     return catalog.label(ctx.t, ctx.data.domains().set_index("domain_id")[f"name_{ctx.lang}"], key)
 
 
+def markdown_label(ctx: PageContext, key: str) -> str:
+    """:func:`metric_label` for Markdown and HTML (a tile's label, a list): the domain name in it
+    (data) as plain text (cockpit.literal), the catalog's words as they are."""
+    if domain_of(key):
+        return ctx.t("metric.coverage.label", domain=literal(_domain_name(ctx, domain_of(key)), SHORT))
+    if access_domain_of(key):
+        return ctx.t("metric.access.label", domain=literal(_domain_name(ctx, access_domain_of(key)), SHORT))
+    return ctx.t(f"metric.{key}.label")
+
+
 def metric_help(ctx: PageContext, key: str) -> str:
+    """The metric's definition for a ``help`` tooltip (Markdown: the domain name is escaped)."""
     domain = domain_of(key)
     if domain:
-        return ctx.t("metric.coverage.help", domain=_domain_name(ctx, domain))
+        return ctx.t("metric.coverage.help", domain=literal(_domain_name(ctx, domain), NAME))
     if access_domain_of(key):
-        return ctx.t("metric.access.help", domain=_domain_name(ctx, access_domain_of(key)))
+        return ctx.t("metric.access.help", domain=literal(_domain_name(ctx, access_domain_of(key)), NAME))
     if key == "three_rates_score":
         w1, w2, w3 = ctx.data.weights
         return ctx.t("metric.three_rates_score.help", w1=f"{w1:.2f}", w2=f"{w2:.2f}", w3=f"{w3:.2f}")
@@ -51,7 +63,7 @@ def _tile(ctx: PageContext, key: str, series: pd.DataFrame, extra_help: str = ""
     delta_color = {True: "normal", False: "inverse", None: "off"}[m.higher_is_better]
     help_text = metric_help(ctx, key) + (f"\n\n{extra_help}" if extra_help else "")
     st.metric(
-        metric_label(ctx, key),
+        markdown_label(ctx, key),
         format_value(value, m.unit, ctx.lang),
         delta=delta_text,
         delta_color="off" if shows_no_change(delta_text) else delta_color,

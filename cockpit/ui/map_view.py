@@ -10,8 +10,9 @@ import pydeck as pdk
 import streamlit as st
 
 from cockpit import geo, settings
-from cockpit.choropleth import TOOLTIP_HTML, choropleth, tooltip_fields
+from cockpit.choropleth import TOOLTIP, choropleth, tooltip_fields
 from cockpit.fmt import format_value
+from cockpit.literal import SHORT, clean, literal
 from cockpit.metrics.catalog import MAP_METRICS, access_key, coverage_key, domain_of, metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
@@ -28,7 +29,8 @@ _DOMAIN_COLORS = [(31, 119, 180), (214, 39, 40), (148, 103, 189), (255, 127, 14)
                   (23, 190, 207), (227, 119, 194), (127, 127, 127)]
 _LABEL_FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 _TOOLTIP_STYLE = {"backgroundColor": "#1f2937", "color": "white", "fontSize": "14px",
-                  "padding": "8px 10px", "borderRadius": "6px"}
+                  "padding": "8px 10px", "borderRadius": "6px", "whiteSpace": "pre-line",
+                  "maxWidth": "420px", "overflowWrap": "anywhere"}
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,14 @@ def load_boundaries(ctx: PageContext):
     try:
         gdf = _boundaries(str(path), path.stat().st_mtime_ns if path.exists() else 0)
     except (geo.GeoDataError, OSError) as exc:
-        st.error(ctx.t("map.no_geodata", error=str(exc)))
+        st.error(ctx.t("map.no_geodata", error=literal(exc)))
         st.stop()
     repaired = gdf.attrs.get("repaired_ids") or []
     if ctx.data.scope is not None:
         gdf = gdf[gdf["village_id"].isin(ctx.data.scope)]
         repaired = [v for v in repaired if v in ctx.data.scope]
     if repaired:
-        st.warning(ctx.t("map.geodata_repaired", ids=", ".join(repaired)))
+        st.warning(ctx.t("map.geodata_repaired", ids=", ".join(literal(v, SHORT) for v in repaired)))
     return gdf
 
 
@@ -83,9 +85,10 @@ def map_controls(ctx: PageContext) -> MapOptions:
 
 
 def _label_text(row, mode: str) -> str:
+    """A village's label on the map: its name(s), each one line cut to the label's width."""
     if mode == "both":
-        return f"{row['name_zh']}\n{row['name_en']}"
-    return row[f"name_{mode}"]
+        return f"{clean(row['name_zh'], SHORT)}\n{clean(row['name_en'], SHORT)}"
+    return clean(row[f"name_{mode}"], SHORT)
 
 
 def _village_tooltips(ctx: PageContext, vt: pd.DataFrame, key: str) -> dict[str, dict]:
@@ -140,7 +143,7 @@ def build_deck(villages_fc: dict, selected_fc: dict, labels: list[dict], facilit
     # map_provider=None and no map_style: pydeck then writes its "__MAP_STYLE__" sentinel, which
     # Streamlit drops. An explicit map_style=None makes Streamlit 1.67 fetch a Carto basemap.
     return pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(**view), map_provider=None,
-                    tooltip={"html": TOOLTIP_HTML, "style": _TOOLTIP_STYLE})
+                    tooltip={"text": TOOLTIP, "style": _TOOLTIP_STYLE})
 
 
 def _clicked_village(event) -> str | None:

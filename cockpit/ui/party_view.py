@@ -8,6 +8,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 from cockpit.fmt import format_value
+from cockpit.literal import NAME, clean, literal
 from cockpit.party import (STATES, TREND_BY, monthly_completion, quarter_bounds, quarter_of,
                            responsibility_list, scoreboard, township_trend, weakest_branches)
 from cockpit.ui.charts import FONT, trend_lines
@@ -40,8 +41,8 @@ def _board(ctx: PageContext) -> tuple[str, str | None, pd.DataFrame]:
 def quarter_summary(ctx: PageContext) -> pd.DataFrame:
     """KPI row for the quarter holding the selected month; returns the scoreboard."""
     quarter, score_quarter, board = _board(ctx)
-    st.caption(ctx.t("party.quarter_caption", quarter=quarter, date=_as_of(ctx).isoformat(),
-                     score_quarter=score_quarter or "–"))
+    st.caption(ctx.t("party.quarter_caption", quarter=literal(quarter), date=_as_of(ctx).isoformat(),
+                     score_quarter=literal(score_quarter or "–")))
     due = board["due"].sum()
     figures = [
         ("party.due", format_value(due, "count"), "party.due_help"),
@@ -204,7 +205,7 @@ def _trend_views(ctx: PageContext, trend: pd.DataFrame, metric: str, names: pd.S
     with st.container(height=_HEATMAP_VIEW_PX if tall else "content", border=False, key="party_heatmap_box"):
         st.plotly_chart(heatmap, key="party_branch_heatmap", config={"displayModeBar": False})
     villages = trend.drop_duplicates("branch_id").set_index("branch_id")["village_id"]
-    label = lambda b: plain(names.get(villages[b], b))  # noqa: E731
+    label = lambda b: clean(names.get(villages[b], b), NAME)  # noqa: E731  (options are plain text)
     default = order if len(order) <= _ALL_PANELS_UP_TO else order[:_WEAKEST_SHOWN]
     picked = st.multiselect(ctx.t("party.trend_pick"), sorted(order, key=label), default=default,
                             format_func=label, key="party_trend_branches",
@@ -253,6 +254,9 @@ def _day(col: pd.Series) -> pd.Series:
     return pd.to_datetime(col, errors="coerce").dt.strftime("%Y-%m-%d").fillna("")
 
 
+_LIST_ALL_UP_TO, _ACTION_STATES = 3000, ("overdue", "open")
+
+
 def task_list(ctx: PageContext) -> None:
     st.subheader(ctx.t("party.list"))
     as_of = _as_of(ctx)
@@ -266,7 +270,9 @@ def task_list(ctx: PageContext) -> None:
     chosen_categories = c2.multiselect(ctx.t("party.filter_category"), categories,
                                        format_func=lambda c: ctx.t(f"party.category.{c}"),
                                        key="party_categories", placeholder=ctx.t("party.all"))
-    chosen_states = c3.multiselect(ctx.t("party.filter_state"), list(STATES),
+    # A large township's list (tens of thousands of tasks) opens on the tasks that need action.
+    default = list(_ACTION_STATES) if len(tasks) > _LIST_ALL_UP_TO else []
+    chosen_states = c3.multiselect(ctx.t("party.filter_state"), list(STATES), default=default,
                                    format_func=lambda s: ctx.t(f"party.state.{s}"),
                                    key="party_states", placeholder=ctx.t("party.all"))
     if chosen_villages:

@@ -17,6 +17,7 @@ from cockpit import geo
 from cockpit.choropleth import LegendEntry, tooltip_fields
 from cockpit.classify import diverging
 from cockpit.fmt import format_value
+from cockpit.literal import NAME, SHORT, clean, literal
 from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.moves import MODES, Problem, balance, check, shift_to_remotest
 from cockpit.planner.project import Moves, Projection, project, zero_moves
@@ -66,7 +67,7 @@ def model_panel(ctx: PageContext, model: Model, baseline: Baseline) -> None:
         })
         q = model.queue_fit
         st.markdown(ctx.t("planner.model.queue", mu=f"{q.mu:.3f}", share=f"{q.share:.2f}", r2=f"{q.r2:.2f}",
-                          mae=f"{q.backtest_mae:.1f}", months=q.holdout, throughput=f"{q.closed_per_staff_month:.1f}",
+                          mae=f"{q.backtest_mae:.1f}", months=int(q.holdout), throughput=f"{q.closed_per_staff_month:.1f}",
                           mu_lo=f"{np.percentile(q.mu_draws, 10):.3f}", mu_hi=f"{np.percentile(q.mu_draws, 90):.3f}"))
 
 
@@ -189,8 +190,8 @@ def problems(ctx: PageContext, baseline: Baseline, found: list[Problem]) -> None
             v["village"] = villages.get(v["village"], v["village"])
         if "domain" in v:
             v["domain"] = domains.get(v["domain"], v["domain"])
-        v = {k: (f"{x:,.2f}" if isinstance(x, (float, np.floating)) else x) for k, x in v.items()}
-        lines.append("- " + ctx.t(f"planner.problem.{p.key}", **v))
+        shown = {k: literal(f"{x:,.2f}" if isinstance(x, (float, np.floating)) else x, NAME) for k, x in v.items()}
+        lines.append("- " + ctx.t(f"planner.problem.{p.key}", **shown))
     st.error(ctx.t("planner.refused") + "\n\n" + "\n".join(lines))
 
 
@@ -265,7 +266,7 @@ def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> Non
     shown = gdf[gdf["village_id"].isin(frame["village_id"])]
     fc = geo.to_feature_collection(shown, pd.DataFrame(props))
     empty = {"type": "FeatureCollection", "features": []}
-    labels = [{"lon": float(r.lon), "lat": float(r.lat), "text": names[r.village_id]}
+    labels = [{"lon": float(r.lon), "lat": float(r.lat), "text": clean(names[r.village_id], SHORT)}
               for r in geo.label_points(shown).itertuples()]
     deck = build_deck(fc, empty, labels, [], geo.view_state(shown, width_px=900, height_px=460))
     st.pydeck_chart(deck, height=460, key="planner_map")
@@ -315,10 +316,10 @@ def winners(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> None:
         st.markdown(f"**{ctx.t(title)}**")
         left, right = st.columns(2)
         left.markdown(ctx.t("planner.gain.up") + "\n\n" + ("\n".join(
-            f"- {names[r.village_id]} {points(ctx, getattr(r, column) * 100)}" for r in gain.itertuples())
+            f"- {literal(names[r.village_id], NAME)} {points(ctx, getattr(r, column) * 100)}" for r in gain.itertuples())
             or ctx.t("planner.gain.none")))
         right.markdown(ctx.t("planner.gain.down") + "\n\n" + ("\n".join(
-            f"- {names[r.village_id]} {points(ctx, getattr(r, column) * 100)}" for r in loss.itertuples())
+            f"- {literal(names[r.village_id], NAME)} {points(ctx, getattr(r, column) * 100)}" for r in loss.itertuples())
             or ctx.t("planner.gain.none")))
 
 

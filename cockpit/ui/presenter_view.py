@@ -2,7 +2,8 @@
 and the briefing PDF.
 
 The slides come from :func:`cockpit.presenter.build_deck`; this module only draws them (the
-decision log is cockpit/ui/decision_log_view.py). Every data value put into HTML here is escaped. Session state (initialised here, the only place):
+decision log is cockpit/ui/decision_log_view.py). Every text put into Markdown or HTML here goes
+through :func:`cockpit.literal.literal`. Session state (initialised here, the only place):
 ``presenter_slide`` (the slide shown, 0-based, mirrored to ``?slide=N`` 1-based),
 ``presenter_meeting`` (id of the meeting being recorded, once its first item is saved) and
 ``presenter_flash`` (a message for the next run).
@@ -11,12 +12,12 @@ decision log is cockpit/ui/decision_log_view.py). Every data value put into HTML
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import pandas as pd
 import streamlit as st
 
 from cockpit import briefing, settings
+from cockpit.literal import LABEL, LONG, literal
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
 from cockpit.planner.compare import Comparison
 from cockpit.presenter import (MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck,
@@ -33,7 +34,7 @@ from cockpit.ui.shell import PageContext
 
 __all__ = ["SLIDE_KEY", "MEETING_KEY", "FLASH_KEY", "controls", "load_deck", "navigation", "slide_view",
            "speaker_notes", "briefing_button", "meeting_id", "departments", "user_name", "log_frames",
-           "table_html", "esc"]
+           "table_html"]
 
 SLIDE_KEY, MEETING_KEY, FLASH_KEY = "presenter_slide", "presenter_meeting", "presenter_flash"
 MAP_HEIGHT = 560
@@ -61,16 +62,11 @@ table.pr-table td { border-top: 1px solid #d5dce6; padding: 6px 8px; vertical-al
 """
 
 
-def esc(value) -> str:
-    """``value`` as HTML text."""
-    return html.escape(str(value))
-
-
 # -- data ------------------------------------------------------------------------------------
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _case_frames(path: str, version: int, period: str, filters: PresenterFilters) -> dict:
-    return case_frames(connection.guarded_store(path), period, filters)
+def _case_frames(path: str, version: int, period: str, filters: PresenterFilters, case_lists: bool) -> dict:
+    return case_frames(connection.guarded_store(path), period, filters, case_lists)
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
@@ -149,16 +145,18 @@ def _comparison(ctx: PageContext, filters: PresenterFilters) -> Comparison | Non
 
 
 def load_deck(ctx: PageContext, filters: PresenterFilters) -> Deck:
-    """The deck of the selected month and filters (data from the caches)."""
+    """The deck of the selected month and filters (data from the caches). A role without
+    ``see_case_lists`` gets counts on the case slides, never case rows (nor in the briefing)."""
     log = log_frames(ctx.data.path, ctx.data.version, meeting_id())
+    case_lists = ctx.can("see_case_lists")
     inputs = PresenterInputs(
         period=ctx.period, filters=filters, meta=ctx.data.meta(), series=ctx.data.township_series(),
         villages=ctx.data.village_table(ctx.period), domains=ctx.data.domains(),
         departments=log["departments"],
-        **_case_frames(ctx.data.path, ctx.data.version, ctx.period, filters.without_scenarios()),
+        **_case_frames(ctx.data.path, ctx.data.version, ctx.period, filters.without_scenarios(), case_lists),
         party_tasks=ctx.data.party_tasks(), party_branches=ctx.data.party_branches(),
         party_assessments=ctx.data.party_assessments(), open_items=log["open_items"],
-        meeting_items=log["meeting_items"], scenarios=_comparison(ctx, filters))
+        meeting_items=log["meeting_items"], scenarios=_comparison(ctx, filters), case_lists=case_lists)
     return build_deck(inputs, ctx.lang, township=ctx.township_name)
 
 
@@ -184,12 +182,12 @@ def navigation(ctx: PageContext, deck: Deck) -> int:
     index = _current(total)
     st.markdown(_CSS, unsafe_allow_html=True)
     left, prev, number, nxt, pdf = st.columns([5, 1.1, 0.8, 1.1, 2.2], vertical_alignment="center")
-    left.markdown(f"<div class='pr-caption'>{esc(ctx.t('presenter.caption', township=deck.township, period=deck.period_label, n=index + 1, total=total))}</div>",
+    left.markdown(f"<div class='pr-caption'>{literal(ctx.t('presenter.caption', township=deck.township, period=deck.period_label, n=index + 1, total=total))}</div>",
                   unsafe_allow_html=True)
     prev.button(ctx.t("presenter.previous"), key="presenter_prev", icon=":material/arrow_back:",
                 disabled=index == 0, on_click=_set_slide, args=(index - 1,), width="stretch")
     number.markdown(f"<div style='text-align:center;font-size:1.4rem;font-weight:600' data-testid='slide-number'>"
-                    f"{esc(ctx.t('presenter.slide_of', n=index + 1, total=total))}</div>", unsafe_allow_html=True)
+                    f"{literal(ctx.t('presenter.slide_of', n=index + 1, total=total))}</div>", unsafe_allow_html=True)
     nxt.button(ctx.t("presenter.next"), key="presenter_next", icon=":material/arrow_forward:", type="primary",
                disabled=index == total - 1, on_click=_set_slide, args=(index + 1,), width="stretch")
     with pdf:
@@ -205,20 +203,20 @@ def _tiles(slide: Slide) -> str:
     tiles = []
     for f in slide.figures:
         line = f.delta or f.detail
-        tiles.append(f"<div class='pr-tile' title='{esc(f.help)}'><div class='pr-label'>{esc(f.label)}</div>"
-                     f"<div class='pr-value'>{esc(f.value)}</div>"
-                     f"<div class='pr-delta {esc(f.tone or '')}'>{esc(line) if line else '&nbsp;'}</div></div>")
+        tiles.append(f"<div class='pr-tile' title='{literal(f.help)}'><div class='pr-label'>{literal(f.label)}</div>"
+                     f"<div class='pr-value'>{literal(f.value)}</div>"
+                     f"<div class='pr-delta {literal(f.tone or '')}'>{literal(line) if line else '&nbsp;'}</div></div>")
     return (f"<div class='pr-tiles' style='grid-template-columns: repeat({per_row}, minmax(0, 1fr))'>"
             + "".join(tiles) + "</div>")
 
 
 def table_html(table: Table) -> str:
     """A slide table as escaped HTML (cells are plain text: never Markdown or markup)."""
-    title = f"<div class='pr-table-title'>{esc(table.title)}</div>"
+    title = f"<div class='pr-table-title'>{literal(table.title)}</div>"
     if table.frame.empty:
-        return title + f"<div class='pr-empty'>{esc(table.empty_text)}</div>"
-    head = "".join(f"<th>{esc(c)}</th>" for c in table.frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in values) + "</tr>"
+        return title + f"<div class='pr-empty'>{literal(table.empty_text)}</div>"
+    head = "".join(f"<th>{literal(c)}</th>" for c in table.frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{literal(v, LONG)}</td>" for v in values) + "</tr>"
                    for values in table.frame.itertuples(index=False, name=None))
     return title + f"<table class='pr-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
@@ -237,9 +235,9 @@ def _map(ctx: PageContext, slide: Slide) -> None:
 
 def slide_view(ctx: PageContext, slide: Slide) -> None:
     """The slide in large type: title, subtitle, figures, then visuals beside the first table."""
-    st.title(slide.title)
+    st.title(literal(slide.title, LABEL))
     if slide.subtitle:
-        st.markdown(f"<div class='pr-sub'>{esc(slide.subtitle)}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='pr-sub'>{literal(slide.subtitle)}</div>", unsafe_allow_html=True)
     if slide.figures:
         st.markdown(_tiles(slide), unsafe_allow_html=True)
     tables = list(slide.tables)
@@ -252,7 +250,7 @@ def slide_view(ctx: PageContext, slide: Slide) -> None:
         visual, side = st.columns([3, 2], gap="large") if beside else (st.container(), None)
         with visual:
             for chart in slide.charts:
-                st.markdown(f"<div class='pr-table-title'>{esc(chart.title)}</div>", unsafe_allow_html=True)
+                st.markdown(f"<div class='pr-table-title'>{literal(chart.title)}</div>", unsafe_allow_html=True)
                 # theme=None: the figure's own large fonts, not Streamlit's smaller theme
                 st.plotly_chart(chart.figure, key=f"presenter_{slide.key}_{chart.key}", theme=None,
                                 config={"displayModeBar": False})
@@ -267,7 +265,7 @@ def slide_view(ctx: PageContext, slide: Slide) -> None:
 
 def speaker_notes(ctx: PageContext, slide: Slide) -> None:
     with st.expander(ctx.t("presenter.notes"), icon=":material/record_voice_over:"):
-        st.markdown(f"<div class='pr-notes'>{esc(slide.notes)}</div>", unsafe_allow_html=True)
+        st.markdown(f"<div class='pr-notes'>{literal(slide.notes)}</div>", unsafe_allow_html=True)
 
 
 # -- briefing PDF ----------------------------------------------------------------------------
@@ -283,7 +281,7 @@ def briefing_button(ctx: PageContext, deck: Deck) -> None:
     problem = pdf_problem(ctx)
     if problem:
         st.button(ctx.t("presenter.download"), disabled=True, key="presenter_pdf_off",
-                  help=ctx.t("presenter.no_pdf", reason=problem))
+                  help=ctx.t("presenter.no_pdf", reason=literal(problem)))
         return
     title = st.session_state.get("presenter_title") or ""
     synthetic = ctx.data.meta().get("synthetic", "").lower() == "true"
@@ -295,7 +293,7 @@ def briefing_button(ctx: PageContext, deck: Deck) -> None:
 
     detail = {"what": "briefing_pdf", "period": deck.period, "lang": deck.lang,
               "filters": deck.filters.as_dict(), "meeting_id": meeting_id()}
-    st.download_button(ctx.t("presenter.download"), data=made_on_click(ctx, make), file_name=f"briefing-{deck.period}-{deck.lang}.pdf",
+    st.download_button(ctx.t("presenter.download"), data=made_on_click(ctx, make, pdf=True), file_name=f"briefing-{deck.period}-{deck.lang}.pdf",
                        mime="application/pdf", key="presenter_pdf", icon=":material/picture_as_pdf:",
                        help=ctx.t("presenter.download_help"), on_click=record_download,
                        args=(ctx, "export", detail), width="stretch")

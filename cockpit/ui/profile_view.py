@@ -9,6 +9,7 @@ import streamlit as st
 
 from cockpit import briefing, settings
 from cockpit.fmt import format_value
+from cockpit.literal import LABEL, NAME, SHORT, clean, literal
 from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.norms import norm_gaps
 from cockpit.periods import month_bounds
@@ -54,9 +55,13 @@ def _tiles(ctx: PageContext, items: list[tuple[str, str]], per_row: int) -> None
 
 def header(ctx: PageContext, v: pd.Series) -> None:
     st.markdown(_PRINT_CSS, unsafe_allow_html=True)
-    st.title(ctx.t("profile.title", name=ctx.t.name(v)))
+    name = ctx.t.name(v)
+    st.title(ctx.t("profile.title", name=literal(name, LABEL)))
     st.caption(f"{ctx.t('kind.' + v['kind'])} · {ctx.t('group.' + v['area_group'])} · "
-               f"{v['village_id']} · {ctx.t.period(ctx.period)}")
+               f"{literal(v['village_id'], SHORT)} · {ctx.t.period(ctx.period)}")
+    if clean(name) != clean(name, LABEL):  # cut in the title: the whole name, to read here
+        with st.expander(ctx.t("profile.full_name")):
+            st.markdown(literal(name))
     facts = [("card.population", format_value(v["population"], "count")),
              ("card.households", format_value(v["households"], "count")),
              ("card.elderly_share", format_value(v["elderly_share"], "percent")),
@@ -95,7 +100,7 @@ def services(ctx: PageContext, v: pd.Series, township: pd.Series) -> None:
     lines = []
     for gap in mine.itertuples():
         unit = "count" if gap.measure == "facility_count" else "percent"
-        lines.append("- " + ctx.t("profile.norm_short", norm=names_by_norm[gap.norm_id],
+        lines.append("- " + ctx.t("profile.norm_short", norm=literal(names_by_norm[gap.norm_id], LABEL),
                                   actual=format_value(gap.actual, unit, ctx.lang),
                                   threshold=format_value(gap.threshold, unit, ctx.lang)))
     st.warning("\n".join(lines))
@@ -167,7 +172,8 @@ def party(ctx: PageContext, village_id: str) -> None:
         st.info(ctx.t("profile.no_branch"))
         return
     b = branches.iloc[0]
-    st.markdown(f"**{ctx.t.name(b)}** · {ctx.t('profile.secretary')}{ctx.t('punct.colon')}{b['secretary']} · "
+    st.markdown(f"**{literal(ctx.t.name(b), NAME)}** · {ctx.t('profile.secretary')}{ctx.t('punct.colon')}"
+                f"{literal(b['secretary'], NAME)} · "
                 f"{ctx.t('profile.members', n=int(b['members']))}")
     tasks = ctx.data.party_tasks(village_id)
     as_of = (month_bounds(ctx.period)[1] - pd.Timedelta(days=1)).date()
@@ -219,7 +225,7 @@ def pdf_button(ctx: PageContext, village_id: str) -> None:
     problem = pdf_problem(ctx)
     if problem:
         st.button(ctx.t("village_pdf.download"), disabled=True, key="village_pdf_off",
-                  help=ctx.t("village_pdf.no_pdf", reason=problem))
+                  help=ctx.t("village_pdf.no_pdf", reason=literal(problem)))
         return
     with ctx.data.reader() as con:
         items = decisions.open_items(con)
@@ -233,7 +239,7 @@ def pdf_button(ctx: PageContext, village_id: str) -> None:
         return briefing.briefing_pdf(village_deck(inputs, lang, township), gdf, points, synthetic=synthetic)
 
     detail = {"what": "village_pdf", "village_id": village_id, "period": ctx.period, "lang": lang}
-    st.download_button(ctx.t("village_pdf.download"), data=made_on_click(ctx, make), key="village_pdf",
+    st.download_button(ctx.t("village_pdf.download"), data=made_on_click(ctx, make, pdf=True), key="village_pdf",
                        file_name=f"village-{village_id}-{ctx.period}-{lang}.pdf", mime="application/pdf",
                        icon=":material/picture_as_pdf:", help=ctx.t("village_pdf.download_help"),
                        on_click=record_download, args=(ctx, "export", detail))

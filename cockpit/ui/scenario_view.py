@@ -1,4 +1,9 @@
-"""Saved scenarios on the planner page: save, list, reopen, delete, export, compare."""
+"""Saved scenarios on the planner page: save, list, reopen, copy, rename, delete, export, compare.
+
+A scenario belongs to its author: everyone who sees it may reopen and copy it; only the author
+renames or replaces it; the author or a leader deletes it (cockpit.store.scenarios.may_change, the
+store refuses the rest). Every change is written with its audit entry in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,13 @@ from cockpit.planner.compare import MAX_COMPARED, compare
 from cockpit.planner.project import Moves
 from cockpit.planner.scenario import moves_of, scenario_of
 from cockpit.slide_charts import plain
-from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, delete_scenario, list_scenarios, load_scenario,
-                                     save_scenario, scenario_to_csv, scenario_to_json)
+from cockpit.literal import NAME, literal
+from cockpit.auth import audit
+from cockpit.store.atomic import atomic
+from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, NotYours, copy_scenario, delete_scenario, list_scenarios,
+                                     load_scenario, may_change, rename_scenario, save_scenario, scenario_to_csv,
+                                     scenario_to_json)
+from cockpit.ui.connection import WriteUnavailable
 from cockpit.ui import planner_data, state
 from cockpit.ui.charts import FONT
 from cockpit.ui.planner_view import load_moves, points
@@ -22,6 +32,7 @@ from cockpit.ui.shell import PageContext
 __all__ = ["scenarios_panel", "RELOAD"]
 
 RELOAD = "planner_reload"  # a reopened scenario of another month: the whole page must rerun
+FLASH = "scenario_flash"  # (kind, message) of the last change, shown at the next run
 
 
 def _saved(ctx: PageContext) -> pd.DataFrame:
@@ -53,13 +64,17 @@ def _save_form(ctx: PageContext, baseline: Baseline, moves: Moves, mode: str, ad
     if not name:
         st.error(ctx.t("scenario.error.name"))
     elif name in set(saved["name"]) and not replace:
-        st.error(ctx.t("scenario.error.exists", name=name))
+        st.error(ctx.t("scenario.error.exists", name=literal(name, NAME)))
     else:
         record = scenario_of(baseline, moves, name, ctx.user.name, note, mode, added_wan)
-        with ctx.data.writer(data_changed=False) as con:
+        existed = name in set(saved["name"])
+
+        def save(con):
             scenario_id = save_scenario(con, record, replace=replace)
-        ctx.audit("scenario_save", {"scenario_id": scenario_id, "name": name, "period": baseline.period})
-        st.success(ctx.t("scenario.saved", name=name))
+            audit(con, ctx.user, "scenario_save", {"scenario_id": scenario_id, "name": name,
+                                                   "period": baseline.period, "replaced": existed})
+        error = _change(ctx, save)
+        _say(ctx, ("error", *error) if error else ("success", "scenario.saved", name))
 
 
 def _reopen(ctx: PageContext, baseline: Baseline, scenario_id: int) -> None:
@@ -79,9 +94,80 @@ def _reopen(ctx: PageContext, baseline: Baseline, scenario_id: int) -> None:
         st.session_state[RELOAD] = True
 
 
-def _delete(ctx: PageContext, scenario_id: int) -> None:
-    with ctx.data.writer(data_changed=False) as con:
-        delete_scenario(con, scenario_id)
+def _change(ctx: PageContext, write) -> tuple[str, str] | None:
+    """``write(con)`` (the change and its audit entry) in one transaction; None when written, else
+    why not: (catalog key, detail) for :func:`_say`."""
+    try:
+        with ctx.data.writer(data_changed=False) as con, atomic(con):
+            write(con)
+    except NotYours:
+        return "scenario.error.not_yours", ""
+    except (ValueError, KeyError, WriteUnavailable) as exc:
+        return "scenario.error.write", str(exc)
+    return None
+
+
+def _say(ctx: PageContext, outcome: tuple[str, str, str]) -> None:
+    """Show (kind, catalog key, detail): the detail (a name, an error) as plain text."""
+    kind, key, detail = outcome
+    text = ctx.t(key, name=literal(detail, NAME), error=literal(detail))
+    if kind == "success":
+        st.success(text)
+    else:
+        st.error(text)
+
+
+def _flash_change(ctx: PageContext, write, done: str, name: str) -> None:
+    """:func:`_change` from a callback (which cannot draw): the outcome is shown at the next run."""
+    error = _change(ctx, write)
+    st.session_state[FLASH] = ("error", *error) if error else ("success", done, name)
+
+
+def _delete(ctx: PageContext, scenario_id: int, name: str) -> None:
+    """Callback: delete a scenario (its author or a leader), audited."""
+    def delete(con):
+        if delete_scenario(con, scenario_id, by=ctx.user):
+            audit(con, ctx.user, "scenario_delete", {"scenario_id": scenario_id, "name": name})
+    _flash_change(ctx, delete, "scenario.deleted", name)
+
+
+def _rename(ctx: PageContext, scenario_id: int, old: str) -> None:
+    """Callback: rename a scenario (its author only), audited with the old and the new name."""
+    new = (st.session_state.get("scenario_new_name") or "").strip()
+
+    def rename(con):
+        name = rename_scenario(con, scenario_id, new, by=ctx.user)
+        audit(con, ctx.user, "scenario_rename", {"scenario_id": scenario_id, "from": old, "name": name})
+    _flash_change(ctx, rename, "scenario.renamed", new)
+
+
+def _copy(ctx: PageContext, scenario_id: int, name: str, taken: set) -> None:
+    """Callback: save a copy of a scenario as the user's own, audited as a save."""
+    copy_name = next(n for n in (ctx.t("scenario.copy_name", name=name, n=i) for i in range(1, 1000))
+                     if n not in taken)[:MAX_NAME]
+
+    def copy(con):
+        new_id = copy_scenario(con, scenario_id, copy_name, ctx.user.name)
+        audit(con, ctx.user, "scenario_save", {"scenario_id": new_id, "name": copy_name, "copied_from": scenario_id})
+    _flash_change(ctx, copy, "scenario.copied", copy_name)
+
+
+def _own_actions(ctx: PageContext, scenario_id: int, name: str, author: str | None, taken: set) -> None:
+    """Copy (anyone who may save), rename (its author), delete (its author or a leader)."""
+    left, mid, right = st.columns(3)
+    left.button(ctx.t("scenario.copy"), key="scenario_copy", on_click=_copy, args=(ctx, scenario_id, name, taken),
+                help=ctx.t("scenario.copy_help"))
+    if may_change(author, ctx.user):
+        with mid.popover(ctx.t("scenario.rename")):
+            st.text_input(ctx.t("scenario.name"), value=name, max_chars=MAX_NAME, key="scenario_new_name")
+            st.button(ctx.t("scenario.rename_confirm"), key="scenario_rename", on_click=_rename,
+                      args=(ctx, scenario_id, name))
+    if may_change(author, ctx.user, delete=True):
+        with right.popover(ctx.t("scenario.delete")):
+            st.button(ctx.t("scenario.delete_confirm"), key="scenario_delete", on_click=_delete,
+                      args=(ctx, scenario_id, name))
+    else:
+        right.caption(ctx.t("scenario.owned_by", author=literal(author, NAME)))
 
 
 def _pp(ctx: PageContext, after: float, before: float) -> str:
@@ -136,9 +222,12 @@ def scenarios_panel(ctx: PageContext, baseline: Baseline, model: Model, moves: M
                     added_wan: float) -> None:
     """Save the current moves (when they can be projected), and work with saved scenarios."""
     st.subheader(ctx.t("scenario.title"))
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        _say(ctx, flash)
     reopened = st.session_state.pop("planner_reopened", None)
     if reopened:
-        st.success(ctx.t("scenario.reopened", name=reopened[0]))
+        st.success(ctx.t("scenario.reopened", name=literal(reopened[0], NAME)))
         if reopened[1]:
             st.warning(ctx.t("scenario.unknown_ids", n=len(reopened[1])))
     saved = _saved(ctx)
@@ -161,13 +250,12 @@ def scenarios_panel(ctx: PageContext, baseline: Baseline, model: Model, moves: M
         st.dataframe(shown.drop(columns="scenario_id"), hide_index=True, key="scenario_list")
         names = dict(zip(saved["scenario_id"], saved["name"]))
         chosen = st.selectbox(ctx.t("scenario.choose"), list(names), format_func=names.get, key="scenario_chosen")
+        author = dict(zip(saved["scenario_id"], saved["author"])).get(chosen)
         cols = st.columns(4)
         cols[0].button(ctx.t("scenario.reopen"), key="scenario_reopen", on_click=_reopen,
                        args=(ctx, baseline, int(chosen)))
         if ctx.can("run_scenarios"):
-            with cols[1].popover(ctx.t("scenario.delete")):
-                st.button(ctx.t("scenario.delete_confirm"), key="scenario_delete", on_click=_delete,
-                          args=(ctx, int(chosen)))
+            _own_actions(ctx, int(chosen), names[chosen], author, set(names.values()))
         if ctx.can("export"):
             with ctx.data.reader() as con:
                 scenario = load_scenario(con, int(chosen))

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 
 from cockpit.i18n import Translator, normalize_language
+from cockpit.literal import literal
 from cockpit.ui import state
 
 __all__ = ["stored_media_file", "show_error_with_id"]
@@ -35,7 +36,7 @@ def show_error_with_id(exc: BaseException) -> bool:
     _LOG.error("error %s on page run", error_id, exc_info=(type(exc), exc, exc.__traceback__))
     try:
         t = Translator(normalize_language(st.session_state.get(state.LANG)))
-        st.error(t("app.unexpected_error", id=error_id), icon=":material/error:")
+        st.error(t("app.unexpected_error", id=literal(error_id)), icon=":material/error:")
     except Exception:  # the message must never fail: fall back to Streamlit's own (redacted) display
         return False
     return True

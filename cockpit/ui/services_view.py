@@ -10,6 +10,7 @@ import streamlit as st
 
 from cockpit import settings
 from cockpit.fmt import format_value
+from cockpit.literal import SHORT, literal
 from cockpit.metrics.catalog import coverage_key
 from cockpit.norms import norm_gaps
 from cockpit.services import INDEX_ID, NORMALIZATION, composite
@@ -43,10 +44,10 @@ def heatmap(ctx: PageContext, vt: pd.DataFrame) -> None:
     rows = vt.sort_values(["area_group", "service_index"], ascending=[False, False])
     # rows placed by village id (two villages may share a name), labelled by name as plain text
     y = list(rows["village_id"])
-    labels = [plain(f"{ctx.t('group.' + g)} · {n}") for g, n in zip(rows["area_group"], rows[f"name_{ctx.lang}"])]
+    labels = [f"{plain(ctx.t('group.' + g))} · {plain(n, SHORT)}" for g, n in zip(rows["area_group"], rows[f"name_{ctx.lang}"])]
     z = rows[[coverage_key(d) for d in domains["domain_id"]]].to_numpy()
     fig = go.Figure(go.Heatmap(
-        z=z, x=[plain(n) for n in domains[f"name_{ctx.lang}"]], y=y, colorscale="RdYlGn", zmin=0.5, zmax=1.0,
+        z=z, x=[plain(n, SHORT) for n in domains[f"name_{ctx.lang}"]], y=y, colorscale="RdYlGn", zmin=0.5, zmax=1.0,
         text=[[f"{v:.0%}" for v in r] for r in z], texttemplate="%{text}", customdata=[[lab] * z.shape[1] for lab in labels],
         colorbar=dict(tickformat=".0%"), hovertemplate="%{customdata}<br>%{x}: %{z:.1%}<extra></extra>"))
     fig.update_layout(height=40 + 28 * len(y), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
@@ -149,7 +150,7 @@ def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | No
     user = None
     if mode == "user":
         cols = st.columns(len(domains))
-        user = {d: col.slider(names[d], 0.0, 1.0, 1.0, 0.05, key=f"weight_{d}")
+        user = {d: col.slider(literal(names[d], SHORT), 0.0, 1.0, 1.0, 0.05, key=f"weight_{d}")
                 for col, d in zip(cols, domains["domain_id"])}
         if sum(user.values()) == 0:
             st.error(ctx.t("services.weights_zero"))
@@ -158,9 +159,9 @@ def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | No
     wide.columns = list(domains["domain_id"])
     comp = composite(wide, user)
     st.caption(ctx.t("services.weights_used") + " · " + " · ".join(
-        f"{names[d]} {w:.2f}" for d, w in comp.weights.items()))
+        f"{literal(names[d], SHORT)} {w:.2f}" for d, w in comp.weights.items()))
     show_topsis = st.toggle(ctx.t("services.topsis"), key="show_topsis",
-                            help=ctx.t("services.index_note", normalization=NORMALIZATION))
+                            help=ctx.t("services.index_note", normalization=literal(NORMALIZATION)))
     table = pd.DataFrame({"index": comp.index, "closeness": comp.closeness}).join(
         vt.set_index("village_id")[[f"name_{ctx.lang}", "area_group"]])
     table = table.sort_values("closeness" if show_topsis else "index", ascending=False)
@@ -218,5 +219,5 @@ def accessibility_panel(ctx: PageContext) -> None:
     table.insert(0, ctx.t("party.village"), table.index.map(villages))
     st.dataframe(table.round(2), hide_index=True, width="stretch", height=420)
     unreached = access.attrs.get("unreached_facilities") or []
-    st.caption(ctx.t("services.access_note", factor=settings.get("terrain_factor"),
+    st.caption(ctx.t("services.access_note", factor=literal(settings.get("terrain_factor")),
                      unreached=len(unreached)))

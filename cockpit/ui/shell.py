@@ -21,6 +21,7 @@ import streamlit as st
 
 from cockpit.auth import User, audit, can, can_open, village_scope
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from cockpit.literal import NAME, literal
 from cockpit.periods import following_period
 from cockpit.store import BuildError, StoreError
 from cockpit.ui import auth_view, state
@@ -136,7 +137,7 @@ def _scope_notice(t: Translator, lang: str, data: Data) -> None:
     if asked and not data.allows(asked):
         state.select_village(None)
         st.error(t("scope.refused"), icon=":material/block:")
-    names = list(villages[f"name_{lang}"])
+    names = [literal(n, NAME) for n in villages[f"name_{lang}"]]  # data text: plain text in Markdown
     st.info(t("scope.note", villages=("、" if lang == "zh" else ", ").join(names), n=len(names)),
             icon=":material/filter_alt:")
 
@@ -196,7 +197,7 @@ def store_error(t: Translator, exc: Exception) -> None:
     """Say why the database cannot be used and what to do, then stop the page. Rebuilding is
     advised only for a file that is not a cockpit database: a locked or momentarily unreadable
     one holds the township's data."""
-    st.error(t("app.error_store", error=str(exc)))
+    st.error(t("app.error_store", error=literal(exc)))
     st.info(t(f"app.error_store_hint.{getattr(exc, 'kind', 'unreadable')}"))
     st.stop()
 

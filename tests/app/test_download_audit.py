@@ -113,3 +113,24 @@ def test_a_download_is_made_on_click_and_served_to_this_session_only(fresh_db, c
     assert data.decode("utf-8-sig").startswith(Translator("en")("cases.col.case_id"))
     assert gatekeeper().granted("test:leader", data)  # the AppTest seam's session of the leader
     assert not gatekeeper().granted("test:secretary", data)
+
+
+@pytest.mark.parametrize("failure", FAILURES, ids=lambda e: type(e).__name__)
+def test_an_unmasking_that_cannot_be_logged_is_not_shown(fresh_db, monkeypatch, click_download, failure):
+    """The leader may see callers' data only when the unmasking is recorded: when the audit entry
+    cannot be written, the list and its CSV stay masked and the page says why."""
+    def failing_audit(con, user, event, detail=None):
+        if event == "unmask":
+            raise failure
+
+    monkeypatch.setattr(shell, "audit", failing_audit)
+    at = _page("pages/3_cases.py")
+    assert not at.exception, at.exception
+    assert Translator("en")("cases.unmask_not_logged") in _warnings(at)
+    import csv as csv_module
+    import io
+    import re
+
+    rows = list(csv_module.DictReader(io.StringIO(click_download(at, "download_overdue").decode("utf-8-sig"))))
+    phones = [r[Translator("en")("cases.col.phone")] for r in rows]
+    assert rows and all(re.fullmatch(r"1\d{2}\*{4}\d{4}|", p) for p in phones), phones[:5]

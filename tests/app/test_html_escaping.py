@@ -95,16 +95,19 @@ def test_command_screen(evil, lang):
 
 
 def test_map_tooltips_carry_plain_text(evil):
-    """Tooltip fields are text, not HTML: Streamlit's deck.gl chart escapes every placeholder it
-    puts into the tooltip's ``html`` (so escaping here would show ``&lt;`` to the user)."""
+    """The tooltip is one placeholder shown as text (``innerText``): each village carries its whole
+    tooltip as one plain-text field, so nothing in a name is read as HTML or as a placeholder."""
     at = _app("pages/6_command.py")
-    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    chart = at.get("deck_gl_json_chart")[0].proto
+    assert json.loads(chart.tooltip) == {"text": "{tip}", "style": json.loads(chart.tooltip)["style"]}
+    deck = json.loads(chart.json)
     layer = next(layer for layer in deck["layers"] if layer["id"] == "villages")
-    names = {f["properties"]["village_id"]: f["properties"]["tip_name"] for f in layer["data"]["features"]}
-    assert names[evil] == EVIL
+    tips = {f["properties"]["village_id"]: f["properties"]["tip"] for f in layer["data"]["features"]}
+    assert tips[evil].split("\n")[0] == EVIL  # the name, as text, on the first line
+    assert not any(k.startswith("tip_") for f in layer["data"]["features"] for k in f["properties"])
     bundles = list((Path(streamlit.__file__).parent / "static").rglob("DeckGlJsonChart*.js"))
-    assert bundles and any('"<":`&lt;`' in b.read_text(encoding="utf-8") for b in bundles), (
-        f"Streamlit {streamlit.__version__}: check that the deck.gl tooltip still escapes its placeholders")
+    assert bundles and any("e.text&&(r.innerText=e.text)" in b.read_text(encoding="utf-8") for b in bundles), (
+        f"Streamlit {streamlit.__version__}: check that a text tooltip is still set as innerText")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -114,3 +114,19 @@ def test_a_large_township_gets_panels_for_the_weakest_only(sample, monkeypatch):
     assert len(panels) == 2 * 3  # each picked branch's line and the township line
     at.multiselect(key="party_trend_branches").set_value(picked[:1]).run()
     assert len(_chart(at, "party_branch_trend")["data"]) == 2
+
+
+def test_a_large_list_opens_on_the_tasks_that_need_action(sample, monkeypatch):
+    from cockpit.ui import party_view
+
+    at = _app(PAGE)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.multiselect(key="party_states").value == []  # the sample's 1,142 tasks: all listed
+    monkeypatch.setattr(party_view, "_LIST_ALL_UP_TO", 100)
+    at = _app(PAGE)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert at.multiselect(key="party_states").value == ["overdue", "open"]
+    states = set(at.dataframe[-1].value["State"])
+    assert states and states <= {"Overdue", "Open"}, states

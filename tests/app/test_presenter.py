@@ -99,7 +99,7 @@ def test_recording_a_decision_lists_it_and_mark_done(fresh_db):
     at.selectbox(key="dec_village").set_value("350781105205")
     at.button(key="dec_submit").click().run()
     assert not at.exception, at.exception
-    assert [s.value for s in at.success] == ["Recorded: Clear the <b>Houkeng</b> water cases"]
+    assert [s.value for s in at.success] == ["Recorded: Clear the &lt;b&gt;Houkeng&lt;/b&gt; water cases"]  # as text
     listed = [m.value for m in at.markdown if "Houkeng</b>" in m.value or "Houkeng&lt;" in m.value]
     assert listed and "Clear the &lt;b&gt;Houkeng&lt;/b&gt; water cases" in listed[0]  # escaped, as text
     assert "Urban Construction Office" in listed[0] and "Houkeng Village" in listed[0]

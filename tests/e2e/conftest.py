@@ -84,14 +84,16 @@ SERVER_START_TIMEOUT_S = 60.0
 #   [data-testid="stApp"] carries data-test-connection-state ("CONNECTED" once the websocket is up)
 #   and data-test-script-state ("initial", "running", "rerunRequested", "stopRequested",
 #   "notRunning", "compilationError"); [data-testid="stStatusWidgetRunningIcon"] is shown
-#   while a run is in progress; [data-testid="stException"] is a Python exception on the page.
+#   while a run is in progress; [data-testid="stException"] is a Python exception on the page;
+#   [data-testid="stSkeleton"] stands where an element waits for its lazily loaded code.
 _IDLE_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app) return false;
     const state = app.getAttribute('data-test-script-state');
     return app.getAttribute('data-test-connection-state') === 'CONNECTED'
         && (state === 'notRunning' || state === 'compilationError')
-        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
+        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+        && !document.querySelector('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]');
 }"""
 
 _SERVER_LOGS = pytest.StashKey[list]()
