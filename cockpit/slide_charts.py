@@ -35,7 +35,7 @@ def plain(text, limit: int | None = LABEL) -> str:
     every markup character as a reference, which comes out as the same character.
 
     >>> plain("<img src=x>")
-    '&lt;img src&#61;x&gt;'
+    '&lt;img src=x&gt;'
     >>> plain("Shangping Village", limit=10)
     'Shangping…'
     """

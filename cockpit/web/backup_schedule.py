@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import subprocess
+import sys
 
 from cockpit import settings
-from cockpit.store.backup import BackupError, backup_due, make_backup, prune_backups, record_last
+from cockpit.store.backup import backup_due, list_backups, prune_backups, record_last, verify_backup
 from cockpit.web.periodic import Periodic
 
 __all__ = ["BackupSchedule"]
@@ -38,12 +40,16 @@ class BackupSchedule:
         every = dt.timedelta(hours=float(settings.get("backup_every_hours") or 24))
         if not backup_due(out, every, now):
             return False
-        try:
-            done = make_backup(settings.path("db_path"), out, settings.path("imports_dir"), by="system:backup")
-        except (BackupError, OSError) as exc:
-            record_last(out, now, False, error=str(exc))
-            _LOG.error("scheduled backup failed: %s", exc)
+        # In another process: reading the database file here would drop DuckDB's lock on it (POSIX
+        # locks belong to the process and go with the first descriptor of the file it closes).
+        done = subprocess.run([sys.executable, "-m", "cockpit", "backup", "--out", str(out),
+                               "--db", str(settings.path("db_path"))], capture_output=True, text=True, timeout=3600)
+        if done.returncode != 0:
+            error = (done.stderr.strip().splitlines() or ["the backup command failed"])[-1].removeprefix("error: ")
+            record_last(out, now, False, error=error)
+            _LOG.error("scheduled backup failed: %s", error)
             return False
-        record_last(out, now, True, done.folder, rows=sum(done.manifest["rows"].values()))
+        newest = list_backups(out)[-1]
+        record_last(out, now, True, newest, rows=sum(verify_backup(newest).manifest["rows"].values()))
         prune_backups(out, int(settings.get("backup_keep") or 14))
         return True

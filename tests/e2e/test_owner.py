@@ -9,6 +9,7 @@ import shutil
 import urllib.parse
 import urllib.request
 
+import duckdb
 import pytest
 
 from tests.e2e.conftest import PROJECT_ROOT, start_streamlit
@@ -36,3 +37,5 @@ def test_a_second_server_on_the_same_file_refuses_and_the_first_keeps_working(sa
         message = str(refused.value)
         assert "will not start" in message and str(db) in message and "in use by the cockpit app (process" in message
         assert _sign_in(first) == 200
+        with pytest.raises(duckdb.IOException, match="lock"):  # held alone: not even a reader gets in
+            duckdb.connect(str(db), read_only=True)
