@@ -12,7 +12,7 @@ import duckdb
 from cockpit.schema import SCHEMA_VERSION
 from cockpit.store import Store
 from cockpit.store.build import upgrade_database
-from cockpit.store.health import check_database
+from tests.test_store_backup import _health
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "cockpit-v6.duckdb.gz"
 
@@ -22,14 +22,6 @@ def _unpack(tmp_path: Path) -> Path:
     with gzip.open(FIXTURE, "rb") as src, open(db, "wb") as out:
         shutil.copyfileobj(src, out)
     return db
-
-
-def _health(db: Path):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return check_database(con)
-    finally:
-        con.close()
 
 
 def test_an_earlier_release_s_database_is_upgraded_without_losing_a_row(tmp_path):
