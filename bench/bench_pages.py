@@ -79,7 +79,7 @@ async def _click_and_wait(page, action) -> float:
     return time.perf_counter() - t
 
 
-async def run(base: str, sessions: list[int]) -> list[tuple[str, str, float, float]]:
+async def run(base: str, sessions: list[int], pages: list[str]) -> list[tuple[str, str, float, float]]:
     from playwright.async_api import async_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -88,7 +88,7 @@ async def run(base: str, sessions: list[int]) -> list[tuple[str, str, float, flo
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context, page = await _signed_in_context(browser, base)
-        for path in PAGES:
+        for path in pages:
             cold = await _open(page, f"{base}{path}")
             warm = min([await _open(page, f"{base}{path}") for _ in range(2)])
             rows += [(path, "cold", cold, TARGETS["cold"]), (path, "warm", warm, TARGETS["warm"])]
@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true", help="the sample township instead of the county")
     parser.add_argument("--sessions", default="1,5,10", help="numbers of simultaneous sessions on /cases")
+    parser.add_argument("--pages", default=",".join(PAGES), help="the pages to time cold and warm")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from tests.e2e.conftest import start_streamlit
@@ -133,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     env = {"COCKPIT_DB": str(db), "COCKPIT_GEODATA": str(geodata), "COCKPIT_SESSION_TIMEOUT": "120"}
     try:
         with start_streamlit(ROOT / "serve.py", env=env, timeout_s=180) as base:
-            rows = asyncio.run(run(base, [int(n) for n in args.sessions.split(",") if n]))
+            rows = asyncio.run(run(base, [int(n) for n in args.sessions.split(",") if n],
+                                   [p for p in args.pages.split(",") if p]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{'page':<11} {'what':<22} {'seconds':>8} {'target':>7}  ok")

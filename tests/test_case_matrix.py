@@ -51,3 +51,22 @@ def test_clicked_cell_filters_the_list(store):
     assert f == CaseFilter(channels=("hotline",), department_ids=("health_office",), village_ids=(B,))
     assert overdue_list(store, "2026-10", f)["case_id"].tolist() == ["4"]
     assert overdue_list(store, "2026-10", cell_filter(None, "net_office", B)).empty
+
+
+def test_worst_villages_by_count_and_by_rate():
+    import pandas as pd
+
+    from cockpit.cases.matrix import worst_villages
+
+    counts = pd.DataFrame({"a": [1, 0], "b": [5, 2], "c": [0, 0], "d": [3, 4]}, index=["x", "y"])
+    # column sums a=1 b=7 c=0 d=7: the two largest, in the original order
+    assert list(worst_villages(counts, "overdue_at_end", 2).columns) == ["b", "d"]
+    assert list(worst_villages(counts, "overdue_at_end", 2, keep=["c", "zz"]).columns) == ["b", "c", "d"]
+    assert worst_villages(counts, "overdue_at_end", 4) is counts
+    rates = pd.DataFrame({"a": [0.9, None], "b": [0.5, 1.0], "c": [None, None], "d": [0.2, 0.6]},
+                         index=["x", "y"])
+    # means a=0.9 b=0.75 d=0.4; c has nothing due and comes last
+    assert list(worst_villages(rates, "on_time_rate", 2).columns) == ["b", "d"]
+    assert list(worst_villages(rates, "on_time_rate", 3).columns) == ["a", "b", "d"]
+    with pytest.raises(ValueError):
+        worst_villages(counts, "nope", 2)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from cockpit.cases.filters import CaseFilter
 
-__all__ = ["MATRIX_VALUES", "matrix", "department_village_matrix", "cell_filter"]
+__all__ = ["MATRIX_VALUES", "matrix", "worst_villages", "department_village_matrix", "cell_filter"]
 
 # value -> (numerator column, denominator column or None for a count)
 MATRIX_VALUES: dict[str, tuple[str, str | None]] = {
@@ -52,6 +52,33 @@ def matrix(cells: pd.DataFrame, value: str = "overdue_at_end", departments=None,
         wide = wide.fillna(0).astype(int)
     wide.index.name, wide.columns.name = "department_id", "village_id"
     return wide
+
+
+def worst_villages(wide: pd.DataFrame, value: str, n: int, keep=()) -> pd.DataFrame:
+    """The ``n`` columns (villages) of :func:`matrix` ``wide`` that need attention first, in their
+    original order: the most ``value`` summed over departments for a count, the lowest mean of the
+    departments' rates for a rate (villages with nothing due last). Villages in ``keep`` (e.g. a picked cell's)
+    are always kept. A heatmap of 300 villages is unreadable and slow to draw; this is its top.
+
+    >>> w = pd.DataFrame({"a": [1, 0], "b": [5, 2], "c": [0, 0], "d": [3, 3]}, index=["x", "y"])
+    >>> list(worst_villages(w, "overdue_at_end", 2).columns)
+    ['b', 'd']
+    >>> list(worst_villages(w, "overdue_at_end", 2, keep=["a"]).columns)
+    ['a', 'b', 'd']
+    >>> r = pd.DataFrame({"a": [0.9, None], "b": [0.5, 1.0], "c": [None, None]}, index=["x", "y"])
+    >>> list(worst_villages(r, "on_time_rate", 1).columns)
+    ['b']
+    """
+    if value not in MATRIX_VALUES:
+        raise ValueError(f"value must be one of {sorted(MATRIX_VALUES)}, got {value!r}")
+    if len(wide.columns) <= n:
+        return wide
+    if MATRIX_VALUES[value][1] is None:
+        order = wide.sum(axis=0).sort_values(ascending=False, kind="stable")
+    else:  # the mean over departments with cases due; a village with none goes last
+        order = wide.mean(axis=0, skipna=True).sort_values(ascending=True, kind="stable", na_position="last")
+    chosen = set(order.index[:n]) | (set(keep) & set(wide.columns))
+    return wide[[c for c in wide.columns if c in chosen]]
 
 
 def department_village_matrix(store, period, filt: CaseFilter | None = None,

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cockpit.cases.filters import FILTER_FIELDS, SPANS, CaseFilter, Period, span_period
-from cockpit.cases.matrix import cell_filter, matrix
+from cockpit.cases.matrix import cell_filter, matrix, worst_villages
 from cockpit.cases.page import CasePage
 from cockpit.cases.repeats import most_telling
 from cockpit.cases.scorecard import overall_score
@@ -150,14 +150,21 @@ def trend_chart(ctx: PageContext, page: CasePage) -> None:
     st.caption(ctx.t("cases.trend_note"))
 
 
+MATRIX_VILLAGES = 30  # columns of the heatmap; more are unreadable on any screen and slow to draw
+
+
 def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) -> CaseFilter | None:
     """The 条块 heatmap; a click on a cell returns the filter for that department and village."""
     st.subheader(ctx.t("cases.matrix"))
     value = translated_radio(ctx.lang, ctx.t("cases.matrix_value"), ["overdue_at_end", "on_time_rate"],
                              "matrix_value", lambda v: metric_label(ctx, v), horizontal=True)
     villages = ctx.data.villages()
-    wide = matrix(page.matrix, value, departments=list(departments["department_id"]),
-                  villages=list(villages["village_id"]))
+    columns = [v for v in villages["village_id"] if not page.filt.village_ids or v in page.filt.village_ids]
+    wide = matrix(page.matrix, value, departments=list(departments["department_id"]), villages=columns)
+    if len(wide.columns) > MATRIX_VILLAGES:
+        picked = st.session_state.get(CELL_KEY)
+        wide = worst_villages(wide, value, MATRIX_VILLAGES, keep=[picked[1]] if picked else [])
+        st.caption(ctx.t(f"cases.matrix_worst.{value}", n=len(wide.columns), total=len(columns)))
     dnames, vnames = _names(departments, "department_id", ctx.lang), _names(villages, "village_id", ctx.lang)
     percent = value == "on_time_rate"
     # cells are placed by id (two villages may share a name) and labelled by name, as plain text

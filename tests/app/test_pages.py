@@ -413,6 +413,27 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     store.close()
 
 
+def test_cases_matrix_shows_the_worst_villages_when_there_are_many(sample_db, truth, monkeypatch):
+    import json
+
+    from cockpit.cases.matrix import matrix
+    from cockpit.ui import cases_view
+
+    monkeypatch.setattr(cases_view, "MATRIX_VILLAGES", 3)
+    store = Store(sample_db)
+    wide = matrix(store.case_counts_matrix(truth["period"]), "overdue_at_end")
+    store.close()
+    worst = set(wide.sum(axis=0).sort_values(ascending=False, kind="stable").index[:3])
+    at = _run(ROOT / "pages" / "3_cases.py", "en")
+    assert not at.exception
+    heatmap = next(d for c in at.get("plotly_chart") for d in json.loads(c.proto.spec)["data"]
+                   if d["type"] == "heatmap")
+    assert set(heatmap["x"]) == worst
+    n_villages = len(truth["villages"])
+    assert f"The 3 of {n_villages} villages with the most overdue cases at month end" in \
+        " ".join(c.value for c in at.caption)
+
+
 def _page_files_by_name():
     from cockpit.ui.pages import PAGES
 
