@@ -34,7 +34,9 @@ def test_page_parts(store, monkeypatch):
     assert page.overdue["case_id"].tolist() == ["4"] and page.overdue.iloc[0]["phone"] == "139****1111"
     assert len(page.findings) == 6 and page.exclusions["rows"].sum() == 2
     assert list(page.trend.index) == ["2026-09", "2026-10"]
-    assert page.repeats["kind"].tolist() == ["caller", "place", "place"]
+    # the most telling first: the two groups that came back after a closure, the larger first
+    assert page.repeats.groups["group_id"].tolist() == ["caller-1", "place-2", "place-1"]
+    assert (page.repeats.total, page.repeats.came_back) == (3, 2)
 
 
 def test_page_with_filter(store):

@@ -103,3 +103,19 @@ def test_cases_without_coordinates_group_by_village_and_category(tmp_path):
     s = Store(folder / "db.duckdb")
     assert place_groups(s, "2026-10")["case_ids"].tolist() == [("1", "3"), ("5", "7")]
     s.close()
+
+
+@pytest.mark.parametrize("limit", [1, 2, 5, 200])
+def test_summary_is_the_most_telling_of_all_groups(sample_db, limit):
+    from cockpit.cases.repeats import most_telling, repeat_summary
+
+    s = Store(sample_db)
+    for period, filt in (("2026-10", None), ("2026-09", CaseFilter(channels=("hotline",))), ("2025-01", None)):
+        everything = repeats(s, period, filt)
+        summary = repeat_summary(s, period, filt, limit=limit)
+        assert summary.total == len(everything)
+        assert summary.came_back == int(everything["closed_then_repeated"].sum())
+        expected = most_telling(everything, limit)
+        assert list(summary.groups.columns) == list(GROUP_COLUMNS)
+        pd.testing.assert_frame_equal(summary.groups.astype(str), expected.astype(str))
+    s.close()

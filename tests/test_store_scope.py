@@ -102,7 +102,7 @@ def test_case_lists_and_checks_hold_own_cases_only(scoped, period):
     assert set(page.villages["village_id"]) == {OWN}
     assert set(page.matrix["village_id"]) <= {OWN} and set(page.ranking["village_id"]) == {OWN}
     assert set(page.overdue["village_id"]) <= {OWN}
-    assert all(set(v) <= {OWN} for v in page.repeats["villages"])
+    assert all(set(v) <= {OWN} for v in page.repeats.groups["villages"])
 
 
 # -- township figures over the scope only --------------------------------------------------------

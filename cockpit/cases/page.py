@@ -20,7 +20,7 @@ from cockpit.cases.kpis import kpi_rows, trend
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.quality import Finding, run_checks
 from cockpit.cases.ranking import ranking
-from cockpit.cases.repeats import repeats
+from cockpit.cases.repeats import RepeatSummary, repeat_summary
 from cockpit.metrics.cases import case_rates, parse_weights
 
 __all__ = ["CasePage", "load_case_page"]
@@ -52,8 +52,10 @@ class CasePage:
         a heatmap with :func:`cockpit.cases.matrix.matrix`.
     overdue
         :func:`cockpit.cases.overdue.overdue_list` (masked unless allowed).
-    repeats, alerts, exclusions
-        :func:`cockpit.cases.repeats.repeats`, :func:`cockpit.cases.alerts.alerts`,
+    repeats
+        :func:`cockpit.cases.repeats.repeat_summary`: the most telling groups and counts of all.
+    alerts, exclusions
+        :func:`cockpit.cases.alerts.alerts`,
         :func:`cockpit.cases.exclusions.exclusions`.
     findings
         :func:`cockpit.cases.quality.run_checks` for the period and filter.
@@ -67,7 +69,7 @@ class CasePage:
     trend: pd.DataFrame = field(repr=False)
     matrix: pd.DataFrame = field(repr=False)
     overdue: pd.DataFrame = field(repr=False)
-    repeats: pd.DataFrame = field(repr=False)
+    repeats: RepeatSummary = field(repr=False)
     alerts: pd.DataFrame = field(repr=False)
     exclusions: pd.DataFrame = field(repr=False)
     findings: tuple[Finding, ...] = field(repr=False)
@@ -76,14 +78,16 @@ class CasePage:
 def load_case_page(store, period, filt: CaseFilter | None = None,
                    weights: tuple[float, float, float] | None = None,
                    targets: dict[str, float] | None = None, allowed: bool = False,
-                   overdue_limit: int | None = None, trend_days: bool = False) -> CasePage:
+                   overdue_limit: int | None = None, trend_days: bool = False,
+                   with_trend: bool = True) -> CasePage:
     """Fetch and compute everything the cases page shows.
 
     ``weights`` default to the three_rates_weights setting, ``targets`` to
     cockpit.cases.scorecard.DEFAULT_TARGETS; ``allowed`` unmasks personal fields of the
     overdue list (only for a role entitled to them). The trend carries the rates and counts;
     ``trend_days=True`` adds median and p90 days to close per month (the KPI row has them for
-    the period either way).
+    the period either way). The trend does not depend on the period: ``with_trend=False``
+    leaves it empty for a caller that keeps it across periods.
     """
     p, filt = Period.of(period), filt or CaseFilter()
     if weights is None:
@@ -97,14 +101,15 @@ def load_case_page(store, period, filt: CaseFilter | None = None,
     # releases the interpreter while it works (about a third off the page's time on two cores)
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         jobs = {
-            "trend": pool.submit(trend, store, filt, weights, days=trend_days),
             "matrix": pool.submit(store.case_counts_matrix, p, filt),
             "overdue": pool.submit(overdue_list, store, p, filt, allowed=allowed, limit=overdue_limit),
-            "repeats": pool.submit(repeats, store, p, filt),
+            "repeats": pool.submit(repeat_summary, store, p, filt),
             "alerts": pool.submit(alerts, store, p, filt),
             "exclusions": pool.submit(exclusions, store, p, filt),
             "findings": pool.submit(lambda: tuple(run_checks(store, p, filt))),
         }
-        done = {name: job.result() for name, job in jobs.items()}
+        if with_trend:
+            jobs["trend"] = pool.submit(trend, store, filt, weights, days=trend_days)
+        done = {"trend": pd.DataFrame(), **{name: job.result() for name, job in jobs.items()}}
     return CasePage(period=p, filt=filt, kpis=kpi_rows(now, before, targets), villages=villages,
                     ranking=ranking(now, before, weights), **done)

@@ -20,11 +20,14 @@ are searched for predecessors). Cancelled cases are left out. All grouping runs 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from cockpit.cases.filters import CaseFilter
 
-__all__ = ["SALT", "GROUP_COLUMNS", "repeats", "caller_groups", "place_groups", "most_telling"]
+__all__ = ["SALT", "GROUP_COLUMNS", "repeats", "caller_groups", "place_groups", "most_telling",
+           "RepeatSummary", "repeat_summary"]
 
 SALT = "township-cockpit/repeat-callers/v1"
 """Salt prepended to the phone digits before hashing (a constant: keys are stable)."""
@@ -35,6 +38,9 @@ GROUP_COLUMNS = ("group_id", "kind", "key", "case_ids", "count", "first_received
 
 
 def _groups(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Rows of Store.repeat_groups in GROUP_COLUMNS, numbered by ``number`` if they carry it."""
+    if "number" in rows:
+        rows = rows[rows["number"].notna()]
     if rows.empty:
         return pd.DataFrame(columns=list(GROUP_COLUMNS))
     out = rows.copy()
@@ -43,7 +49,8 @@ def _groups(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     out["repeats_after_closure"] = out["repeats_after_closure"].astype(int)
     out["closed_then_repeated"] = out["repeats_after_closure"] > 0
     out["kind"] = kind
-    out["group_id"] = [f"{kind}-{i + 1}" for i in range(len(out))]
+    numbers = out["number"].astype(int) if "number" in out else range(1, len(out) + 1)
+    out["group_id"] = [f"{kind}-{n}" for n in numbers]
     return out[list(GROUP_COLUMNS)].reset_index(drop=True)
 
 
@@ -67,6 +74,31 @@ def repeats(store, period, filt: CaseFilter | None = None, days: int = 30,
     if not frames:
         return pd.DataFrame(columns=list(GROUP_COLUMNS))
     return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class RepeatSummary:
+    """What a page shows of a period's repeats: the most telling groups and counts of them all."""
+
+    groups: pd.DataFrame = field(repr=False)  # GROUP_COLUMNS, in the order of most_telling
+    total: int  # groups of both kinds
+    came_back: int  # groups with closed_then_repeated
+
+
+def repeat_summary(store, period, filt: CaseFilter | None = None, days: int = 30,
+                   metres: float = 200.0, limit: int = 200) -> RepeatSummary:
+    """``most_telling(repeats(...), limit)`` and the counts of all groups, without fetching the
+    tens of thousands of groups a county has: each kind's ``limit`` most telling are chosen in
+    the store (the best ``limit`` of both kinds are among them)."""
+    frames, total, came_back = [], 0, 0
+    for kind, options in (("caller", {"salt": SALT}), ("place", {"metres": metres})):
+        rows = store.repeat_groups(kind, period, filt, days, top=limit, **options)
+        total += int(rows["n_groups"].iloc[0])
+        came_back += int(rows["n_came_back"].iloc[0])
+        frames.append(_groups(rows, kind))
+    frames = [f for f in frames if not f.empty]
+    groups = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(GROUP_COLUMNS))
+    return RepeatSummary(most_telling(groups, limit), total, came_back)
 
 
 def most_telling(groups: pd.DataFrame, limit: int = 200) -> pd.DataFrame:

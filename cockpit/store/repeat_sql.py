@@ -53,7 +53,7 @@ REPEAT_KINDS: dict[str, tuple[str, str, str, str, str, str]] = {
     ),
 }
 
-_SQL = """WITH c AS (
+_CHAINS_SQL = """WITH c AS (
   SELECT c.case_id, c.village_id, c.category_id, c.received_at, c.closed_at, c.lon, c.lat,
          {value} AS value
   FROM cases c {join}
@@ -67,15 +67,30 @@ g1 AS (SELECT p.*,
                               EXCLUDE CURRENT ROW) AS prev_closed
        FROM p SEMI JOIN keep USING (part)
        WINDOW w AS (PARTITION BY part ORDER BY received_at)),
-g2 AS (SELECT g1.*, sum(new) OVER (PARTITION BY part ORDER BY received_at) AS grp FROM g1)
-SELECT {key} AS key, list(case_id ORDER BY received_at, case_id) AS case_ids,
-  count(*) AS count, min(received_at) AS first_received, max(received_at) AS last_received,
-  {villages} AS villages, {categories} AS categories,
-  count(*) FILTER (WHERE received_at > prev_closed) AS repeats_after_closure
-FROM g2
-GROUP BY part, grp
-HAVING count(*) >= 2 AND max(received_at) >= ?
-ORDER BY first_received, key, min(case_id)"""
+g2 AS (SELECT g1.*, sum(new) OVER (PARTITION BY part ORDER BY received_at) AS grp FROM g1)"""
+
+_FIGURES = ("count(*) AS count, min(received_at) AS first_received, max(received_at) AS last_received, "
+            "count(*) FILTER (WHERE received_at > prev_closed) AS repeats_after_closure, min(case_id) AS min_id")
+_LISTS = "list(case_id ORDER BY received_at, case_id) AS case_ids, {villages} AS villages, {categories} AS categories"
+_COLUMNS = "key, case_ids, count, first_received, last_received, villages, categories, repeats_after_closure"
+_ALL_SQL = _CHAINS_SQL + f""",
+grouped AS (SELECT {{key}} AS key, {_LISTS}, {_FIGURES} FROM g2
+            GROUP BY part, grp HAVING count(*) >= 2 AND max(received_at) >= ?)
+SELECT {_COLUMNS} FROM grouped ORDER BY first_received, key, min_id"""
+# the most telling groups (came back after a closure, then the largest, then the most recent),
+# each with its number in the order of _ALL_SQL, and the counts of all groups on every row; the
+# lists, the costliest part, are made for those groups only
+_TOP_SQL = _CHAINS_SQL + f""",
+groups AS (SELECT part, grp, {{key}} AS key, {_FIGURES} FROM g2
+           GROUP BY part, grp HAVING count(*) >= 2 AND max(received_at) >= ?),
+numbered AS (SELECT *, row_number() OVER (ORDER BY first_received, key, min_id) AS number FROM groups),
+totals AS (SELECT count(*) AS n_groups, count(*) FILTER (WHERE repeats_after_closure > 0) AS n_came_back
+           FROM groups),
+top AS (SELECT * FROM numbered ORDER BY repeats_after_closure > 0 DESC, count DESC, last_received DESC,
+                                        number LIMIT ?),
+lists AS (SELECT part, grp, {_LISTS} FROM g2 SEMI JOIN top USING (part, grp) GROUP BY part, grp)
+SELECT number, {_COLUMNS}, n_groups, n_came_back FROM totals LEFT JOIN (top JOIN lists USING (part, grp)) ON true
+ORDER BY repeats_after_closure > 0 DESC, count DESC, last_received DESC, number"""
 
 
 _ID_RANGE_SQL = """SELECT min(c.case_id) AS lo, max(c.case_id) AS hi FROM cases c
@@ -86,13 +101,18 @@ class RepeatQueries:
     """Needs ``self._df(sql, params)`` (the Store)."""
 
     def repeat_groups(self, kind: str, period, filt: CaseFilter | None = None, days: int = 30,
-                      salt: str = "", metres: float = 200.0) -> pd.DataFrame:
+                      salt: str = "", metres: float = 200.0, top: int | None = None) -> pd.DataFrame:
         """Groups of repeat appeals of ``kind`` ('caller' or 'place'), oldest first.
 
         Columns key (hash prefix, or village_id/category_id), case_ids, count, first_received,
         last_received, villages, categories (lists), repeats_after_closure (cases received
         after an earlier case of the group was closed). ``salt`` prefixes the phone before
         hashing; ``metres`` is the width of a place cell.
+
+        ``top``: only the ``top`` most telling groups (repeats_after_closure > 0 first, then the
+        largest, then the most recent) in that order, with their ``number`` in the oldest-first
+        order, and n_groups and n_came_back (groups with repeats_after_closure > 0) counting all
+        groups on every row; no groups at all: one row of NULLs but for the counts (0).
         """
         try:
             join, value, part, key, villages, categories = REPEAT_KINDS[kind]
@@ -102,8 +122,9 @@ class RepeatQueries:
             raise ValueError(f"metres must be positive, got {metres!r}")
         start, end = Period.of(period).bounds()
         where, args = filter_sql(filt)
-        sql = _SQL.format(value=value, join=join, live=NOT_CANCELLED, where=where, part=part,
-                          key=key, villages=villages, categories=categories)
+        sql = (_ALL_SQL if top is None else _TOP_SQL).format(
+            value=value, join=join, live=NOT_CANCELLED, where=where, part=part, key=key,
+            villages=villages, categories=categories)
         since = start - timedelta(days=days)
         ids = []
         if kind == "caller":
@@ -114,4 +135,4 @@ class RepeatQueries:
         key_args = [salt] if kind == "caller" else []
         gap = days * 86400
         return self._df(sql, ids + [since, end] + args + cell + [start, gap, gap] + key_args
-                        + [start])
+                        + [start] + ([] if top is None else [int(top)]))

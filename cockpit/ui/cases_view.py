@@ -10,7 +10,6 @@ import streamlit as st
 from cockpit.cases.filters import FILTER_FIELDS, SPANS, CaseFilter, Period, span_period
 from cockpit.cases.matrix import cell_filter, matrix, worst_villages
 from cockpit.cases.page import CasePage
-from cockpit.cases.repeats import most_telling
 from cockpit.cases.scorecard import overall_score
 from cockpit.export import to_csv_bytes
 from cockpit.store import StoreError
@@ -286,21 +285,17 @@ def overdue_panel(ctx: PageContext, cases: pd.DataFrame, departments: pd.DataFra
                                                                          "rows": len(cases), "masked": masked}))
 
 
-REPEATS_SHOWN = 200  # the most telling groups; the caption counts them all
-
-
 def repeats_panel(ctx: PageContext, page: CasePage) -> None:
     st.subheader(ctx.t("cases.repeats"))
-    r = page.repeats
-    if r.empty:
+    summary, r = page.repeats, page.repeats.groups
+    if not summary.total:
         st.info(ctx.t("cases.repeats_none"))
         return
     villages = _names(ctx.data.villages(), "village_id", ctx.lang)
-    st.caption(ctx.t("cases.repeats_caption", n=format_value(len(r), "count"),
-                     solved=format_value(int((r["closed_then_repeated"] > 0).sum()), "count")))
-    if len(r) > REPEATS_SHOWN:
-        st.caption(ctx.t("cases.repeats_shown", shown=REPEATS_SHOWN))
-    r = most_telling(r, REPEATS_SHOWN)
+    st.caption(ctx.t("cases.repeats_caption", n=format_value(summary.total, "count"),
+                     solved=format_value(summary.came_back, "count")))
+    if summary.total > len(r):
+        st.caption(ctx.t("cases.repeats_shown", shown=len(r)))
     st.dataframe(pd.DataFrame({
         ctx.t("cases.repeat_kind"): [ctx.t(f"cases.repeat.{k}") for k in r["kind"]],
         ctx.t("cases.col.count"): r["count"],

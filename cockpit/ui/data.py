@@ -29,6 +29,7 @@ import streamlit as st
 from cockpit import services, settings, snapshot
 from cockpit.cases.alerts import alerts
 from cockpit.cases.filters import CaseFilter
+from cockpit.cases.kpis import trend
 from cockpit.cases.scorecard import DEFAULT_TARGETS, parse_targets
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
@@ -114,7 +115,12 @@ def _equity_trend(path: str, version: int, user_weights: tuple | None, scope: Sc
 def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple, scope: Scope = None,
                targets: tuple | None = None):
     return load_case_page(_store(path, version, scope), period, filt, weights=weights,
-                          targets=dict(targets) if targets else None)
+                          targets=dict(targets) if targets else None, with_trend=False)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _case_trend(path: str, version: int, filt: CaseFilter, weights: tuple, scope: Scope = None) -> pd.DataFrame:
+    return trend(_store(path, version, scope), filt, weights, days=False)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -208,7 +214,9 @@ class Data:
 
     def case_page(self, period: str, filt: CaseFilter):
         """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked."""
-        return _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets)
+        page = _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets)
+        # the trend covers every month: a change of month reuses it
+        return replace(page, trend=_case_trend(self.path, self.version, filt, self.weights, self.scope))
 
     def quality_findings(self, period: str | None, filt: CaseFilter) -> tuple:
         """Trace-formalism findings for a month, or for all the data when ``period`` is None."""
