@@ -195,7 +195,8 @@ def counts_sql(by: str, filt: CaseFilter | None = None) -> tuple[str, list]:
 
 
 def monthly_counts_sql(filt: CaseFilter | None = None, days: bool = True) -> tuple[str, list]:
-    """SQL and parameters of the township counts for every month with cases received, oldest first.
+    """SQL and parameters of the township counts for every calendar month from the data's first
+    receipt to its last (whatever the filter), oldest first.
 
     Equal, month by month, to the total row of :func:`counts_sql` for that month, in one pass:
     the cases are first counted per (receipt month, due month, closure month), a few hundred
@@ -235,10 +236,16 @@ ev AS (SELECT rm AS m, n AS d_open, 0 AS d_over FROM x
        UNION ALL SELECT greatest(rm, cm), -n, 0 FROM x WHERE cm IS NOT NULL
        UNION ALL SELECT greatest(rm, dm), 0, n FROM x
        UNION ALL SELECT greatest(rm, dm, cm), 0, -n FROM x WHERE cm IS NOT NULL),
-o AS (SELECT m, sum(sum(d_open)) OVER (ORDER BY m) AS open_at_end,
-        sum(sum(d_over)) OVER (ORDER BY m) AS overdue_at_end
-      FROM ev GROUP BY m),
-months AS (SELECT DISTINCT {YM.format(col="c.received_at")} AS m FROM cases c)
+-- every calendar month from the first receipt to the last of all cases (the data's range, the
+-- same under any filter): a month without receipts still has closures, dues and open cases
+months AS (SELECT year(d) * 100 + month(d) AS m
+           FROM (SELECT unnest(generate_series(date_trunc('month', min(received_at)), max(received_at),
+                                               INTERVAL 1 MONTH)) AS d FROM cases)),
+-- running sums over every month (a month without events carries the previous month's totals)
+o AS (SELECT m, sum(coalesce(d_open, 0)) OVER (ORDER BY m) AS open_at_end,
+        sum(coalesce(d_over, 0)) OVER (ORDER BY m) AS overdue_at_end
+      FROM (SELECT m FROM months UNION SELECT m FROM ev)
+      LEFT JOIN (SELECT m, sum(d_open) AS d_open, sum(d_over) AS d_over FROM ev GROUP BY m) USING (m))
 SELECT printf('%04d-%02d', months.m // 100, months.m % 100) AS period,
   {_select(cast=True)}
 FROM months LEFT JOIN r USING (m) LEFT JOIN d USING (m) LEFT JOIN cl USING (m)
