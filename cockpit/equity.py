@@ -16,7 +16,8 @@ Zero and edge policies (the same in every function here):
   :data:`EPSILON` = 1e-6 (a 0 then adds w·ln(μ/1e-6), about 13·w at μ ≈ 0.5: it dominates, which is
   honest about a village with nothing); ``zeros="drop"`` leaves those villages out of L only.
   :func:`equity_indices` and :func:`equity_table` report how many zeros there were (``n_zero``).
-- max / min is ``inf`` when the worst village has 0 and the best more; NaN when all are 0.
+- max / min counts only villages with residents (population > 0), like the weighted indices; it
+  is ``inf`` when the worst of them has 0 and the best more; NaN when all are 0.
 - :func:`equity_indices` and :func:`equity_table` skip rows whose value is missing (``n`` counts
   the rows used); the other functions raise on NaN.
 """
@@ -258,12 +259,18 @@ def coefficient_of_variation(y, weights=None, ddof: int = 0) -> float:
     return float(np.sqrt(np.dot(p, (y - mu) ** 2) / (p.sum() - ddof)) / mu)
 
 
-def max_min_ratio(y) -> float:
-    """Best village level / worst (unweighted). 3.0: the best-served has three times the worst.
+def max_min_ratio(y, weights=None) -> float:
+    """Best village level / worst. 3.0: the best-served has three times the worst.
 
-    ``inf`` when the worst village has 0 and the best more; NaN when every village has 0.
+    Only villages with residents count (weight > 0): a village of nobody weighs nothing in every
+    other index here, and it changes no one's service. ``inf`` when the worst village has 0 and
+    the best more; NaN when every village has 0.
+
+    >>> round(max_min_ratio([0.0, 0.2, 0.6], [0, 100, 300]), 12)
+    3.0
     """
     y = _values(y)
+    y = y[_weights(weights, y.size) > 0]
     lo, hi = y.min(), y.max()
     if hi == 0:
         return float("nan")
@@ -306,7 +313,7 @@ def equity_indices(df: pd.DataFrame, value_col: str = "value", population_col: s
     return {"gini": gini(y, p), "theil_t": dt.total, "theil_t_between": dt.between,
             "theil_t_within": dt.within, "theil_l": dl.total, "theil_l_between": dl.between,
             "theil_l_within": dl.within, "cv": coefficient_of_variation(y, p),
-            "max_min": max_min_ratio(y), "gap_diff": diff, "gap_ratio": ratio,
+            "max_min": max_min_ratio(y, p), "gap_diff": diff, "gap_ratio": ratio,
             "mean": float(np.dot(p, y) / p.sum()), "n": int(y.size), "n_zero": dl.zeros}
 
 

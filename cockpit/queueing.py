@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammaincc, gammaln, xlogy
 
-__all__ = ["erlang_b", "erlang_c", "handlers", "within_time", "mean_time", "backlog_growth"]
+__all__ = ["erlang_b", "erlang_c", "handlers", "occupancy", "wait_within", "within_time", "mean_time",
+           "backlog_growth"]
 
 
 def erlang_b(c, a) -> np.ndarray:
@@ -88,6 +89,36 @@ def _mean_int(c, lam, mu) -> np.ndarray:
 def handlers(staff, share: float) -> np.ndarray:
     """Whole case handlers: ``round(share * staff)`` (halves to even), never negative."""
     return np.maximum(0, np.round(np.asarray(staff, dtype=float) * share)).astype(np.int64)
+
+
+def occupancy(c, lam, mu) -> np.ndarray:
+    """Share of the handlers' time spent on cases: ``a / c`` (``a = lam / mu``), 1 when overloaded
+    (``a >= c``: every handler always busy) and NaN with no handler.
+
+    >>> round(float(occupancy(14, 10.0, 1.0)), 3)
+    0.714
+    """
+    c = np.asarray(c, dtype=float)
+    a = np.asarray(lam, dtype=float) / np.asarray(mu, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(c >= 1, np.minimum(a / np.maximum(c, 1), 1.0), np.nan)
+
+
+def wait_within(c, lam, mu, t) -> np.ndarray:
+    """The classic service level: the share of cases that wait at most ``t`` days before a handler
+    takes them up, ``1 - C e^(-(c mu - lam) t)`` (waiting only; :func:`within_time` adds the
+    handling). 0 when overloaded or unstaffed.
+
+    >>> round(float(wait_within(14, 10.0, 1.0, 0.0)), 4)   # 1 - P(wait), P(wait) = 0.1741
+    0.8259
+    """
+    c = np.asarray(c, dtype=np.int64)
+    lam, mu, t = (np.asarray(x, dtype=float) for x in (lam, mu, t))
+    theta = c * mu - lam
+    p_wait = erlang_c(np.maximum(c, 1), lam / mu)
+    with np.errstate(over="ignore"):
+        level = 1.0 - p_wait * np.exp(-np.where(theta > 0, theta, 0.0) * t)
+    return np.where((c >= 1) & (theta > 0), level, 0.0)
 
 
 def within_time(c, lam, mu, t) -> np.ndarray:

@@ -162,6 +162,12 @@ def test_equal_levels_give_zero():
 def test_max_min_and_gap_edges():
     assert max_min_ratio([0.2, 0.6]) == pytest.approx(3.0)
     assert max_min_ratio([0.0, 0.6]) == math.inf
+    # a village of nobody changes no one's service: left out, as the weighted indices leave it
+    assert max_min_ratio([0.0, 0.2, 0.6], [0, 100, 300]) == pytest.approx(3.0)
+    assert max_min_ratio([0.0, 0.2, 0.6], [5, 100, 300]) == math.inf
+    table = equity_indices(pd.DataFrame({"value": [0.0, 0.2, 0.6], "population": [0, 100, 300],
+                                         "area_group": ["rural", "rural", "urban"]}))
+    assert table["max_min"] == pytest.approx(3.0)
     # urban (90 + 240) / 400 = 0.825; rural (100 + 120) / 400 = 0.55
     diff, ratio = group_gap([0.9, 0.8, 0.5, 0.6], ["urban", "urban", "rural", "rural"],
                             [100, 300, 200, 200])

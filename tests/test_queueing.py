@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from bench.legacy_queue_fit import erlang_c as erlang_c_recursion
-from cockpit.queueing import backlog_growth, erlang_b, erlang_c, handlers, mean_time, within_time
+from cockpit.queueing import (backlog_growth, erlang_b, erlang_c, handlers, mean_time, occupancy, wait_within,
+                              within_time)
 
 
 def test_erlang_c_matches_pyworkforce():
@@ -88,8 +89,8 @@ def test_equal_rates_branch():
     assert within_time(2, 0.5, 0.5, t) == pytest.approx(1 - late)
 
 
-def _simulate(c: int, lam: float, mu: float, n: int, seed: int = 1) -> np.ndarray:
-    """Times in the system of an FCFS M/M/c queue, by event simulation."""
+def _simulate(c: int, lam: float, mu: float, n: int, seed: int = 1, wait_only: bool = False) -> np.ndarray:
+    """Times in the system (or, ``wait_only``, in the queue) of an FCFS M/M/c queue, by event simulation."""
     rng = np.random.default_rng(seed)
     arrivals = np.cumsum(rng.exponential(1 / lam, n))
     service = rng.exponential(1 / mu, n)
@@ -98,7 +99,7 @@ def _simulate(c: int, lam: float, mu: float, n: int, seed: int = 1) -> np.ndarra
     for i in range(n):
         start = max(arrivals[i], heapq.heappop(free))
         heapq.heappush(free, start + service[i])
-        out[i] = start + service[i] - arrivals[i]
+        out[i] = start - arrivals[i] + (0.0 if wait_only else service[i])
     return out[n // 10:]
 
 
@@ -121,3 +122,22 @@ def test_overloaded_and_unstaffed_queues_show_a_growing_backlog():
 
 def test_handlers_are_whole_people():
     assert handlers([0.4, 1.0, 2.9, 3.1, 7.0], 0.5).tolist() == [0, 0, 1, 2, 4]
+
+
+def test_occupancy_and_wait_only_service_level_pinned():
+    # c=14 handlers, offered load A=10: occupancy 10/14; P(wait) = 0.1741 (pyworkforce's example)
+    assert occupancy(14, 10.0, 1.0) == pytest.approx(10 / 14)
+    assert round(float(occupancy(14, 20.0, 2.0)), 3) == 0.714
+    assert wait_within(14, 10.0, 1.0, 0.0) == pytest.approx(1 - 0.1741, abs=1e-4)
+    # by hand: 1 - C e^-(c mu - lam) t with theta = 14 - 10 = 4 a day, t = 0.25 days
+    assert wait_within(14, 10.0, 1.0, 0.25) == pytest.approx(1 - float(erlang_c(14, 10.0)) * np.exp(-1.0))
+    # overloaded, unstaffed
+    assert occupancy([2, 0], [1.2, 0.4], 0.5)[0] == 1.0 and np.isnan(occupancy([2, 0], [1.2, 0.4], 0.5)[1])
+    assert wait_within([2, 0], [1.2, 0.4], 0.5, 3.0).tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("c, lam, mu", [(3, 1.2, 0.5), (5, 1.8, 0.5)])
+def test_wait_only_service_level_against_simulation(c, lam, mu):
+    waits = _simulate(c, lam, mu, 200_000, wait_only=True)
+    for t in (0.0, 0.5, 2.0):
+        assert wait_within(c, lam, mu, t) == pytest.approx((waits <= t).mean(), abs=0.01)
