@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Table", "TABLES", "CSV_TABLES", "APP_TABLES", "IMPORT_TABLES", "DECISION_TABLES",
-           "SCENARIO_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
+           "SCENARIO_TABLES", "MONTH_CLOSES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
 
 
 @dataclass(frozen=True)
@@ -533,6 +533,66 @@ MIGRATIONS[7] = ("web sessions and registered wall displays", [
     WEB_SESSIONS.create_sql(),
     "CREATE INDEX web_sessions_user ON web_sessions (user_name)",
     DISPLAYS.create_sql(),
+])
+
+
+
+# -- month close (月结): a month's figures frozen when a leader closes it ----------------------------
+
+MONTH_CLOSES = Table(
+    "month_closes",
+    (
+        ("period", "VARCHAR NOT NULL", "the month closed, YYYY-MM"),
+        ("version", "INTEGER NOT NULL", "1 for the first close; a close after a reopening restates the month"),
+        ("closed_by", "VARCHAR NOT NULL", "the leader who closed it"),
+        ("closed_at", "TIMESTAMP NOT NULL", "when"),
+        ("reopened_by", "VARCHAR", "the leader who reopened it (empty while it stands)"),
+        ("reopened_at", "TIMESTAMP", "when it was reopened"),
+        ("reopen_reason", "VARCHAR", "why it was reopened"),
+    ),
+    ("period", "version"),
+    "Closed months: the figures of a month as a leader signed them (cockpit/month_close.py).",
+)
+
+_FROZEN_COUNTS = tuple((c, "DOUBLE" if "days" in c else "BIGINT", "as case_counts had it at the close")
+                       for c in ("received", "responded_on_time", "due", "closed_of_due", "on_time_of_due",
+                                 "closed", "rated", "satisfied", "resolution_flagged", "resolved",
+                                 "open_at_end", "overdue_at_end", "median_days_to_close", "p90_days_to_close"))
+
+MONTH_CLOSE_COUNTS = Table(
+    "month_close_counts",
+    (
+        ("period", "VARCHAR NOT NULL", "the month"),
+        ("version", "INTEGER NOT NULL", "the close it belongs to"),
+        ("grouping", "VARCHAR NOT NULL", "village or department"),
+        ("key", "VARCHAR", "village_id or department_id; empty for the township total"),
+    ) + _FROZEN_COUNTS,
+    (),
+    "The case counts of a closed month per village and per department (and their totals).",
+)
+
+MONTH_CLOSE_CASES = Table(
+    "month_close_cases",
+    (
+        ("period", "VARCHAR NOT NULL", "the month"),
+        ("version", "INTEGER NOT NULL", "the close it belongs to"),
+        ("case_id", "VARCHAR NOT NULL", "a case the month's figures counted"),
+        ("village_id", "VARCHAR", "its village at the close"),
+        ("department_id", "VARCHAR", "its department at the close"),
+        ("status", "VARCHAR", "its status at the close"),
+        ("received_at", "TIMESTAMP", "as at the close"),
+        ("due_at", "TIMESTAMP", "as at the close"),
+        ("closed_at", "TIMESTAMP", "as at the close"),
+        ("satisfaction", "SMALLINT", "as at the close"),
+    ),
+    ("period", "version", "case_id"),
+    "The cases behind a closed month's figures as they were at the close (to list what changed since).",
+)
+
+APP_TABLES = APP_TABLES + (MONTH_CLOSES, MONTH_CLOSE_COUNTS, MONTH_CLOSE_CASES)
+
+MIGRATIONS[8] = ("month close: closed months, their frozen counts and cases", [
+    MONTH_CLOSES.create_sql(), MONTH_CLOSE_COUNTS.create_sql(), MONTH_CLOSE_CASES.create_sql(),
 ])
 
 SCHEMA_VERSION: int = max(MIGRATIONS)

@@ -38,7 +38,8 @@ def test_events_are_the_documented_ones():
                       "scenario_save", "user_change", "unmask",
                       "session_end", "display_change", "login_throttled",
                       "data_real", "scenario_rename", "scenario_delete",
-                      "decision_create", "decision_edit", "decision_close")
+                      "decision_create", "decision_edit", "decision_close",
+                      "month_close", "month_reopen")
 
 
 def test_read_newest_first_with_json_detail(con):

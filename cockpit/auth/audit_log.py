@@ -20,7 +20,8 @@ EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import",
                            "scenario_save", "user_change", "unmask",
                            "session_end", "display_change", "login_throttled",
                            "data_real", "scenario_rename", "scenario_delete",
-                           "decision_create", "decision_edit", "decision_close")
+                           "decision_create", "decision_edit", "decision_close",
+                           "month_close", "month_reopen")
 """Events the log records; their labels are the catalog keys ``admin.event.<event>``."""
 
 _SECRET_WORDS = ("password", "passwd", "secret", "hash")

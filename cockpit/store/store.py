@@ -15,6 +15,7 @@ import pandas as pd
 
 from cockpit.store.migrate import current_version
 from cockpit.store.case_queries import CaseQueries
+from cockpit.store.month_close_sql import MonthCloseQueries
 from cockpit.store.planner_sql import PlannerQueries
 from cockpit.store.quality_sql import QualityQueries
 from cockpit.store.repeat_sql import RepeatQueries
@@ -44,7 +45,7 @@ def _is_duckdb_file(path: Path) -> bool:
     return len(head) < 12 or head[8:12] == b"DUCK"
 
 
-class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries):
+class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries, MonthCloseQueries):
     """Named, parameterized queries over one cockpit database file.
 
     Parameters

@@ -1,0 +1,176 @@
+"""Month close (月结): a leader signs a month's figures, and they stay as signed.
+
+Closing a finished month freezes, in one transaction with its audit entry, the month's case counts
+per village and per department (every KPI, rate and ranking of the appeals page derives from
+them) and the fields of every case those counts depend on. From then on the month's figures are
+read from the close (:class:`ClosedFigures`), whatever arrives later: a late closure, an import
+that moves a case to another village. "As of now" stays one click away, with every difference
+listed (:func:`differences`, ``Store.month_close_case_changes``).
+
+Reopening is a leader's audited act with a reason; closing the month again makes a new version,
+and the month then shows it was restated (version > 1). The closure rate of a closed month is thus
+"closures by the close", the convention of the meeting that used it; as of now it counts closures
+to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from cockpit.auth.audit_log import audit, now
+from cockpit.cases.filters import CaseFilter, Period
+from cockpit.metrics.cases import case_rates
+from cockpit.store.atomic import atomic
+from cockpit.store.case_sql import COUNT_COLUMNS, bind, counts_sql
+from cockpit.store.month_close_sql import CASE_FIELDS, CLOSES_SQL, RELEVANT_CASES
+
+__all__ = ["MonthClose", "MonthCloseError", "standing_closes", "close_month", "reopen_month",
+           "ClosedFigures", "differences", "FIGURES"]
+
+FIGURES = ("received", "response_rate", "closure_rate", "on_time_rate", "satisfaction_rate", "resolution_rate",
+           "median_days_to_close", "open_at_end", "overdue_at_end")
+"""The township figures compared between a close and now."""
+
+
+class MonthCloseError(ValueError):
+    """A close or reopening that cannot be done; the message says why (in English; pages use ``key``)."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class MonthClose:
+    """A standing close: ``version`` > 1 means the month was reopened and restated."""
+
+    period: str
+    version: int
+    closed_by: str
+    closed_at: dt.datetime
+
+
+def _standing(closes: pd.DataFrame) -> dict[str, MonthClose]:
+    out = {}
+    for row in closes.itertuples():
+        if pd.isna(row.reopened_at):
+            out[row.period] = MonthClose(row.period, int(row.version), row.closed_by,
+                                         pd.Timestamp(row.closed_at).to_pydatetime())
+        else:
+            out.pop(row.period, None)
+    return out
+
+
+def standing_closes(store) -> dict[str, MonthClose]:
+    """The months closed now (their latest close not reopened), by period."""
+    return _standing(store.month_closes())
+
+
+def _month(period) -> Period:
+    p = Period.of(period)
+    if p.start != p.end:
+        raise MonthCloseError(f"only a single month can be closed, not {period}", "close.error.not_month")
+    return p
+
+
+def _counts(con, grouping: str, p: Period) -> pd.DataFrame:
+    start, end = p.bounds()
+    sql, args = counts_sql(grouping, None)
+    return con.execute(*bind(sql, args, start, end)).df()
+
+
+def close_month(con: duckdb.DuckDBPyConnection, period, user, at: dt.datetime | None = None) -> MonthClose:
+    """Close ``period`` (YYYY-MM) as ``user``: freeze its counts and cases, in one transaction with
+    the audit entry. ``con`` is a writable cursor (reads and writes go through it).
+
+    Raises :class:`MonthCloseError` for a month not yet over, one already closed, or one without cases.
+    """
+    p, at = _month(period), at or now()
+    period, (start, end) = p.start, p.bounds()
+    if end > at:
+        raise MonthCloseError(f"{period} is not over yet", "close.error.not_over")
+    if period in _standing(con.execute(CLOSES_SQL).df()):
+        raise MonthCloseError(f"{period} is already closed", "close.error.closed")
+    if not con.execute(f"SELECT count(*) FROM cases WHERE {RELEVANT_CASES}", [end, start, start, start]).fetchone()[0]:
+        raise MonthCloseError(f"{period} has no cases to close", "close.error.empty")
+    name = user if isinstance(user, str) else user.name
+    columns, fields = ", ".join(COUNT_COLUMNS), ", ".join(CASE_FIELDS)
+    with atomic(con):
+        version = 1 + con.execute("SELECT coalesce(max(version), 0) FROM month_closes WHERE period = ?",
+                                  [period]).fetchone()[0]
+        for grouping in ("village", "department"):
+            frame = _counts(con, grouping, p).rename(columns={f"{grouping}_id": "key"})[["key", *COUNT_COLUMNS]]
+            con.register("frozen_counts", frame)
+            con.execute(f"INSERT INTO month_close_counts (period, version, grouping, key, {columns}) "
+                        f"SELECT ?, ?, ?, key, {columns} FROM frozen_counts", [period, version, grouping])
+            con.unregister("frozen_counts")
+        con.execute(f"INSERT INTO month_close_cases (period, version, case_id, {fields}) "
+                    f"SELECT ?, ?, case_id, {fields} FROM cases WHERE {RELEVANT_CASES}",
+                    [period, version, end, start, start, start])
+        con.execute("INSERT INTO month_closes (period, version, closed_by, closed_at) VALUES (?, ?, ?, ?)",
+                    [period, version, name, at])
+        audit(con, user, "month_close", {"period": period, "version": version}, at=at)
+    return MonthClose(period, version, name, at)
+
+
+def reopen_month(con: duckdb.DuckDBPyConnection, period, user, reason: str,
+                 at: dt.datetime | None = None) -> None:
+    """Reopen the standing close of ``period`` as ``user`` for ``reason`` (required), audited."""
+    period = Period.of(period).start
+    close = _standing(con.execute(CLOSES_SQL).df()).get(period)
+    if close is None:
+        raise MonthCloseError(f"{period} is not closed", "close.error.not_closed")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MonthCloseError("say why the month is reopened", "close.error.reason")
+    at = at or now()
+    with atomic(con):
+        con.execute("UPDATE month_closes SET reopened_by = ?, reopened_at = ?, reopen_reason = ? "
+                    "WHERE period = ? AND version = ?",
+                    [user if isinstance(user, str) else user.name, at, reason, period, close.version])
+        audit(con, user, "month_reopen", {"period": period, "version": close.version, "reason": reason}, at=at)
+
+
+class ClosedFigures:
+    """A store whose counts of a closed month, asked without a filter, are the frozen ones; every
+    other query goes to ``store``. ``closes``: :func:`standing_closes`."""
+
+    def __init__(self, store, closes: dict[str, MonthClose]):
+        self._store, self._closes = store, closes
+
+    def _frozen(self, period, filt: CaseFilter | None, grouping: str):
+        p = Period.of(period)
+        close = self._closes.get(p.start) if p.start == p.end else None
+        if close is None or (filt is not None and filt != CaseFilter()):
+            return None
+        return self._store.month_close_counts(close.period, close.version, grouping)
+
+    def case_counts(self, period, filt: CaseFilter | None = None) -> pd.DataFrame:
+        frozen = self._frozen(period, filt, "village")
+        return self._store.case_counts(period, filt) if frozen is None else frozen
+
+    def case_counts_by_department(self, period, filt: CaseFilter | None = None) -> pd.DataFrame:
+        frozen = self._frozen(period, filt, "department")
+        return self._store.case_counts_by_department(period, filt) if frozen is None else frozen
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+
+def differences(store, close: MonthClose) -> pd.DataFrame:
+    """The township figures of ``close`` against now: metric, at_close, now, change (only those
+    that differ)."""
+    frozen = store.month_close_counts(close.period, close.version, "village")
+    current = store.case_counts(close.period)
+    rows = []
+    for label, counts in (("at_close", frozen), ("now", current)):
+        total = counts[counts["village_id"].isna()].drop(columns="village_id").reset_index(drop=True)
+        rows.append(case_rates(total).iloc[0].rename(label))
+    both = pd.concat(rows, axis=1).loc[list(FIGURES)]
+    both["change"] = both["now"] - both["at_close"]
+    differ = ~((both["at_close"] == both["now"]) | (both["at_close"].isna() & both["now"].isna()))
+    return both[differ].rename_axis("metric").reset_index()
