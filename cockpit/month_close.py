@@ -161,11 +161,11 @@ class ClosedFigures:
         return getattr(self._store, name)
 
 
-def differences(store, close: MonthClose) -> pd.DataFrame:
-    """The township figures of ``close`` against now: metric, at_close, now, change (only those
-    that differ)."""
-    frozen = store.month_close_counts(close.period, close.version, "village")
-    current = store.case_counts(close.period)
+def differences(store, period: str, version: int) -> pd.DataFrame:
+    """The township figures of close ``version`` of ``period`` against now: metric, at_close, now,
+    change (only those that differ)."""
+    frozen = store.month_close_counts(period, version, "village")
+    current = store.case_counts(period)
     rows = []
     for label, counts in (("at_close", frozen), ("now", current)):
         total = counts[counts["village_id"].isna()].drop(columns="village_id").reset_index(drop=True)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from cockpit.ui import cases_view as cases
 from cockpit.ui import shell
+from cockpit.ui.month_close_view import month_close_panel
 
 ctx = shell.page("cases")
 st.title(ctx.t("cases.title"))
@@ -11,7 +12,8 @@ period = cases.span_control(ctx)
 st.caption(cases.period_label(ctx, period))
 departments, categories = ctx.data.departments(), ctx.data.categories()
 case_filter = cases.filters(ctx, departments, categories)
-page = ctx.data.case_page(period, case_filter)
+closed = month_close_panel(ctx, period, case_filter)
+page = ctx.data.case_page(period, case_filter, closed)
 
 cases.kpi_row(ctx, page)
 left, right = st.columns([1.3, 1], gap="large")

@@ -51,7 +51,7 @@ def test_a_closed_month_keeps_its_figures_and_lists_what_changed(db):
     assert _total(frozen.case_counts("2026-10", CaseFilter(channels=("hotline",))))["open_at_end"] == 1
     assert frozen.case_counts(("2026-09", "2026-10")).equals(store.case_counts(("2026-09", "2026-10")))
 
-    changed = differences(store, close).set_index("metric")
+    changed = differences(store, close.period, close.version).set_index("metric")
     assert changed.loc["open_at_end", "at_close"] == 2 and changed.loc["open_at_end", "now"] == 1
     assert changed.loc["open_at_end", "change"] == -1
     assert "closure_rate" not in changed.index  # every case due in October was closed either way

@@ -35,6 +35,7 @@ from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
 from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
+from cockpit.month_close import ClosedFigures, differences, standing_closes
 from cockpit.party import branch_trend
 from cockpit.store import StoreError, build_database
 from cockpit.store.scope import ScopedStore
@@ -113,14 +114,28 @@ def _equity_trend(path: str, version: int, user_weights: tuple | None, scope: Sc
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
 def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple, scope: Scope = None,
-               targets: tuple | None = None):
-    return load_case_page(_store(path, version, scope), period, filt, weights=weights,
+               targets: tuple | None = None, closed: bool = False):
+    store = _store(path, version, scope)
+    if closed and scope is None:  # a closed month's counts as they were signed
+        store = ClosedFigures(store, standing_closes(store))
+    return load_case_page(store, period, filt, weights=weights,
                           targets=dict(targets) if targets else None, with_trend=False)
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
 def _case_trend(path: str, version: int, filt: CaseFilter, weights: tuple, scope: Scope = None) -> pd.DataFrame:
     return trend(_store(path, version, scope), filt, weights, days=False)
+
+
+@st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
+def _closes(path: str, version: int) -> dict:
+    return standing_closes(_store(path, version))
+
+
+@st.cache_data(ttl=600, max_entries=8, show_spinner=False)
+def _close_changes(path: str, version: int, period: str, close_version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    store = _store(path, version)
+    return differences(store, period, close_version), store.month_close_case_changes(period, close_version)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -212,11 +227,22 @@ class Data:
     def categories(self) -> pd.DataFrame:
         return _reference(self.path, self.version, "categories")
 
-    def case_page(self, period: str, filt: CaseFilter):
-        """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked."""
-        page = _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets)
+    def case_page(self, period: str, filt: CaseFilter, closed: bool = False):
+        """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked.
+        ``closed``: a closed month's unfiltered counts as the close froze them (cockpit.month_close)."""
+        page = _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets, closed)
         # the trend covers every month: a change of month reuses it
         return replace(page, trend=_case_trend(self.path, self.version, filt, self.weights, self.scope))
+
+    def month_closes(self) -> dict:
+        """The months closed now, by period (cockpit.month_close.MonthClose)."""
+        return _closes(self.path, self.version)
+
+    def close_changes(self, close) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(township figures that differ, changed case fields) since ``close``; whole township only."""
+        if self.scope is not None:
+            raise ValueError("the changes since a close are township figures")
+        return _close_changes(self.path, self.version, close.period, close.version)
 
     def quality_findings(self, period: str | None, filt: CaseFilter) -> tuple:
         """Trace-formalism findings for a month, or for all the data when ``period`` is None."""
