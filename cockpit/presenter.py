@@ -40,6 +40,7 @@ from cockpit import snapshot
 from cockpit.cases.filters import CaseFilter
 from cockpit.cases.overdue import LIST_COLUMNS, overdue_list
 from cockpit.i18n import Translator
+from cockpit.service_index import index_definition
 from cockpit.store import decisions
 
 if TYPE_CHECKING:
@@ -217,9 +218,10 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
 
     meeting_items = (decisions.items(con, meeting_id=meeting_id) if meeting_id is not None
                      else decisions.items(con, meeting_id=-1))
+    index = index_definition(store)
     return PresenterInputs(
-        period=period, filters=filters, meta=store.meta(), series=snapshot.township_series(store, weights),
-        villages=snapshot.village_table(store, period, weights), domains=store.domains(),
+        period=period, filters=filters, meta=store.meta(), series=snapshot.township_series(store, weights, index),
+        villages=snapshot.village_table(store, period, weights, index), domains=store.domains(),
         departments=decisions.departments(con), **case_frames(store, period, filters, case_lists),
         party_tasks=store.party_tasks(), party_branches=store.party_branches(),
         party_assessments=store.party_assessments(),

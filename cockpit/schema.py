@@ -49,7 +49,8 @@ TABLES: tuple[Table, ...] = (
         ),
         ("key",),
         "Facts about the township and the data set: township_name_zh, township_name_en, "
-        "synthetic (true/false), data_end (last full month, YYYY-MM), generated_by.",
+        "synthetic (true/false), data_end (last full month, YYYY-MM), generated_by; the composite "
+        "index's definition: index_reference (all or a year) and index_weights (empty: entropy weights).",
     ),
     Table(
         "villages",

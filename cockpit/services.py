@@ -10,8 +10,9 @@ import pandas as pd
 
 from cockpit import settings
 from cockpit.accessibility import accessibility_by_domain
-from cockpit.composite import NORMALIZATION, entropy_weights, topsis, weighted_index
+from cockpit.composite import NORMALIZATION, topsis
 from cockpit.equity import equity_table
+from cockpit.service_index import index_values
 
 __all__ = ["INDEX_ID", "NORMALIZATION", "Composite", "coverage_long", "composite", "with_index",
            "equity_trend", "village_accessibility", "SUPPLY_COLUMNS"]
@@ -26,7 +27,6 @@ class Composite:
     weights: pd.Series      # domain_id -> weight (sums to 1)
     index: pd.Series        # village_id -> weighted coverage, 0–1
     closeness: pd.Series    # village_id -> TOPSIS closeness to the ideal village, 0–1
-    method: str             # "entropy" or "user"
 
 
 def coverage_long(coverage: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFrame:
@@ -36,39 +36,29 @@ def coverage_long(coverage: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFram
     return out[["period", "domain_id", "village_id", "value", "population", "area_group"]]
 
 
-def composite(wide: pd.DataFrame, user_weights: dict[str, float] | None = None) -> Composite:
-    """Composite service index of villages (rows) over domains (columns).
-
-    Entropy weights on min–max normalized coverage by default; ``user_weights`` (any
-    non-negative numbers, normalised to sum 1) replace them. The index is the weighted mean
-    of the raw coverage; TOPSIS closeness uses the same weights and normalization.
-    """
+def composite(wide: pd.DataFrame, weights: pd.Series) -> Composite:
+    """Composite service index and TOPSIS closeness of villages (rows) over domains (columns),
+    with the index's fixed weights (cockpit.service_index); villages missing a domain are left out."""
     wide = wide.dropna(axis=0, how="any")
-    if user_weights:
-        total = sum(max(0.0, float(w)) for w in user_weights.values())
-        if total <= 0:
-            raise ValueError("user weights must not all be zero")
-        weights = pd.Series({d: max(0.0, float(user_weights.get(d, 0.0))) / total for d in wide.columns},
-                            name="weight")
-        method = "user"
-    else:
-        weights, method = entropy_weights(wide), "entropy"
-    return Composite(weights, weighted_index(wide, weights), topsis(wide, weights), method)
+    weights = weights.reindex(wide.columns).fillna(0.0)
+    return Composite(weights, index_values(wide, weights), topsis(wide, weights))
 
 
-def with_index(long: pd.DataFrame, user_weights: dict[str, float] | None = None) -> pd.DataFrame:
-    """``long`` plus the composite index of every period as domain INDEX_ID."""
-    parts = [long]
-    for period, g in long.groupby("period", sort=True):
-        wide = g.pivot_table(index="village_id", columns="domain_id", values="value")
-        comp = composite(wide, user_weights)
-        v = g.drop_duplicates("village_id").set_index("village_id")
-        parts.append(pd.DataFrame({
-            "period": period, "domain_id": INDEX_ID, "village_id": comp.index.index,
-            "value": comp.index.to_numpy(), "population": v.loc[comp.index.index, "population"].to_numpy(),
-            "area_group": v.loc[comp.index.index, "area_group"].to_numpy(),
-        }))
-    return pd.concat(parts, ignore_index=True)
+def with_index(long: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+    """``long`` plus the composite index of every period as domain INDEX_ID, with the same
+    ``weights`` in every period (so its trend moves only when coverage does)."""
+    wide = long.pivot_table(index=["period", "village_id"], columns="domain_id", values="value")
+    value = index_values(wide, weights).dropna()
+    if value.empty:
+        return long
+    people = long.drop_duplicates(["period", "village_id"]).set_index(["period", "village_id"])
+    people = people.loc[value.index]
+    index = pd.DataFrame({
+        "period": value.index.get_level_values("period"), "domain_id": INDEX_ID,
+        "village_id": value.index.get_level_values("village_id"), "value": value.to_numpy(),
+        "population": people["population"].to_numpy(), "area_group": people["area_group"].to_numpy(),
+    })
+    return pd.concat([long, index], ignore_index=True)
 
 
 def equity_trend(long_with_index: pd.DataFrame) -> pd.DataFrame:

@@ -11,8 +11,9 @@ import pandas as pd
 from cockpit.metrics.cases import case_rates
 from cockpit.metrics.catalog import access_key, coverage_key
 from cockpit.services import village_accessibility
-from cockpit.metrics.coverage import coverage_wide, service_index
+from cockpit.metrics.coverage import coverage_wide
 from cockpit.metrics.resources import funding_per_resident, staff_per_1000
+from cockpit.service_index import IndexDefinition, index_definition, index_values
 from cockpit.store import Store
 
 __all__ = ["village_table", "township_series", "WEIGHTS_DEFAULT"]
@@ -20,9 +21,11 @@ __all__ = ["village_table", "township_series", "WEIGHTS_DEFAULT"]
 WEIGHTS_DEFAULT = (0.30, 0.35, 0.35)
 
 
-def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT) -> pd.DataFrame:
+def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT,
+                  index: IndexDefinition | None = None) -> pd.DataFrame:
     """Every village with its profile and all of its metrics for ``period``.
 
+    ``index``: the composite index's definition (default: the township's, from ``store``).
     Columns: the villages table, ``coverage:<domain>`` per domain, service_index, the case
     counts and rates (cockpit.metrics.cases), cases_per_10k, funding_yuan, staff_fte,
     funding_per_resident, staff_per_1000 and ``access:<domain>`` (accessibility: supply within
@@ -33,7 +36,8 @@ def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT) -> pd.Data
     wide = coverage_wide(store.coverage(period), domain_ids)
     wide.columns = [coverage_key(d) for d in wide.columns]
     out = villages.join(wide)
-    out["service_index"] = service_index(out[wide.columns])
+    index = index or index_definition(store)
+    out["service_index"] = index_values(out[wide.columns], index.series().rename(coverage_key))
 
     counts = store.case_counts(period)
     counts = counts[counts["village_id"].notna()].set_index("village_id")
@@ -48,12 +52,13 @@ def village_table(store: Store, period: str, weights=WEIGHTS_DEFAULT) -> pd.Data
     return out.reset_index()
 
 
-def township_series(store: Store, weights=WEIGHTS_DEFAULT) -> pd.DataFrame:
+def township_series(store: Store, weights=WEIGHTS_DEFAULT, index: IndexDefinition | None = None) -> pd.DataFrame:
     """Township figures for every month (index: period): coverage by domain, service index,
     case rates, case counts, funding per resident, staff per 1,000 and total population.
 
-    The township service index is the equal-weight mean of the township's domain coverages,
-    which equals the population-weighted mean of the village indices when no value is missing.
+    The township service index is the weighted mean of the township's domain coverages with the
+    index's weights (``index``, default the township's), which equals the population-weighted
+    mean of the village indices when no value is missing.
     """
     population = float(store.villages()["population"].sum())
 
@@ -61,7 +66,8 @@ def township_series(store: Store, weights=WEIGHTS_DEFAULT) -> pd.DataFrame:
     cov["value"] = cov["people_covered"] / cov["population"]
     cov_wide = cov.pivot(index="period", columns="domain_id", values="value")
     cov_wide.columns = [coverage_key(d) for d in cov_wide.columns]
-    cov_wide["service_index"] = service_index(cov_wide)
+    index = index or index_definition(store)
+    cov_wide["service_index"] = index_values(cov_wide, index.series().rename(coverage_key))
 
     counts = store.case_counts_by_period().set_index("period")
     cases = case_rates(counts, pd.Series(population, index=counts.index), weights)

@@ -5,6 +5,7 @@ import streamlit as st
 from cockpit.metrics.catalog import metric
 from cockpit.ui import shell
 from cockpit.ui.card_view import legend, village_card
+from cockpit.ui.index_view import index_caption
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.map_view import map_controls, village_map
 
@@ -26,3 +27,4 @@ with legend_slot:
            t(f"unit.{metric(options.metric_key).unit}"))
 with right:
     village_card(ctx, selected, villages, township)
+    index_caption(ctx)  # the card shows the composite index

@@ -15,8 +15,8 @@ left, right = st.columns([1.1, 1], gap="large")
 with left:
     services.heatmap(ctx, villages)
 with right:
-    user_weights = services.composite_panel(ctx, villages)
-services.equity_panel(ctx, ctx.data.equity_trend(user_weights))
+    services.composite_panel(ctx, villages)
+services.equity_panel(ctx, ctx.data.equity_trend())
 left, right = st.columns(2, gap="large")
 with left:
     services.norms_panel(ctx)

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from cockpit.composite import entropy_weights, weighted_index
+from cockpit.composite import topsis
 from cockpit.equity import gini
 from cockpit.services import INDEX_ID, composite, coverage_long, equity_trend, with_index
 
@@ -15,22 +15,17 @@ COVERAGE = pd.DataFrame({
 })
 
 
-def test_entropy_composite_and_user_weights():
+def test_composite_uses_the_given_weights():
     long = coverage_long(COVERAGE, VILLAGES)
     wide = long[long.period == "2026-10"].pivot_table(index="village_id", columns="domain_id", values="value")
-    c = composite(wide)
-    assert c.method == "entropy"
-    pd.testing.assert_series_equal(c.weights, entropy_weights(wide))
-    pd.testing.assert_series_equal(c.index, weighted_index(wide, c.weights))
-    u = composite(wide, {"health": 3, "digital": 1})
-    assert u.weights["health"] == pytest.approx(0.75)
-    assert u.index["a"] == pytest.approx(0.75 * 0.92 + 0.25 * 0.85)
-    with pytest.raises(ValueError, match="not all be zero"):
-        composite(wide, {"health": 0, "digital": 0})
+    weights = pd.Series({"health": 0.75, "digital": 0.25})
+    c = composite(wide, weights)
+    assert c.index["a"] == pytest.approx(0.75 * 0.92 + 0.25 * 0.85)
+    pd.testing.assert_series_equal(c.closeness, topsis(wide, c.weights))
 
 
 def test_equity_trend_includes_the_index():
-    long = with_index(coverage_long(COVERAGE, VILLAGES), {"health": 1, "digital": 1})
+    long = with_index(coverage_long(COVERAGE, VILLAGES), pd.Series({"health": 0.5, "digital": 0.5}))
     trend = equity_trend(long).set_index(["period", "domain_id"])
     idx = long[(long.domain_id == INDEX_ID) & (long.period == "2026-10")].set_index("village_id")
     assert idx.loc["b", "value"] == pytest.approx((0.66 + 0.55) / 2)

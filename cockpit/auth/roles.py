@@ -28,6 +28,7 @@ CAPABILITIES: tuple[str, ...] = (
     "manage_users",       # add users, reset passwords, change roles, disable accounts
     "view_audit",         # read the audit log
     "close_months",       # close a month's figures (月结) and reopen a closed month
+    "define_index",       # set the composite service index's weights and reference period for everyone
 )
 
 
@@ -69,7 +70,7 @@ ROLES: tuple[Role, ...] = (
     # 乡镇长 / 党委书记: everything; user accounts stay with the administrator.
     _role("leader", PAGE_NAMES,
           ("see_case_lists", "see_personal_data", "export", "import", "run_scenarios", "view_audit",
-           "close_months")),
+           "close_months", "define_index")),
     # 党建工作委员会: party pages and aggregates.
     _role("party", _AGGREGATE_PAGES + ("party", "presenter"), ("export",)),
     # 规划、财政、民政 staff: what-if, scenarios and aggregates.

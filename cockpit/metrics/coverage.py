@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["population_weighted_mean", "coverage_wide", "township_coverage", "service_index"]
+__all__ = ["population_weighted_mean", "coverage_wide", "township_coverage"]
 
 
 def population_weighted_mean(values: pd.Series, population: pd.Series) -> float:
@@ -33,11 +33,3 @@ def township_coverage(coverage_long: pd.DataFrame, villages: pd.DataFrame) -> pd
         rows.append({"domain_id": domain_id, "coverage": share,
                      "people_covered": float((g["coverage"] * g["population"]).sum())})
     return pd.DataFrame(rows, columns=["domain_id", "coverage", "people_covered"])
-
-
-def service_index(wide: pd.DataFrame) -> pd.Series:
-    """Composite service index: the equal-weight mean of a village's domain coverages (0–1).
-
-    A village with a domain missing gets the mean of the domains it has.
-    """
-    return wide.mean(axis=1, skipna=True)

@@ -91,6 +91,12 @@ class ScopedStore:
     def __repr__(self) -> str:
         return f"ScopedStore({self._store.path}, {list(self.village_ids)})"
 
+    @property
+    def township(self):
+        """The whole township's store, for definitions that are the township's and name no village
+        (the composite index's weights: a village's index is the same whoever reads it)."""
+        return self._store
+
     # -- helpers ------------------------------------------------------------------------------
 
     def _ids(self) -> list[str]:

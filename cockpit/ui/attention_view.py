@@ -12,6 +12,7 @@ from cockpit.ui import state
 from cockpit.ui.pages import page_spec
 from cockpit.auth import can_open
 from cockpit.ui.cases_view import alert_lines
+from cockpit.ui.index_view import index_caption
 from cockpit.ui.shell import PageContext
 
 __all__ = ["attention_panel", "spikes_panel"]
@@ -46,6 +47,7 @@ def attention_panel(ctx: PageContext, villages, township_row, n: int = 3) -> Non
                          icon=":material/location_on:", query_params=params)
             st.page_link(page_spec("village").path, label=ctx.t("overview.open_profile"),
                          icon=":material/home_pin:", query_params=params)
+    index_caption(ctx)
 
 
 def spikes_panel(ctx: PageContext) -> None:

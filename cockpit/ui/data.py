@@ -37,6 +37,7 @@ from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
 from cockpit.month_close import ClosedFigures, differences, standing_closes
 from cockpit.party import branch_trend
+from cockpit.service_index import IndexDefinition, index_definition
 from cockpit.store import StoreError, build_database
 from cockpit.store.scope import ScopedStore
 from cockpit.ui import connection
@@ -60,14 +61,21 @@ def _in_scope(frame: pd.DataFrame, scope: Scope, column: str = "village_id") -> 
     return frame[frame[column].isin(scope)].reset_index(drop=True)
 
 
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _index_definition(path: str, version: int) -> IndexDefinition:
+    return index_definition(_store(path, version))
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def _village_table(path: str, version: int, period: str, weights: tuple) -> pd.DataFrame:
-    return snapshot.village_table(_store(path, version), period, weights)
+    store = _store(path, version)
+    return snapshot.village_table(store, period, weights, _index_definition(path, version))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def _township_series(path: str, version: int, weights: tuple, scope: Scope) -> pd.DataFrame:
-    return snapshot.township_series(_store(path, version, scope), weights)
+    # the township's index definition, also for a scope: a village's index is the same for everyone
+    return snapshot.township_series(_store(path, version, scope), weights, _index_definition(path, version))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
@@ -103,13 +111,13 @@ def _latest_cases(path: str, version: int, before: datetime, limit: int, scope: 
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _equity_trend(path: str, version: int, user_weights: tuple | None, scope: Scope = None) -> pd.DataFrame:
+def _equity_trend(path: str, version: int, scope: Scope = None) -> pd.DataFrame:
     store = _store(path, version, scope)
     villages = store.villages()
     if len(villages) < 2:  # inequality between villages needs two of them
         return pd.DataFrame(columns=["period", "domain_id"])
     long = services.coverage_long(store.coverage_all(), villages)
-    return services.equity_trend(services.with_index(long, dict(user_weights) if user_weights else None))
+    return services.equity_trend(services.with_index(long, _index_definition(path, version).series()))
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
@@ -257,10 +265,13 @@ class Data:
         """Weekly case spikes of the month by category and village (cockpit.cases.alerts)."""
         return _alerts(self.path, self.version, period, self.scope)
 
-    def equity_trend(self, user_weights: dict[str, float] | None = None) -> pd.DataFrame:
+    def equity_trend(self) -> pd.DataFrame:
         """Equity indices of every month and domain, and of the composite index."""
-        key = tuple(sorted(user_weights.items())) if user_weights else None
-        return _equity_trend(self.path, self.version, key, self.scope)
+        return _equity_trend(self.path, self.version, self.scope)
+
+    def index_definition(self) -> IndexDefinition:
+        """The township's composite index: its weights and reference period (cockpit.service_index)."""
+        return _index_definition(self.path, self.version)
 
     def latest_cases(self, before: datetime, limit: int = 10) -> pd.DataFrame:
         return _latest_cases(self.path, self.version, before, limit, self.scope)

@@ -17,6 +17,7 @@ from cockpit.ui import state
 from cockpit.ui.charts import coverage_bars, trend_lines
 from cockpit.ui.downloads import made_on_click, not_logged_warning, pdf_problem, record_download
 from cockpit.ui.kpi import metric_label
+from cockpit.ui.index_view import index_caption
 from cockpit.ui.shell import PageContext, persistent_selectbox
 from cockpit.store import decisions
 from cockpit.village_briefing import profile_inputs, village_deck
@@ -86,6 +87,7 @@ def services(ctx: PageContext, v: pd.Series, township: pd.Series) -> None:
          "norm": ctx.t("profile.norm")},
     )
     st.plotly_chart(fig, key="profile_coverage", config={"displayModeBar": False})
+    index_caption(ctx)
     _accessibility(ctx, v, domains)
     if norms.empty:
         st.info(ctx.t("profile.no_norms"))

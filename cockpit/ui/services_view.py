@@ -17,6 +17,7 @@ from cockpit.services import INDEX_ID, NORMALIZATION, composite
 from cockpit.slide_charts import plain
 from cockpit.ui.charts import FONT
 from cockpit.ui import state
+from cockpit.ui.index_view import index_caption, index_form
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["heatmap", "equity_panel", "composite_panel", "norms_panel", "accessibility_panel",
@@ -137,29 +138,18 @@ def _trend_grid(ctx: PageContext, series: pd.DataFrame) -> None:
     st.plotly_chart(fig, key="equity_trend_all", config={"displayModeBar": False})
 
 
-def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | None:
-    """Entropy or user weights; returns the user weights (None for entropy)."""
+def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> None:
+    """The villages ranked by the township's composite index (its one definition), with TOPSIS."""
     st.subheader(ctx.t("services.composite"))
-    if len(vt) < 2:  # weights and ranks compare villages
+    index_caption(ctx)
+    index_form(ctx)
+    if len(vt) < 2:  # ranks compare villages
         st.info(ctx.t("services.needs_two_villages", n=len(vt)))
-        return None
+        return
     domains = ctx.data.domains()
-    names = _domain_names(ctx)
-    mode = translated_radio(ctx.lang, ctx.t("services.weights"), ["entropy", "user"], "weights_mode",
-                            lambda m: ctx.t(f"services.weights_{m}", normalization=NORMALIZATION), horizontal=True)
-    user = None
-    if mode == "user":
-        cols = st.columns(len(domains))
-        user = {d: col.slider(literal(names[d], SHORT), 0.0, 1.0, 1.0, 0.05, key=f"weight_{d}")
-                for col, d in zip(cols, domains["domain_id"])}
-        if sum(user.values()) == 0:
-            st.error(ctx.t("services.weights_zero"))
-            return None
     wide = vt.set_index("village_id")[[coverage_key(d) for d in domains["domain_id"]]]
     wide.columns = list(domains["domain_id"])
-    comp = composite(wide, user)
-    st.caption(ctx.t("services.weights_used") + " · " + " · ".join(
-        f"{literal(names[d], SHORT)} {w:.2f}" for d, w in comp.weights.items()))
+    comp = composite(wide, ctx.data.index_definition().series())
     show_topsis = st.toggle(ctx.t("services.topsis"), key="show_topsis",
                             help=ctx.t("services.index_note", normalization=literal(NORMALIZATION)))
     table = pd.DataFrame({"index": comp.index, "closeness": comp.closeness}).join(
@@ -175,7 +165,6 @@ def composite_panel(ctx: PageContext, vt: pd.DataFrame) -> dict[str, float] | No
     st.dataframe(pd.DataFrame(frame), hide_index=True, width="stretch", height=420,
                  column_config={ctx.t("services.index"): st.column_config.ProgressColumn(
                      format="%.1f", min_value=0, max_value=100), **_profile_link(ctx)})
-    return user
 
 
 def norms_panel(ctx: PageContext) -> None:

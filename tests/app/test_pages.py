@@ -326,8 +326,9 @@ def test_command_screen_metric_from_url(sample_db):
     assert at.selectbox(key="command_metric").value == "on_time_rate"
 
 
-def test_services_page_equity_figures_and_user_weights(sample_db, truth):
+def test_services_page_equity_figures_and_the_index(sample_db, truth):
     from cockpit.equity import gini
+    from cockpit.service_index import index_definition
     from cockpit.services import INDEX_ID
 
     vt = truth["villages"]
@@ -350,13 +351,18 @@ def test_services_page_equity_figures_and_user_weights(sample_db, truth):
     assert split.loc["Theil T", "Between share"] == format_value(row["theil_t_between"] / row["theil_t"], "percent")
     assert figures["Urban ÷ rural"] == f"{row['gap_ratio']:.2f}"
     assert at.selectbox(key="equity_domain").options[0] == "Composite index"  # INDEX_ID first
-    at.radio(key=radio_key("weights_mode", "en")).set_value("user").run()
-    for d in ("education", "elderly", "culture", "assistance", "digital"):
-        at.slider(key=f"weight_{d}").set_value(0.0)
-    at.run()
-    assert "Health 1.00" in " ".join(c.value for c in at.caption)
+    # the ranking by the township's one index, its definition stated beside it
+    store = Store(sample_db)
+    try:
+        definition = index_definition(store)
+    finally:
+        store.close()
+    caption = " ".join(c.value for c in at.caption)
+    assert "Entropy weights, fixed on every village-month from" in caption
+    health = dict(definition.weights)["health"]
+    assert f"Health {health:.2f}" in caption
     ranking = at.dataframe[0].value
-    top = vt.sort_values("coverage:health", ascending=False).iloc[0]
+    top = vt.sort_values("service_index", ascending=False).iloc[0]
     assert ranking.iloc[0]["Village"] == top["name_en"]
     assert ranking.iloc[0]["Profile"] == f"village?village={top['village_id']}&lang=en&period={truth['period']}"
     assert INDEX_ID == "_index"

@@ -17,6 +17,7 @@ from cockpit import services, settings
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
 from cockpit.norms import norm_gaps
+from cockpit.service_index import index_definition
 from cockpit.services import INDEX_ID
 from cockpit.store import Store
 from cockpit.ui.services_view import EQUITY_FIGURES
@@ -44,7 +45,7 @@ def truth(sample_db):
         period = store.periods()[-1]
         villages, domains = store.villages(), store.domains()
         long = services.coverage_long(store.coverage_all(), villages)
-        equity = services.equity_trend(services.with_index(long, None))  # entropy weights: the default
+        equity = services.equity_trend(services.with_index(long, index_definition(store).series()))
         gaps = norm_gaps(villages, store.facilities(), store.coverage(period), store.norms())
         access = services.village_accessibility(villages, store.facilities(), list(domains["domain_id"]),
                                                 threshold_km=settings.number("access_threshold_km"), method="e2sfca")
