@@ -40,7 +40,7 @@ from cockpit import snapshot
 from cockpit.cases.filters import CaseFilter
 from cockpit.cases.overdue import LIST_COLUMNS, overdue_list
 from cockpit.i18n import Translator
-from cockpit.service_index import index_definition
+from cockpit.service_index import IndexDefinition, index_definition
 from cockpit.store import decisions
 
 if TYPE_CHECKING:
@@ -121,6 +121,7 @@ class PresenterInputs:
     meeting_items: pd.DataFrame = field(repr=False)  # decisions.items(meeting_id=this meeting)
     scenarios: Comparison | None = field(default=None, repr=False)  # filters.scenario_ids compared
     case_lists: bool = True  # the audience may see single cases (roles: see_case_lists)
+    index: IndexDefinition | None = None  # the composite index's definition (cockpit.service_index)
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
         open_items=decisions.open_items(con, exclude_meeting=meeting_id),
         meeting_items=meeting_items,
         scenarios=store_comparison(store, con, filters.scenario_ids, model) if filters.scenario_ids else None,
-        case_lists=case_lists)
+        case_lists=case_lists, index=index)
 
 
 def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,

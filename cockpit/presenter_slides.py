@@ -20,7 +20,9 @@ from cockpit.fmt import DASH
 from cockpit.metrics.catalog import metric
 from cockpit.party import quarter_bounds, quarter_of, scoreboard
 from cockpit.periods import previous_period
+from cockpit.literal import NAME, clean
 from cockpit.presenter import OVERVIEW_KPIS, Chart, Figure, MapSpec, Slide, Table
+from cockpit.service_index import statement
 from cockpit.slide_charts import completion_bars, trend_chart
 from cockpit.slide_context import SlideContext, day_text, known, kpi_figure, num, text_frame
 
@@ -60,6 +62,9 @@ def overview(sc: SlideContext) -> Slide:
               satisfaction=by_key["satisfaction_rate"].value, overdue=by_key["overdue_at_end"].value,
               service_index=by_key["service_index"].value,
               villages=sc.join(r[0] for r in rows))
+    if sc.inputs.index is not None:
+        names = dict(zip(sc.inputs.domains["domain_id"], sc.inputs.domains[f"name_{sc.lang}"]))
+        notes += "\n\n" + statement(sc.inputs.index, t, {d: clean(n, NAME) for d, n in names.items()})
     return Slide("overview", t("presenter.overview.title", township=sc.township),
                  t("presenter.overview.subtitle", period=t.period(sc.period),
                    previous=t.period(previous_period(sc.period))),

@@ -21,7 +21,7 @@ from cockpit.store.atomic import atomic
 
 __all__ = ["IndexDefinition", "ALL_HISTORY", "REFERENCE_KEY", "WEIGHTS_KEY", "reference_months",
            "reference_weights", "index_definition", "index_values", "save_definition",
-           "parse_set_weights", "format_set_weights"]
+           "parse_set_weights", "format_set_weights", "statement"]
 
 ALL_HISTORY = "all"
 REFERENCE_KEY = "index_reference"   # meta: "all" or a calendar year "YYYY"
@@ -102,6 +102,18 @@ def index_definition(store) -> IndexDefinition:
     else:
         weights, method = reference_weights(store.coverage_all(), domain_ids, start, end).to_dict(), "entropy"
     return IndexDefinition(tuple((d, float(weights[d])) for d in domain_ids), method, reference, start, end)
+
+
+def statement(definition: IndexDefinition, t, domain_names: dict[str, str]) -> str:
+    """The definition in one sentence of ``t``'s language: how the index is made, its weights and
+    their reference period (``domain_names``: domain_id -> name, plain text)."""
+    sep = "，" if t.lang == "zh" else ", "
+    weights = sep.join(f"{domain_names.get(d, d)} {w:.2f}" for d, w in definition.weights)
+    if definition.method == "set":
+        return t("index.statement.set", weights=weights)
+    if definition.start is None:
+        return t("index.statement.equal", weights=weights)
+    return t("index.statement.entropy", weights=weights, start=t.period(definition.start), end=t.period(definition.end))
 
 
 def index_values(wide: pd.DataFrame, weights: pd.Series) -> pd.Series:

@@ -25,6 +25,7 @@ from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.presenter import Chart, Deck, Figure, MapSpec, PresenterFilters, Slide, Table
+from cockpit.service_index import IndexDefinition, statement
 from cockpit.slide_charts import trend_chart
 from cockpit.slide_context import day_text, known, text_frame
 from cockpit.village_card import case_rows, resource_rows
@@ -55,6 +56,7 @@ class ProfileInputs:
     open_items: pd.DataFrame = field(repr=False)    # decisions.open_items concerning the village
     meta: dict = field(default_factory=dict, repr=False)
     scoped: bool = False  # read through a village scope: "township" figures cover those villages only
+    index: IndexDefinition | None = None  # the composite index's definition (cockpit.service_index)
 
     @property
     def village_id(self) -> str:
@@ -94,7 +96,7 @@ def profile_inputs(source, periods: list[str], period: str, village_id: str,
         township_history=series.reindex(months), allocations=source.allocations(period),
         branch=None if branches.empty else branches.iloc[0], tasks=source.party_tasks(village_id),
         departments=source.departments(), open_items=items.reset_index(drop=True), meta=source.meta(),
-        scoped=getattr(source, "scope", None) is not None)
+        scoped=getattr(source, "scope", None) is not None, index=source.index_definition())
 
 
 class _Writer:
@@ -138,6 +140,8 @@ def _basics(w: _Writer) -> Slide:
         lines.append(t("profile.norm_short", norm=norm, actual=w.fmt(gap.actual, unit),
                        threshold=w.fmt(gap.threshold, unit)))
     notes = "\n".join(lines) if lines else t("profile.norms_all_met")
+    if inputs.index is not None:   # the index followed over time on the next pages
+        notes += "\n" + statement(inputs.index, t, w.domain_names)
     vid = inputs.village_id
     locator = MapSpec("location", t("village_pdf.location"), {vid: LOCATOR_COLOR}, (), {vid: w.name(v)},
                       highlight=(vid,))

@@ -22,6 +22,7 @@ from cockpit.planner.compare import compare
 from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import Moves, zero_moves
 from cockpit.planner.scenario import scenario_of
+from cockpit.service_index import index_definition
 from cockpit.presenter import OVERVIEW_KPIS, SLIDE_KEYS, PresenterFilters, build_deck, load_inputs
 from cockpit.scenario_slides import store_comparison
 from cockpit.store import Store, build_database, decisions
@@ -85,6 +86,11 @@ def test_overview_figures_equal_the_snapshot(sample, sample_deck):
     assert figures["received"].tone is None  # more appeals are neither good nor bad
     notes = _slide(deck, "overview").notes
     assert figures["on_time_rate"].value in notes and figures["overdue_at_end"].value in notes
+    # the index's one definition, the same sentence the pages show
+    definition = index_definition(store)
+    health = dict(definition.weights)["health"]
+    assert f"Entropy weights, fixed on every village-month from November 2024 to October 2026:" in notes
+    assert f"Health {health:.2f}" in notes
 
 
 def test_cross_department_slide_equals_the_case_counts(sample, sample_deck):

@@ -81,6 +81,9 @@ def test_deck_figures_come_from_the_village_table(world):
     assert coverage.loc[health, "本村"] == format_value(row[coverage_key("health")], "percent", "zh")
     assert coverage.loc[health, "全镇"] == format_value(township[coverage_key("health")], "percent", "zh")
     assert coverage.loc[health, "可达性/千人"] == format_value(row["access:health"], "per1000", "zh")
+    weight = dict(data.index_definition().weights)["health"]
+    assert f"权重按熵权法由2024年11月至2026年10月的全部村月数据确定并固定：" in basics.notes
+    assert f"{health} {weight:.2f}" in basics.notes
     appeals = deck.slides[1].tables[0].frame.set_index("")
     assert appeals.loc["受理诉求", "本村"] == format_value(row["received"], "count", "zh")
     assert appeals.loc["按期结案率", "全镇"] == format_value(township["on_time_rate"], "percent", "zh")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit.literal import LONG, SHORT, literal
-from cockpit.service_index import ALL_HISTORY, save_definition
+from cockpit.literal import SHORT, literal
+from cockpit.service_index import ALL_HISTORY, save_definition, statement
 from cockpit.ui import connection
 from cockpit.ui.shell import PageContext, translated_radio
 
@@ -15,23 +15,10 @@ __all__ = ["index_statement", "index_caption", "index_form"]
 FLASH_KEY = "_index_flash"
 
 
-def _weights_text(ctx: PageContext) -> str:
-    d = ctx.data.domains()
-    names = dict(zip(d["domain_id"], d[f"name_{ctx.lang}"]))
-    sep = "，" if ctx.lang == "zh" else ", "
-    return sep.join(f"{names.get(k, k)} {w:.2f}" for k, w in ctx.data.index_definition().weights)
-
-
 def index_statement(ctx: PageContext) -> str:
-    """The index's definition in one sentence: how it is made, its weights and their reference."""
-    definition = ctx.data.index_definition()
-    weights = literal(_weights_text(ctx), LONG)
-    if definition.method == "set":
-        return ctx.t("index.statement.set", weights=weights)
-    if definition.start is None:
-        return ctx.t("index.statement.equal", weights=weights)
-    return ctx.t("index.statement.entropy", weights=weights, start=ctx.t.period(definition.start),
-                 end=ctx.t.period(definition.end))
+    """The index's definition in one sentence (cockpit.service_index.statement), as plain text."""
+    d = ctx.data.domains()
+    return literal(statement(ctx.data.index_definition(), ctx.t, dict(zip(d["domain_id"], d[f"name_{ctx.lang}"]))))
 
 
 def index_caption(ctx: PageContext) -> None:

@@ -156,7 +156,8 @@ def load_deck(ctx: PageContext, filters: PresenterFilters) -> Deck:
         **_case_frames(ctx.data.path, ctx.data.version, ctx.period, filters.without_scenarios(), case_lists),
         party_tasks=ctx.data.party_tasks(), party_branches=ctx.data.party_branches(),
         party_assessments=ctx.data.party_assessments(), open_items=log["open_items"],
-        meeting_items=log["meeting_items"], scenarios=_comparison(ctx, filters), case_lists=case_lists)
+        meeting_items=log["meeting_items"], scenarios=_comparison(ctx, filters), case_lists=case_lists,
+        index=ctx.data.index_definition())
     return build_deck(inputs, ctx.lang, township=ctx.township_name)
 
 
