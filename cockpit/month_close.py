@@ -136,8 +136,9 @@ def reopen_month(con: duckdb.DuckDBPyConnection, period, user, reason: str,
 
 
 class ClosedFigures:
-    """A store whose counts of a closed month, asked without a filter, are the frozen ones; every
-    other query goes to ``store``. ``closes``: :func:`standing_closes`."""
+    """A store whose counts of a closed month, asked without a filter, are the frozen ones (by
+    village, by department and in the monthly series); every other query goes to ``store``.
+    ``closes``: :func:`standing_closes`."""
 
     def __init__(self, store, closes: dict[str, MonthClose]):
         self._store, self._closes = store, closes
@@ -156,6 +157,20 @@ class ClosedFigures:
     def case_counts_by_department(self, period, filt: CaseFilter | None = None) -> pd.DataFrame:
         frozen = self._frozen(period, filt, "department")
         return self._store.case_counts_by_department(period, filt) if frozen is None else frozen
+
+    def case_counts_by_period(self, filt: CaseFilter | None = None, days: bool = True) -> pd.DataFrame:
+        """The township's monthly counts with every closed month's row as the close froze it."""
+        out = self._store.case_counts_by_period(filt, days)
+        if (filt is not None and filt != CaseFilter()) or not self._closes:
+            return out
+        out = out.set_index("period")
+        for period, close in self._closes.items():
+            if period in out.index:
+                frozen = self._store.month_close_counts(period, close.version, "village")
+                total = frozen[frozen["village_id"].isna()]
+                if len(total):
+                    out.loc[period, list(COUNT_COLUMNS)] = total.iloc[0][list(COUNT_COLUMNS)].to_numpy()
+        return out.reset_index()
 
     def __getattr__(self, name: str):
         return getattr(self._store, name)

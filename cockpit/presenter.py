@@ -40,6 +40,7 @@ from cockpit import snapshot
 from cockpit.cases.filters import CaseFilter
 from cockpit.cases.overdue import LIST_COLUMNS, overdue_list
 from cockpit.i18n import Translator
+from cockpit.month_close import ClosedFigures, MonthClose, standing_closes
 from cockpit.service_index import IndexDefinition, index_definition
 from cockpit.store import decisions
 
@@ -122,6 +123,7 @@ class PresenterInputs:
     scenarios: Comparison | None = field(default=None, repr=False)  # filters.scenario_ids compared
     case_lists: bool = True  # the audience may see single cases (roles: see_case_lists)
     index: IndexDefinition | None = None  # the composite index's definition (cockpit.service_index)
+    close: MonthClose | None = None  # the period's month close: its figures are the signed ones
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,8 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
     meeting_items = (decisions.items(con, meeting_id=meeting_id) if meeting_id is not None
                      else decisions.items(con, meeting_id=-1))
     index = index_definition(store)
+    closes = standing_closes(store)
+    store = ClosedFigures(store, closes) if closes else store   # a closed month's figures as signed
     return PresenterInputs(
         period=period, filters=filters, meta=store.meta(), series=snapshot.township_series(store, weights, index),
         villages=snapshot.village_table(store, period, weights, index), domains=store.domains(),
@@ -229,7 +233,7 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
         open_items=decisions.open_items(con, exclude_meeting=meeting_id),
         meeting_items=meeting_items,
         scenarios=store_comparison(store, con, filters.scenario_ids, model) if filters.scenario_ids else None,
-        case_lists=case_lists, index=index)
+        case_lists=case_lists, index=index, close=closes.get(period))
 
 
 def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,

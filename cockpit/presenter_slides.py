@@ -62,6 +62,10 @@ def overview(sc: SlideContext) -> Slide:
               satisfaction=by_key["satisfaction_rate"].value, overdue=by_key["overdue_at_end"].value,
               service_index=by_key["service_index"].value,
               villages=sc.join(r[0] for r in rows))
+    close = sc.inputs.close
+    if close is not None:
+        notes = t("close.signed_deck", period=t.period(close.period), who=clean(close.closed_by, NAME),
+                  when=close.closed_at.strftime("%Y-%m-%d %H:%M")) + "\n\n" + notes
     if sc.inputs.index is not None:
         names = dict(zip(sc.inputs.domains["domain_id"], sc.inputs.domains[f"name_{sc.lang}"]))
         notes += "\n\n" + statement(sc.inputs.index, t, {d: clean(n, NAME) for d, n in names.items()})

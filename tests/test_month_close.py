@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from cockpit import snapshot
 from cockpit.auth.audit_log import read_audit
 from cockpit.cases.filters import CaseFilter
 from cockpit.cases.kpis import kpi_table
@@ -67,6 +68,19 @@ def test_a_closed_month_keeps_its_figures_and_lists_what_changed(db):
     kpis = page.kpis.set_index("metric")
     assert kpis.loc["open_at_end", "actual"] == 2
     assert kpi_table(store, "2026-10").set_index("metric").loc["open_at_end", "actual"] == 1
+
+    # the township's monthly series (overview, map, command screen, meetings): October as closed,
+    # September as now; the village table of every page too
+    series = frozen.case_counts_by_period().set_index("period")
+    now = store.case_counts_by_period().set_index("period")
+    assert series.at["2026-10", "open_at_end"] == 2 and now.at["2026-10", "open_at_end"] == 1
+    assert series.loc["2026-09"].equals(now.loc["2026-09"])
+    assert frozen.case_counts_by_period(CaseFilter(channels=("hotline",))).equals(
+        store.case_counts_by_period(CaseFilter(channels=("hotline",))))
+    signed = snapshot.township_series(frozen)
+    assert signed.at["2026-10", "open_at_end"] == 2
+    vt = snapshot.village_table(frozen, "2026-10").set_index("village_id")
+    assert vt["open_at_end"].sum() == 2
 
 
 def test_reopen_and_restate(db):

@@ -377,3 +377,31 @@ def test_scenarios_refused_or_gone(scenario_db):
     slide = _slide(build_deck(inputs, "en"), "scenarios")
     assert slide.charts == () and all(f.value == "–" for f in slide.figures)
     assert "None of the chosen scenarios can be projected on today's data." in slide.notes
+
+
+def test_a_closed_month_is_presented_as_closed(sample_db, tmp_path):
+    import shutil
+
+    from cockpit.month_close import close_month
+
+    db = tmp_path / "cockpit.duckdb"
+    shutil.copy2(sample_db, db)
+    store = Store(db, read_only=False)
+    try:
+        cur = store._con.cursor()
+        period = store.periods()[-1]
+        close_month(cur, period, "leader", at=dt.datetime(2026, 11, 3, 9, 30))
+        late = cur.execute("SELECT case_id FROM cases WHERE status = 'open' AND received_at < CAST(? AS DATE) "
+                           "ORDER BY case_id LIMIT 1", [f"{period}-01"]).fetchone()[0]
+        closed_open = snapshot.township_series(store).at[period, "open_at_end"]
+        cur.execute("UPDATE cases SET status = 'closed', closed_at = CAST(? AS TIMESTAMP) WHERE case_id = ?",
+                    [f"{period}-20 10:00", late])
+        assert snapshot.township_series(store).at[period, "open_at_end"] == closed_open - 1  # as of now
+        inputs = load_inputs(store, cur, period, PresenterFilters())
+        deck = build_deck(inputs, "en", today=dt.date(2026, 11, 5))
+    finally:
+        store.close()
+    assert inputs.series.at[period, "open_at_end"] == closed_open                       # as signed
+    assert inputs.villages["open_at_end"].sum() == closed_open
+    slide = _slide(deck, "overview")
+    assert slide.notes.startswith("October 2026 was closed on 2026-11-03 09:30 by leader: the figures are as closed.")

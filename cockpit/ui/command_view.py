@@ -211,6 +211,12 @@ def screen(ctx: PageContext) -> None:
     body()
 
 
+def _closed_mark(ctx: PageContext) -> str:
+    """"closed · " when the month's figures are the signed ones (month close), else nothing."""
+    closed = ctx.scope is None and ctx.period in ctx.data.month_closes()
+    return f"{literal(ctx.t('close.figures.closed'))} · " if closed else ""
+
+
 def _screen_body(ctx: PageContext, metric_key: str, target: float, rotation: float) -> None:
     """What the fragment draws on every refresh."""
     vt = ctx.data.village_table(ctx.period)
@@ -219,6 +225,7 @@ def _screen_body(ctx: PageContext, metric_key: str, target: float, rotation: flo
     st.markdown(
         f"<div class='cmd-top'><span class='cmd-title'>{literal(ctx.township_name, NAME)} · "
         f"{literal(ctx.t('nav.command'))}</span><span class='cmd-meta'>{literal(ctx.t.period(ctx.period))} · "
+        f"{_closed_mark(ctx)}"
         f"<span data-testid='last-refresh'>{literal(ctx.t('command.refreshed', time=f'{now:%H:%M:%S}'))}"
         f"</span></span></div>" + _wall(ctx, row, target), unsafe_allow_html=True)
     left, right = st.columns([1.75, 1], gap="medium")

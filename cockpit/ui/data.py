@@ -66,16 +66,26 @@ def _index_definition(path: str, version: int) -> IndexDefinition:
     return index_definition(_store(path, version))
 
 
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def _village_table(path: str, version: int, period: str, weights: tuple) -> pd.DataFrame:
+def _signed(path: str, version: int):
+    """The whole township's store with the closed months' counts as they were signed (month close):
+    what every page shows for a closed month; the appeals page offers "as of now" beside it."""
     store = _store(path, version)
+    closes = _closes(path, version)
+    return ClosedFigures(store, closes) if closes else store
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _village_table(path: str, version: int, period: str, weights: tuple, signed: bool = True) -> pd.DataFrame:
+    store = _signed(path, version) if signed else _store(path, version)
     return snapshot.village_table(store, period, weights, _index_definition(path, version))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def _township_series(path: str, version: int, weights: tuple, scope: Scope) -> pd.DataFrame:
-    # the township's index definition, also for a scope: a village's index is the same for everyone
-    return snapshot.township_series(_store(path, version, scope), weights, _index_definition(path, version))
+    # a scope's own totals are current figures (a close freezes the township's); the index
+    # definition is the township's, also for a scope: a village's index is the same for everyone
+    store = _signed(path, version) if scope is None else _store(path, version, scope)
+    return snapshot.township_series(store, weights, _index_definition(path, version))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
@@ -215,7 +225,9 @@ class Data:
 
     def village_table(self, period: str) -> pd.DataFrame:
         """One row per village in scope with all its figures (cockpit.snapshot.village_table)."""
-        return _in_scope(_village_table(self.path, self.version, period, self.weights), self.scope)
+        # a scope reads current figures, as its own totals are (a close signs the township's)
+        table = _village_table(self.path, self.version, period, self.weights, self.scope is None)
+        return _in_scope(table, self.scope)
 
     def township_series(self) -> pd.DataFrame:
         """Township figures by month, over the villages in scope only."""

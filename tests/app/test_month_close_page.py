@@ -97,3 +97,33 @@ def test_a_village_secretary_sees_the_close_but_cannot_close(fresh_db, lang):
     banner = " ".join(i.value for i in at.info)
     assert ("月结" in banner) if lang == "zh" else ("was closed by" in banner)
     assert not [r for r in at.radio if r.key == radio_key("month_figures", lang)]  # own villages: as of now
+
+
+def _overview(user: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    sign_in(at, user)
+    at.query_params["lang"] = "en"
+    return at.run()
+
+
+def test_every_page_shows_a_closed_month_as_closed(fresh_db):
+    store = Store(fresh_db)
+    period = store.meta()["data_end"]
+    open_at_end = int(store.case_counts(period).pipe(lambda c: c[c["village_id"].isna()]).iloc[0]["open_at_end"])
+    late = store._df("SELECT case_id, village_id FROM cases WHERE status = 'open' AND received_at < CAST(? AS DATE) "
+                     "ORDER BY case_id LIMIT 1", [f"{period}-01"]).iloc[0]
+    store.close()
+    _cases_page("leader").button(key="month_close").click().run()
+    with connection.writing(str(fresh_db)) as cur:
+        cur.execute("UPDATE cases SET status = 'closed', closed_at = CAST(? AS TIMESTAMP) WHERE case_id = ?",
+                    [f"{period}-20 10:00", late["case_id"]])
+
+    at = _overview("planner")
+    assert not at.exception
+    assert _tiles(at)["Open cases"] == format_value(open_at_end, "count")   # as signed
+    assert any("every page shows its figures as closed" in c.value for c in at.sidebar.caption)
+
+    # a village secretary's own villages read as of now, and no note says otherwise
+    secretary = _overview("secretary")
+    assert not secretary.exception
+    assert not any("as closed" in c.value for c in secretary.sidebar.caption)
