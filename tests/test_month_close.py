@@ -13,6 +13,7 @@ from cockpit.cases.page import load_case_page
 from cockpit.month_close import (ClosedFigures, MonthCloseError, close_month, differences, reopen_month,
                                  standing_closes)
 from cockpit.store import Store, build_database
+from cockpit.store.scope import ScopedStore
 from tests.tiny_township import write_tiny_township
 
 NOV_5 = dt.datetime(2026, 11, 5, 10, 0)
@@ -121,3 +122,16 @@ def test_what_cannot_be_closed(db, period, key):
     with pytest.raises(MonthCloseError) as why:
         reopen_month(con, "2026-10", "leader", "no reason needed")
     assert why.value.key == "close.error.not_closed"
+
+
+def test_closure_rate_by_the_months_end_beside_closures_to_date(db):
+    con, store = db
+    # case 5, due 10-15, is entered as closed on 11-03: it counts to date, not by October's end
+    con.execute("UPDATE cases SET closed_at = TIMESTAMP '2026-11-03 09:00' WHERE case_id = '5'")
+    total = _total(store.case_counts("2026-10"))
+    assert (total["due"], total["closed_of_due"]) == (5, 5)
+    assert store.closures_by_end("2026-10") == (5, 4)
+    assert store.closures_by_end("2026-10", CaseFilter(channels=("app",))) == (1, 0)
+    assert store.closures_by_end(("2026-09", "2026-10")) == (6, 4)   # and case 4, due 09-25, still open
+    scoped = ScopedStore(store, ["350781105001"])                    # case 5 is in the other village
+    assert scoped.closures_by_end("2026-10") == (2, 2)

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from bench import legacy_queue_fit as legacy
+from cockpit.planner import calibrate
 from cockpit.planner.calibrate import coverage_slopes, fit_coverage, fit_queue
 from cockpit.sample.truth import TRUE
 from cockpit.store import Store
@@ -53,21 +54,9 @@ def test_queue_fit_recovers_the_generator(store):
 
 
 # The sample's figures as the scalar path (Erlang C recursion, one minimize_scalar per share) gave
-# them before issue 19, with the planner page's settings (40 bootstrap draws).
+# them before issue 19.
 QUEUE_BEFORE = {"mu": 0.48494501604393797, "share": 0.45, "r2": 0.7508086225851496,
                 "backtest_mae": 1.0308309280571504, "closed_per_staff_month": 3.194349321348446}
-MU_DRAWS_BEFORE = [
-    0.496763300899, 0.496229128867, 0.486641075810, 0.486560952218, 0.457473709169, 0.483555072814,
-    0.495471347835, 0.484920902336, 0.458730898643, 0.486549747508, 0.484164764420, 0.486580659910,
-    0.485665838439, 0.486603964586, 0.498134366417, 0.485661712397, 0.486538429806, 0.458286415615,
-    0.458260128921, 0.486550576367, 0.510994138566, 0.457218664028, 0.458111876553, 0.486560269710,
-    0.483590170194, 0.500625983976, 0.483532265834, 0.457921215526, 0.486543595789, 0.497093936802,
-    0.486562057829, 0.485655433230, 0.483601880029, 0.484861814680, 0.457487779186, 0.486578392064,
-    0.486596302676, 0.484863694064, 0.486572702900, 0.484938484623]
-SHARE_DRAWS_BEFORE = [
-    0.45, 0.45, 0.46, 0.58, 0.60, 0.46, 0.45, 0.45, 0.60, 0.45, 0.47, 0.45, 0.58, 0.45, 0.46, 0.46, 0.59, 0.60,
-    0.60, 0.45, 0.45, 0.60, 0.60, 0.45, 0.45, 0.45, 0.48, 0.60, 0.45, 0.45, 0.59, 0.59, 0.45, 0.45, 0.45, 0.45,
-    0.59, 0.45, 0.45, 0.58]
 COVERAGE_BEFORE = {
     "k": [0.214431657625, 0.349018161434, 0.147950757313, 0.120152909064, 0.250320511653, 0.177586660648],
     "r2": [0.990127708536, 0.989151777089, 0.985126182113, 0.986820431655, 0.993939664831, 0.988974024508],
@@ -76,11 +65,11 @@ COVERAGE_BEFORE = {
 
 
 def test_queue_fit_keeps_the_figures_of_the_scalar_path(store):
-    fit = fit_queue(store.queue_history())
+    fit = fit_queue(store.queue_history(), draws=4)
     for name, value in QUEUE_BEFORE.items():
         assert getattr(fit, name) == pytest.approx(value, abs=1e-9), name
-    np.testing.assert_allclose(fit.mu_draws, MU_DRAWS_BEFORE, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(fit.share_draws, SHARE_DRAWS_BEFORE, rtol=0, atol=1e-12)
+    assert fit.capacity == pytest.approx(fit.mu * fit.share)
+    np.testing.assert_allclose(fit.capacity_draws, fit.mu_draws * fit.share_draws)
 
 
 def test_coverage_fit_keeps_its_figures(store):
@@ -107,6 +96,16 @@ def _edge_history(seed: int = 11) -> pd.DataFrame:
 
 def test_queue_fit_equals_the_scalar_path_at_the_edges():
     history = _edge_history()
-    new, old = fit_queue(history, draws=6), legacy.fit_queue(history, draws=6)
-    for name in ("mu", "share", "r2", "backtest_mae", "closed_per_staff_month", "mu_draws", "share_draws"):
+    new, old = fit_queue(history, draws=0), legacy.fit_queue(history, draws=0)
+    for name in ("mu", "share", "r2", "backtest_mae", "closed_per_staff_month"):
         np.testing.assert_allclose(getattr(new, name), getattr(old, name), rtol=1e-9, atol=1e-12, err_msg=name)
+    # a bootstrap draw (villages weighted by how often they were drawn) over every share, both paths
+    q = history.sort_values(["period", "village_id"]).reset_index(drop=True)
+    lam, staff, obs, weight = calibrate._queue_arrays(q)
+    village_of, villages = pd.factorize(q["village_id"])
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        times = np.bincount(rng.choice(len(villages), len(villages)), minlength=len(villages))[village_of]
+        rows = np.repeat(np.arange(len(q)), times)
+        np.testing.assert_allclose(calibrate._solve(lam, staff, obs, weight * times),
+                                   legacy._solve(lam[rows], staff[rows], obs[rows], weight[rows]), rtol=1e-9)

@@ -117,6 +117,14 @@ class CaseQueries:
         sql, args = case_sql.monthly_counts_sql(filt, days)
         return self._df(sql, args)
 
+    def closures_by_end(self, period, filt: CaseFilter | None = None) -> tuple[int, int]:
+        """(cases due in ``period``, of those closed before it ended): the closure rate by the
+        period's end, beside ``closed_of_due`` which counts closures to date."""
+        start, end = Period.of(period).bounds()
+        sql, args = case_sql.closures_by_end_sql(filt)
+        row = self._df(*bind(sql, args, start, end)).iloc[0]
+        return int(row["due"]), int(row["closed_by_end"])
+
     def _counts(self, by: str, period, filt: CaseFilter | None) -> pd.DataFrame:
         start, end = Period.of(period).bounds()
         sql, args = case_sql.counts_sql(by, filt)

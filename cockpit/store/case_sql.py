@@ -33,7 +33,7 @@ import re
 from cockpit.cases.filters import FILTER_FIELDS, CaseFilter
 
 __all__ = ["COUNT_COLUMNS", "COUNTS_BY_MONTH", "GROUPINGS", "filter_sql", "bind", "counts_sql",
-           "monthly_counts_sql", "base_cte", "NOT_CANCELLED", "YM", "START", "END", "AS_OF"]
+           "monthly_counts_sql", "closures_by_end_sql", "base_cte", "NOT_CANCELLED", "YM", "START", "END", "AS_OF"]
 
 COUNT_COLUMNS: tuple[str, ...] = (
     "received", "responded_on_time", "due", "closed_of_due", "on_time_of_due", "closed", "rated",
@@ -192,6 +192,15 @@ def counts_sql(by: str, filt: CaseFilter | None = None) -> tuple[str, list]:
            f"{ctes},\nkeys AS ({key_sql})\nSELECT {out},\n  {_SELECT}\nFROM keys\n{joins}\n"
            f"ORDER BY {order}")
     return sql, base_args + key_args
+
+
+def closures_by_end_sql(filt: CaseFilter | None = None) -> tuple[str, list]:
+    """SQL (with window markers) and parameters of the cases due in the window and, of those, the
+    ones closed before the window ended (the closure rate "by the month's end")."""
+    base, args = base_cte(filt)
+    sql = (f"WITH {base}\nSELECT count(*) AS due, count(*) FILTER (WHERE closed_at < {END}) AS closed_by_end "
+           f"FROM base WHERE due_at >= {START} AND due_at < {END}")
+    return sql, args
 
 
 def monthly_counts_sql(filt: CaseFilter | None = None, days: bool = True) -> tuple[str, list]:

@@ -37,7 +37,7 @@ NO_VILLAGE = "-"
 
 CASE_QUERIES: tuple[str, ...] = (
     "case_counts", "case_counts_by_department", "case_counts_matrix", "case_counts_by_period",
-    "case_exclusions", "case_list", "weekly_case_counts", "repeat_groups",
+    "case_exclusions", "case_list", "weekly_case_counts", "repeat_groups", "closures_by_end",
     "quality_closed_before_received", "quality_quick_closures", "quality_month_end_stats",
     "quality_month_end_rows", "quality_rating_runs", "quality_copied_text",
     "quality_tasks_without_evidence",

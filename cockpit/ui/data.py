@@ -162,6 +162,11 @@ def _quality(path: str, version: int, period: str | None, filt: CaseFilter, scop
 
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _closures_by_end(path: str, version: int, period, filt: CaseFilter, scope: Scope = None) -> tuple[int, int]:
+    return _store(path, version, scope).closures_by_end(period, filt)
+
+
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
 def _alerts(path: str, version: int, period: str, scope: Scope = None) -> pd.DataFrame:
     return alerts(_store(path, version, scope), period)
 
@@ -253,6 +258,11 @@ class Data:
         page = _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets, closed)
         # the trend covers every month: a change of month reuses it
         return replace(page, trend=_case_trend(self.path, self.version, filt, self.weights, self.scope))
+
+    def closures_by_end(self, period, filt: CaseFilter) -> tuple[int, int]:
+        """(cases due in ``period``, of those closed before it ended): the closure rate by the
+        period's end, beside the page's closures to date."""
+        return _closures_by_end(self.path, self.version, period, filt, self.scope)
 
     def month_closes(self) -> dict:
         """The months closed now, by period (cockpit.month_close.MonthClose)."""

@@ -27,12 +27,14 @@ def month_close_panel(ctx: PageContext, period, case_filter: CaseFilter) -> bool
     if FLASH_KEY in st.session_state:
         st.success(literal(st.session_state.pop(FLASH_KEY)))  # catalog text, shown as plain text
     p = Period.of(period)
+    by_end = _by_end(ctx, period, case_filter)
     if p.months != 1:
+        st.caption(ctx.t("close.convention.now", by_end=by_end))
         return False
     label = ctx.t.period(p.start)
     close = ctx.data.month_closes().get(p.start)
     if close is None:
-        st.caption(ctx.t("close.convention.now"))
+        st.caption(ctx.t("close.convention.now", by_end=by_end))
         if ctx.can("close_months") and ctx.scope is None:
             _close_form(ctx, p.start, label)
         return False
@@ -41,15 +43,22 @@ def month_close_panel(ctx: PageContext, period, case_filter: CaseFilter) -> bool
     st.info(ctx.t("close.banner", period=label, who=literal(close.closed_by), when=when) + " " + restated,
             icon=":material/lock:")
     if ctx.scope is not None or case_filter != CaseFilter():
-        st.caption(ctx.t("close.filtered"))
+        st.caption(ctx.t("close.filtered") + " " + ctx.t("close.convention.now", by_end=by_end))
         return False
     choice = translated_radio(ctx.lang, ctx.t("close.figures"), ["closed", "now"], FIGURES_KEY,
                               lambda v: ctx.t(f"close.figures.{v}"), horizontal=True)
-    st.caption(ctx.t("close.convention.closed", when=when) if choice == "closed" else ctx.t("close.convention.now"))
+    st.caption(ctx.t("close.convention.closed", when=when, by_end=by_end) if choice == "closed"
+               else ctx.t("close.convention.now", by_end=by_end))
     _changes(ctx, close)
     if ctx.can("close_months"):
         _reopen_form(ctx, p.start, label)
     return choice == "closed"
+
+
+def _by_end(ctx: PageContext, period, case_filter: CaseFilter) -> str:
+    """The closure rate by the period's end (closures entered before it ended), formatted."""
+    due, closed = ctx.data.closures_by_end(period, case_filter)
+    return format_value(closed / due if due else float("nan"), "percent", ctx.lang)
 
 
 def _changes(ctx: PageContext, close) -> None:

@@ -49,11 +49,14 @@ def test_close_change_compare_and_reopen(fresh_db):
     open_at_end = int(store.case_counts(period).pipe(lambda c: c[c["village_id"].isna()]).iloc[0]["open_at_end"])
     late = store._df("SELECT case_id FROM cases WHERE status = 'open' AND received_at < CAST(? AS DATE) "
                      "ORDER BY case_id LIMIT 1", [f"{period}-01"]).iloc[0]["case_id"]
+    due, by_end = store.closures_by_end(period)
     store.close()
 
     at = _cases_page("leader")
     assert not at.exception
-    assert "Closure rate: closures to date" in " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Closure rate: closures to date" in captions
+    assert f"by the period's end it was {format_value(by_end / due, 'percent')}." in captions
     at.button(key="month_close").click().run()
     assert not at.exception
     assert any("closed." in s.value for s in at.success)
