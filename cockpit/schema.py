@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Table", "TABLES", "CSV_TABLES", "APP_TABLES", "IMPORT_TABLES", "DECISION_TABLES",
-           "SCENARIO_TABLES", "MONTH_CLOSES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
+           "SCENARIO_TABLES", "PLANNER_MODELS", "MONTH_CLOSES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
 
 
 @dataclass(frozen=True)
@@ -595,5 +595,22 @@ APP_TABLES = APP_TABLES + (MONTH_CLOSES, MONTH_CLOSE_COUNTS, MONTH_CLOSE_CASES)
 MIGRATIONS[8] = ("month close: closed months, their frozen counts and cases", [
     MONTH_CLOSES.create_sql(), MONTH_CLOSE_COUNTS.create_sql(), MONTH_CLOSE_CASES.create_sql(),
 ])
+
+# -- the planner's calibration, kept per set of history it was fitted on --------------------------
+
+PLANNER_MODELS = Table(
+    "planner_models",
+    (
+        ("fingerprint", "VARCHAR NOT NULL", "SHA-256 of the history and the fitting method (cockpit/planner/model_cache.py)"),
+        ("made_at", "TIMESTAMP NOT NULL", "when it was calibrated"),
+        ("model", "VARCHAR NOT NULL", "the calibrated model as JSON"),
+    ),
+    ("fingerprint",),
+    "The planner's calibrated models: a restart or another process reuses the one fitted on the same history.",
+)
+
+APP_TABLES = APP_TABLES + (PLANNER_MODELS,)
+
+MIGRATIONS[9] = ("the planner's calibration kept per history", [PLANNER_MODELS.create_sql()])
 
 SCHEMA_VERSION: int = max(MIGRATIONS)

@@ -19,11 +19,23 @@ import pandas as pd
 
 from cockpit.store.case_sql import NOT_CANCELLED
 
-__all__ = ["PlannerQueries"]
+__all__ = ["PlannerQueries", "save_planner_model"]
+
+
+def save_planner_model(cur, fingerprint: str, model_json: str, made_at) -> None:
+    """Keep a calibrated model under ``fingerprint`` (``cur``: a writable cursor); one already kept
+    under it stays."""
+    cur.execute("INSERT INTO planner_models (fingerprint, made_at, model) VALUES (?, ?, ?) "
+                "ON CONFLICT (fingerprint) DO NOTHING", [fingerprint, made_at, model_json])
 
 
 class PlannerQueries:
     """Planner history queries; needs ``self._df`` and ``self.data_end`` of the Store."""
+
+    def planner_model(self, fingerprint: str) -> str | None:
+        """The calibrated model kept under ``fingerprint`` (JSON), or None."""
+        rows = self._df("SELECT model FROM planner_models WHERE fingerprint = ?", [fingerprint])
+        return None if rows.empty else str(rows.iloc[0]["model"])
 
     def coverage_funding_history(self) -> pd.DataFrame:
         """period, village_id, domain_id, coverage, funding_yuan, staff_fte, population."""

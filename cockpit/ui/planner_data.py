@@ -1,19 +1,34 @@
-"""Cached planner inputs: the calibrated model (once per database version) and a month's baseline."""
+"""Cached planner inputs: the calibrated model (once per history, kept in the database) and a
+month's baseline."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from cockpit.planner.baseline import Baseline, Model, baseline_from_store, model_from_store
+from cockpit.auth.audit_log import now
+from cockpit.planner.baseline import Baseline, Model, baseline_from_store
+from cockpit.planner.model_cache import stored_or_calibrated, to_json
+from cockpit.store.planner_sql import save_planner_model
 from cockpit.ui import connection
 from cockpit.ui.shell import PageContext
 
 __all__ = ["model", "baseline"]
 
+_LOG = logging.getLogger(__name__)
+
 
 @st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
 def _model(path: str, version: int) -> Model:
-    return model_from_store(connection.guarded_store(path))
+    model, key, fresh = stored_or_calibrated(connection.guarded_store(path))
+    if fresh:  # kept for the next start, process or session; the pages' caches stay valid
+        try:
+            with connection.writing(path, data_changed=False) as cur:
+                save_planner_model(cur, key, to_json(model), now())
+        except connection.WriteUnavailable:
+            _LOG.warning("the planner's calibration could not be kept in %s; it will be redone", path)
+    return model
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)

@@ -1,0 +1,54 @@
+"""The planner page keeps its calibration in the database (AppTest): opened once, the model is
+kept under the history's fingerprint; a new server process (the caches emptied) finds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from cockpit.planner import model_cache
+from cockpit.planner.model_cache import fingerprint
+from cockpit.store import Store
+from tests.app.conftest import sign_in
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _planner() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    sign_in(at, "planner")
+    at.switch_page("pages/10_planner.py")
+    at.query_params["lang"] = "en"
+    return at.run()
+
+
+def _kept(db: Path) -> list[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [r[0] for r in con.execute("SELECT fingerprint FROM planner_models").fetchall()]
+    finally:
+        con.close()
+
+
+def test_the_calibration_is_kept_and_found_again(fresh_db, monkeypatch):
+    at = _planner()
+    assert not at.exception
+    store = Store(fresh_db)
+    try:
+        domains = tuple(store.domains()["domain_id"])
+        key = fingerprint(store.coverage_funding_history(), store.queue_history(), domains)
+    finally:
+        store.close()
+    assert _kept(fresh_db) == [key]
+    st.cache_data.clear()          # as after a restart: found in the database, not calibrated again
+
+    def no_calibration(*args, **kwargs):
+        raise AssertionError("calibrated again")
+
+    monkeypatch.setattr(model_cache, "calibrate_model", no_calibration)
+    again = _planner()
+    assert not again.exception
+    assert _kept(fresh_db) == [key]
