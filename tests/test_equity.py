@@ -228,3 +228,20 @@ def test_equity_table_equals_equity_indices_per_group(rng):
                 assert row[col] == pytest.approx(expected[col], rel=1e-10, nan_ok=True), col
     assert table["n_zero"].sum() == 3 + 25 and table["n"].sum() == 9 * 25 - 2 + 25 + 25
     assert table.iloc[-1][["gini", "theil_t", "theil_l", "cv", "max_min"]].isna().all()
+
+
+def test_a_village_without_residents_counts_in_no_figure():
+    """Every inequality figure is the same with or without a village of population 0 (value 0)."""
+    from cockpit import equity
+
+    y, p, g = np.array([0.8, 0.6, 0.0]), np.array([100.0, 200.0, 0.0]), np.array(["urban", "rural", "rural"])
+    for with_it, without in [
+        (equity.gini(y, p), equity.gini(y[:2], p[:2])),
+        (equity.coefficient_of_variation(y, p), equity.coefficient_of_variation(y[:2], p[:2])),
+        (equity.max_min_ratio(y, p), equity.max_min_ratio(y[:2], p[:2])),
+        (equity.theil_decomposition(y, g, p, "T").total, equity.theil_decomposition(y[:2], g[:2], p[:2], "T").total),
+        (equity.theil_decomposition(y, g, p, "L").total, equity.theil_decomposition(y[:2], g[:2], p[:2], "L").total),
+        (equity.group_gap(y, g, p), equity.group_gap(y[:2], g[:2], p[:2])),
+    ]:
+        np.testing.assert_allclose(with_it, without, rtol=1e-12)
+    assert equity.max_min_ratio(y, p) == pytest.approx(0.8 / 0.6)
