@@ -25,8 +25,8 @@ from cockpit.auth.audit_log import audit, now
 from cockpit.cases.filters import CaseFilter, Period
 from cockpit.metrics.cases import case_rates
 from cockpit.store.atomic import atomic
-from cockpit.store.case_sql import COUNT_COLUMNS, bind, counts_sql
-from cockpit.store.month_close_sql import CASE_FIELDS, CLOSES_SQL, RELEVANT_CASES
+from cockpit.store.case_sql import COUNT_COLUMNS
+from cockpit.store import month_close_sql as sql
 
 __all__ = ["MonthClose", "MonthCloseError", "standing_closes", "close_month", "reopen_month",
            "ClosedFigures", "differences", "FIGURES"]
@@ -77,12 +77,6 @@ def _month(period) -> Period:
     return p
 
 
-def _counts(con, grouping: str, p: Period) -> pd.DataFrame:
-    start, end = p.bounds()
-    sql, args = counts_sql(grouping, None)
-    return con.execute(*bind(sql, args, start, end)).df()
-
-
 def close_month(con: duckdb.DuckDBPyConnection, period, user, at: dt.datetime | None = None) -> MonthClose:
     """Close ``period`` (YYYY-MM) as ``user``: freeze its counts and cases, in one transaction with
     the audit entry. ``con`` is a writable cursor (reads and writes go through it).
@@ -93,26 +87,18 @@ def close_month(con: duckdb.DuckDBPyConnection, period, user, at: dt.datetime | 
     period, (start, end) = p.start, p.bounds()
     if end > at:
         raise MonthCloseError(f"{period} is not over yet", "close.error.not_over")
-    if period in _standing(con.execute(CLOSES_SQL).df()):
+    if period in _standing(sql.closes(con)):
         raise MonthCloseError(f"{period} is already closed", "close.error.closed")
-    if not con.execute(f"SELECT count(*) FROM cases WHERE {RELEVANT_CASES}", [end, start, start, start]).fetchone()[0]:
+    if not sql.relevant_case_count(con, start, end):
         raise MonthCloseError(f"{period} has no cases to close", "close.error.empty")
     name = user if isinstance(user, str) else user.name
-    columns, fields = ", ".join(COUNT_COLUMNS), ", ".join(CASE_FIELDS)
     with atomic(con):
-        version = 1 + con.execute("SELECT coalesce(max(version), 0) FROM month_closes WHERE period = ?",
-                                  [period]).fetchone()[0]
+        version = sql.next_version(con, period)
         for grouping in ("village", "department"):
-            frame = _counts(con, grouping, p).rename(columns={f"{grouping}_id": "key"})[["key", *COUNT_COLUMNS]]
-            con.register("frozen_counts", frame)
-            con.execute(f"INSERT INTO month_close_counts (period, version, grouping, key, {columns}) "
-                        f"SELECT ?, ?, ?, key, {columns} FROM frozen_counts", [period, version, grouping])
-            con.unregister("frozen_counts")
-        con.execute(f"INSERT INTO month_close_cases (period, version, case_id, {fields}) "
-                    f"SELECT ?, ?, case_id, {fields} FROM cases WHERE {RELEVANT_CASES}",
-                    [period, version, end, start, start, start])
-        con.execute("INSERT INTO month_closes (period, version, closed_by, closed_at) VALUES (?, ?, ?, ?)",
-                    [period, version, name, at])
+            counts = sql.current_counts(con, grouping, start, end).rename(columns={f"{grouping}_id": "key"})
+            sql.freeze_counts(con, period, version, grouping, counts)
+        sql.freeze_cases(con, period, version, start, end)
+        sql.record_close(con, period, version, name, at)
         audit(con, user, "month_close", {"period": period, "version": version}, at=at)
     return MonthClose(period, version, name, at)
 
@@ -121,7 +107,7 @@ def reopen_month(con: duckdb.DuckDBPyConnection, period, user, reason: str,
                  at: dt.datetime | None = None) -> None:
     """Reopen the standing close of ``period`` as ``user`` for ``reason`` (required), audited."""
     period = Period.of(period).start
-    close = _standing(con.execute(CLOSES_SQL).df()).get(period)
+    close = _standing(sql.closes(con)).get(period)
     if close is None:
         raise MonthCloseError(f"{period} is not closed", "close.error.not_closed")
     reason = (reason or "").strip()
@@ -129,9 +115,7 @@ def reopen_month(con: duckdb.DuckDBPyConnection, period, user, reason: str,
         raise MonthCloseError("say why the month is reopened", "close.error.reason")
     at = at or now()
     with atomic(con):
-        con.execute("UPDATE month_closes SET reopened_by = ?, reopened_at = ?, reopen_reason = ? "
-                    "WHERE period = ? AND version = ?",
-                    [user if isinstance(user, str) else user.name, at, reason, period, close.version])
+        sql.record_reopen(con, period, close.version, user if isinstance(user, str) else user.name, at, reason)
         audit(con, user, "month_reopen", {"period": period, "version": close.version, "reason": reason}, at=at)
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from cockpit.auth.audit_log import audit
 from cockpit.composite import entropy_weights
 from cockpit.store.atomic import atomic
+from cockpit.store.meta_sql import set_meta
 
 __all__ = ["IndexDefinition", "ALL_HISTORY", "REFERENCE_KEY", "WEIGHTS_KEY", "reference_months",
            "reference_weights", "index_definition", "index_values", "save_definition",
@@ -136,7 +137,5 @@ def save_definition(cur, reference: str, set_weights: dict[str, float] | None, u
         raise ValueError(f"the reference period is {ALL_HISTORY!r} or a year, got {reference!r}")
     text = format_set_weights(set_weights) if set_weights else ""
     with atomic(cur):
-        for key, value in ((REFERENCE_KEY, reference), (WEIGHTS_KEY, text)):
-            cur.execute("DELETE FROM meta WHERE key = ?", [key])
-            cur.execute("INSERT INTO meta (key, value) VALUES (?, ?)", [key, value])
+        set_meta(cur, {REFERENCE_KEY: reference, WEIGHTS_KEY: text})
         audit(cur, user, "index_definition", {"reference": reference, "weights": text or "entropy"}, at=at)

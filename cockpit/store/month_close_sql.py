@@ -1,5 +1,5 @@
-"""Reads of closed months (mixed into :class:`cockpit.store.Store`); closing and reopening a month
-are writes, in :mod:`cockpit.month_close`.
+"""Closed months: reads (mixed into :class:`cockpit.store.Store`) and the statements that close and
+reopen a month (run by :mod:`cockpit.month_close` on a writable cursor, in its transaction).
 
 A month is closed while its latest close has not been reopened. The frozen counts have the shape
 of ``case_counts`` / ``case_counts_by_department``: one row per village or department and a
@@ -11,9 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from cockpit.cases.filters import Period
-from cockpit.store.case_sql import COUNT_COLUMNS
+from cockpit.store.case_sql import COUNT_COLUMNS, bind, counts_sql
 
-__all__ = ["MonthCloseQueries", "RELEVANT_CASES", "CASE_FIELDS", "CLOSES_SQL"]
+__all__ = ["MonthCloseQueries", "RELEVANT_CASES", "CASE_FIELDS", "CLOSES_SQL", "closes", "relevant_case_count",
+           "next_version", "current_counts", "freeze_counts", "freeze_cases", "record_close", "record_reopen"]
 
 CASE_FIELDS = ("village_id", "department_id", "status", "received_at", "due_at", "closed_at", "satisfaction")
 """The fields of a case the month's figures depend on, kept at the close to list what changed."""
@@ -42,6 +43,56 @@ SELECT case_id, 'case' AS field, 'present' AS at_close, NULL AS now FROM both_ W
 UNION ALL SELECT case_id, 'case', NULL, 'present' FROM both_ WHERE s_case IS NULL
 UNION ALL {_FIELD_CHANGES}
 ORDER BY case_id, field"""
+
+
+def current_counts(con, grouping: str, start, end) -> pd.DataFrame:
+    """The month's unfiltered counts by ``grouping`` (village or department) as they are now."""
+    query, args = counts_sql(grouping, None)
+    return con.execute(*bind(query, args, start, end)).df()
+
+
+def closes(con) -> pd.DataFrame:
+    """Every close of every month, through ``con`` (inside a transaction: what it sees)."""
+    return con.execute(CLOSES_SQL).df()
+
+
+def relevant_case_count(con, start, end) -> int:
+    """How many cases can count in the month [start, end)."""
+    return int(con.execute(f"SELECT count(*) FROM cases WHERE {RELEVANT_CASES}", [end, start, start, start]).fetchone()[0])
+
+
+def next_version(con, period: str) -> int:
+    return 1 + int(con.execute("SELECT coalesce(max(version), 0) FROM month_closes WHERE period = ?",
+                               [period]).fetchone()[0])
+
+
+def freeze_counts(con, period: str, version: int, grouping: str, counts: pd.DataFrame) -> None:
+    """Keep ``counts`` (key and COUNT_COLUMNS, one row per village or department and a NULL total)."""
+    columns = ", ".join(COUNT_COLUMNS)
+    con.register("frozen_counts", counts[["key", *COUNT_COLUMNS]])
+    try:
+        con.execute(f"INSERT INTO month_close_counts (period, version, grouping, key, {columns}) "
+                    f"SELECT ?, ?, ?, key, {columns} FROM frozen_counts", [period, version, grouping])
+    finally:
+        con.unregister("frozen_counts")
+
+
+def freeze_cases(con, period: str, version: int, start, end) -> None:
+    """Keep the fields of every case that can count in the month, as they are now."""
+    fields = ", ".join(CASE_FIELDS)
+    con.execute(f"INSERT INTO month_close_cases (period, version, case_id, {fields}) "
+                f"SELECT ?, ?, case_id, {fields} FROM cases WHERE {RELEVANT_CASES}",
+                [period, version, end, start, start, start])
+
+
+def record_close(con, period: str, version: int, closed_by: str, at) -> None:
+    con.execute("INSERT INTO month_closes (period, version, closed_by, closed_at) VALUES (?, ?, ?, ?)",
+                [period, version, closed_by, at])
+
+
+def record_reopen(con, period: str, version: int, reopened_by: str, at, reason: str) -> None:
+    con.execute("UPDATE month_closes SET reopened_by = ?, reopened_at = ?, reopen_reason = ? "
+                "WHERE period = ? AND version = ?", [reopened_by, at, reason, period, version])
 
 
 class MonthCloseQueries:
