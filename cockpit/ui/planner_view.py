@@ -66,9 +66,11 @@ def model_panel(ctx: PageContext, model: Model, baseline: Baseline) -> None:
             ctx.t("planner.model.backtest", months=fit.holdout): st.column_config.NumberColumn(format="%.2f"),
         })
         q = model.queue_fit
+        cap_lo, cap_hi = np.percentile(q.capacity_draws, [10, 90])
         st.markdown(ctx.t("planner.model.queue", mu=f"{q.mu:.3f}", share=f"{q.share:.2f}", r2=f"{q.r2:.2f}",
                           mae=f"{q.backtest_mae:.1f}", months=int(q.holdout), throughput=f"{q.closed_per_staff_month:.1f}",
-                          mu_lo=f"{np.percentile(q.mu_draws, 10):.3f}", mu_hi=f"{np.percentile(q.mu_draws, 90):.3f}"))
+                          mu_lo=f"{np.percentile(q.mu_draws, 10):.3f}", mu_hi=f"{np.percentile(q.mu_draws, 90):.3f}",
+                          capacity=f"{q.capacity:.3f}", cap_lo=f"{cap_lo:.3f}", cap_hi=f"{cap_hi:.3f}"))
 
 
 # -- controls ------------------------------------------------------------------------------

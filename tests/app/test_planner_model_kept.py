@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -43,6 +44,15 @@ def test_the_calibration_is_kept_and_found_again(fresh_db, monkeypatch):
     finally:
         store.close()
     assert _kept(fresh_db) == [key]
+    # the model panel states the capacity per staff FTE and its band, from the kept model
+    store = Store(fresh_db)
+    try:
+        fit = model_cache.from_json(store.planner_model(key)).queue_fit
+    finally:
+        store.close()
+    lo, hi = np.percentile(fit.capacity_draws, [10, 90])
+    text = " ".join(m.value for m in at.markdown)
+    assert f"can close **{fit.capacity:.3f}** cases a day when busy all the time (80% band {lo:.3f} – {hi:.3f})" in text
     st.cache_data.clear()          # as after a restart: found in the database, not calibrated again
 
     def no_calibration(*args, **kwargs):
