@@ -295,3 +295,85 @@ def test_frontier_collapses_when_efficiency_and_equality_agree():
     points = frontier(pop, c0, k, budget)
     assert len(points) == 1
     assert points[0].min_coverage == pytest.approx(points[0].efficiency)
+
+
+# --- the composite index's weights ------------------------------------------------------------
+
+WEIGHTS = np.array([0.5, 0.3, 0.0, 0.2])   # one domain of weight 0
+
+
+def weighted_score(pop, c0, k, x, w) -> tuple[float, float]:
+    cov = projected_coverage(c0, k, pop, x)
+    index = cov @ (w / w.sum())
+    return float(index.min()), float(pop @ index / pop.sum())
+
+
+def test_equal_weights_give_exactly_the_unweighted_results():
+    pop, c0, k, funding, budget = township(7, 4, seed=3)
+    equal = np.full(4, 0.25)
+    np.testing.assert_allclose(max_coverage(pop, c0, k, budget, weights=equal), max_coverage(pop, c0, k, budget),
+                               rtol=0, atol=1e-9 * budget)
+    np.testing.assert_allclose(maximin(pop, c0, k, budget, weights=equal), maximin(pop, c0, k, budget),
+                               rtol=0, atol=1e-6 * budget)
+    assert village_coverage(c0, equal) == pytest.approx(village_coverage(c0), abs=1e-15)
+
+
+def test_a_domain_of_weight_zero_gets_no_money():
+    pop, c0, k, funding, budget = township(6, 4, seed=5)
+    for x in (max_coverage(pop, c0, k, budget, weights=WEIGHTS), maximin(pop, c0, k, budget, weights=WEIGHTS),
+              *[p.x for p in frontier(pop, c0, k, budget, points=4, weights=WEIGHTS)]):
+        assert np.all(x[:, 2] == 0) and x.sum() == pytest.approx(budget, rel=1e-9)
+
+
+def test_weighted_greedy_by_hand():
+    # one village, two domains weighing 3 : 1, equal curves: the optimum spends ln(3) / a more on the
+    # first (its weighted gain per yuan 0.75 a e^-a x0 equals the second's 0.25 a e^-a x1)
+    pop, c0, k, budget = np.array([1000.0]), np.array([[0.5, 0.5]]), np.array([[0.2, 0.2]]), 20_000.0
+    x = max_coverage(pop, c0, k, budget, weights=[0.75, 0.25])
+    a = 0.2 / 1000.0
+    step = budget / (1000 * 2)                 # the default grid: within a step per cell of the optimum
+    assert x[0, 0] - x[0, 1] == pytest.approx(np.log(3) / a, abs=2 * step)
+    assert x.sum() == pytest.approx(budget)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_weighted_maximin_and_frontier_agree_with_the_lp(seed):
+    pop, c0, k, funding, budget = township(6, 4, seed=seed)
+    lower = -0.1 * funding
+    x = maximin(pop, c0, k, budget, lower=lower, weights=WEIGHTS)
+    x_lp = maximin(pop, c0, k, budget, lower=lower, method="lp", weights=WEIGHTS)
+    assert weighted_score(pop, c0, k, x_lp, WEIGHTS)[0] == pytest.approx(weighted_score(pop, c0, k, x, WEIGHTS)[0],
+                                                                          abs=5e-5)
+    exact = frontier(pop, c0, k, budget, lower=lower, points=4, weights=WEIGHTS)
+    lp = frontier(pop, c0, k, budget, lower=lower, points=4, method="lp", weights=WEIGHTS)
+    assert len(exact) == len(lp)
+    for p, q in zip(exact, lp):
+        assert (p.min_coverage, p.efficiency) == pytest.approx(weighted_score(pop, c0, k, p.x, WEIGHTS), abs=1e-12)
+        assert (q.min_coverage, q.efficiency) == pytest.approx((p.min_coverage, p.efficiency), abs=5e-5)
+    # and the weights matter: the unweighted maximin is worse for the weighted worst-off village
+    plain = maximin(pop, c0, k, budget, lower=lower)
+    assert weighted_score(pop, c0, k, plain, WEIGHTS)[0] < weighted_score(pop, c0, k, x, WEIGHTS)[0] - 1e-4
+
+
+def test_weighted_maximin_against_a_general_solver():
+    """2 villages x 3 domains: the exact solver's worst-off index equals SciPy's SLSQP optimum."""
+    from scipy.optimize import minimize
+
+    pop = np.array([1200.0, 2500.0])
+    c0 = np.array([[0.4, 0.7, 0.5], [0.6, 0.5, 0.8]])
+    k = np.array([[0.2, 0.1, 0.3], [0.15, 0.25, 0.1]])
+    w, budget = np.array([0.5, 0.2, 0.3]), 30_000.0
+    t_exact = weighted_score(pop, c0, k, maximin(pop, c0, k, budget, weights=w), w)[0]
+
+    def index(z):                              # z: thousands of yuan a month per cell, then t
+        return (1 - (1 - c0) * np.exp(-k * 1000 * z[:6].reshape(2, 3) / pop[:, None])) @ w
+
+    res = minimize(lambda z: -z[6], np.append(np.full(6, budget / 6000), 0.0), method="SLSQP",
+                   bounds=[(0, budget / 1000)] * 6 + [(None, None)],
+                   constraints=[{"type": "eq", "fun": lambda z: z[:6].sum() - budget / 1000},
+                                {"type": "ineq", "fun": lambda z: index(z) - z[6]}],
+                   options={"ftol": 1e-14, "maxiter": 1000})
+    assert res.success
+    x = res.x[:6].reshape(2, 3) * 1000
+    assert weighted_score(pop, c0, k, x, w)[0] == pytest.approx(res.x[6], abs=1e-9)
+    assert t_exact == pytest.approx(res.x[6], abs=1e-6)

@@ -24,7 +24,36 @@ def test_zero_moves_reproduce_the_baseline_exactly(planner):
     assert np.array_equal(p.coverage, baseline.coverage)
     assert p.township_coverage_band[0] == pytest.approx(p.township_coverage_band[1])
     weights = baseline.population / baseline.population.sum()
-    assert p.township_coverage == pytest.approx((weights @ baseline.coverage).mean())
+    # a village's coverage is its composite service index, with the township's index weights
+    assert p.township_coverage == pytest.approx((weights @ baseline.coverage) @ baseline.weights)
+    np.testing.assert_allclose(p.village_coverage, baseline.coverage @ baseline.weights, rtol=0, atol=1e-12)
+
+
+def test_the_baseline_carries_the_townships_index_weights(sample_db, planner):
+    from cockpit.service_index import index_definition
+    from cockpit.store import Store
+
+    baseline, _ = planner
+    store = Store(sample_db)
+    try:
+        expected = dict(index_definition(store).weights)
+    finally:
+        store.close()
+    np.testing.assert_allclose(baseline.weights, [expected[d] for d in baseline.domains], rtol=0, atol=1e-15)
+    assert baseline.weights.max() - baseline.weights.min() > 0.01     # entropy weights, not equal ones
+
+
+def test_the_planners_township_coverage_is_the_overviews_service_index(sample_db, planner):
+    from cockpit import snapshot
+    from cockpit.store import Store
+
+    baseline, model = planner
+    store = Store(sample_db)
+    try:
+        expected = snapshot.township_series(store).at[baseline.period, "service_index"]
+    finally:
+        store.close()
+    assert project(baseline, model, zero_moves(baseline)).township_coverage == pytest.approx(expected, abs=1e-12)
 
 
 def test_one_cell_by_hand(planner):
@@ -191,4 +220,4 @@ def test_each_village_has_a_band_around_its_projection(planner):
     receivers = remotest(baseline, 4)
     assert (hi[receivers] - lo[receivers] > 0).all()           # uncertain where money moved
     still = project(baseline, model, zero_moves(baseline)).village_coverage_band
-    assert np.allclose(still[0], still[1]) and np.allclose(still[0], baseline.coverage.mean(axis=1))
+    assert np.allclose(still[0], still[1]) and np.allclose(still[0], baseline.coverage @ baseline.weights)

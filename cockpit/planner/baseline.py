@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from cockpit.planner.calibrate import CoverageFit, QueueFit, fit_coverage, fit_queue
+from cockpit.planner.cells import domain_weights
+from cockpit.service_index import index_definition
 
 __all__ = ["Baseline", "Model", "build_baseline", "calibrate_model", "model_from_store", "baseline_from_store",
            "LOAD_MONTHS"]
@@ -49,6 +51,13 @@ class Baseline:
     lam: np.ndarray
     due_days: np.ndarray
     due_share: np.ndarray
+    domain_weights: np.ndarray | None = None  # (D,) the index's weights (cockpit.service_index); None: equal
+
+    @property
+    def weights(self) -> np.ndarray:
+        """(D,) the composite index's domain weights, summing to 1: a village's coverage in the
+        planner is its index ``coverage @ weights``."""
+        return domain_weights(self.domain_weights, len(self.domains))
 
     @property
     def funding_wan_year(self) -> np.ndarray:
@@ -67,8 +76,10 @@ def calibrate_model(coverage_history: pd.DataFrame, queue_history: pd.DataFrame,
 
 
 def build_baseline(period: str, villages: pd.DataFrame, coverage: pd.DataFrame, allocations: pd.DataFrame,
-                   queue_history: pd.DataFrame, due_mix: pd.DataFrame, domains: tuple[str, ...]) -> Baseline:
-    """Assemble the baseline of ``period`` from the store's frames.
+                   queue_history: pd.DataFrame, due_mix: pd.DataFrame, domains: tuple[str, ...],
+                   weights: dict[str, float] | None = None) -> Baseline:
+    """Assemble the baseline of ``period`` from the store's frames; ``weights`` are the composite
+    index's domain weights (domain_id -> weight; None: equal).
 
     ``coverage`` and ``allocations`` are the month's (``Store.coverage``, ``Store.allocations``);
     ``queue_history`` gives the case load: the mean daily arrivals of the ``LOAD_MONTHS`` months up to
@@ -97,6 +108,7 @@ def build_baseline(period: str, villages: pd.DataFrame, coverage: pd.DataFrame, 
         coverage=cov.to_numpy(float).reshape(shape), funding=alloc["funding_yuan"].to_numpy(float).reshape(shape),
         staff=alloc["staff_fte"].to_numpy(float).reshape(shape).sum(axis=1), lam=lam.to_numpy(float),
         due_days=due.columns.to_numpy(float), due_share=due.to_numpy(float),
+        domain_weights=None if weights is None else np.array([weights.get(d, 0.0) for d in domains], dtype=float),
     )
 
 
@@ -107,9 +119,11 @@ def model_from_store(store) -> Model:
 
 
 def baseline_from_store(store, period: str, village_ids=None) -> Baseline:
-    """The baseline of ``period`` from ``store``, over ``village_ids`` (default: every village)."""
+    """The baseline of ``period`` from ``store``, over ``village_ids`` (default: every village),
+    with the township's composite index weights."""
     villages = store.villages()
     if village_ids is not None:
         villages = villages[villages["village_id"].isin(list(village_ids))]
+    weights = dict(index_definition(store).weights)
     return build_baseline(period, villages, store.coverage(period), store.allocations(period),
-                          store.queue_history(), store.due_mix(), tuple(store.domains()["domain_id"]))
+                          store.queue_history(), store.due_mix(), tuple(store.domains()["domain_id"]), weights)

@@ -8,8 +8,10 @@ population ``pop_v`` (the village's residents), coverage ``c`` in [0, 1], respon
     cov(x) = 1 - (1 - c) * exp(-k * x / pop_v)        clipped to [0, 1]
 
 concave and increasing in ``x``. Arrays are (V, D): V villages, D domains. A village's coverage is
-the mean over its domains; township *efficiency* is the population-weighted mean of village
-coverage; the *worst-off* village is the one with the lowest coverage.
+its composite service index, the weighted mean over its domains with the index's weights ``ω``
+(:mod:`cockpit.service_index`; equal weights when none are given); township *efficiency* is the
+population-weighted mean of village coverage; the *worst-off* village is the one with the lowest
+coverage.
 
 Clipping: the optimisers use the unclipped curve, which is concave everywhere. The clip at 1 never
 bites (the curve stays below 1); the clip at 0 only bites for cuts deeper than
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["Cells", "projected_coverage", "village_coverage", "efficiency", "make_cells",
-           "broadcast"]
+           "broadcast", "domain_weights"]
 
 
 # --- the model --------------------------------------------------------------------------------
@@ -56,18 +58,31 @@ def projected_coverage(c0: np.ndarray, k: np.ndarray, pop: np.ndarray, x: np.nda
     return np.clip(c0 + (1.0 - c0) * gained, 0.0, 1.0)
 
 
-def village_coverage(cov: np.ndarray) -> np.ndarray:
-    """(V,) a village's coverage: the mean of its (V, D) cells over domains."""
+def domain_weights(weights, d: int) -> np.ndarray:
+    """(D,) the index's domain weights, non-negative and summing to 1; None: equal weights."""
+    if weights is None:
+        return np.full(d, 1.0 / d)
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (d,) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise ValueError(f"weights must be {d} finite numbers >= 0, not all 0, got {weights!r}")
+    return w / w.sum()
+
+
+def village_coverage(cov: np.ndarray, weights=None) -> np.ndarray:
+    """(V,) a village's coverage: the weighted mean of its (V, D) cells over domains (equal weights
+    when ``weights`` is None)."""
     cov = np.asarray(cov, dtype=float)
     if cov.ndim != 2:
         raise ValueError(f"cov must have shape (V, D), got {cov.shape}")
-    return cov.mean(axis=1)
+    if weights is None:
+        return cov.mean(axis=1)
+    return cov @ domain_weights(weights, cov.shape[1])
 
 
-def efficiency(pop: np.ndarray, cov: np.ndarray) -> float:
-    """Township coverage: ``sum_v pop_v * mean_d cov_vd / sum_v pop_v`` (a share in [0, 1])."""
+def efficiency(pop: np.ndarray, cov: np.ndarray, weights=None) -> float:
+    """Township coverage: ``sum_v pop_v * index_v / sum_v pop_v`` (a share in [0, 1])."""
     pop = np.asarray(pop, dtype=float)
-    vil = village_coverage(cov)
+    vil = village_coverage(cov, weights)
     if pop.shape != vil.shape:
         raise ValueError(f"pop must have shape ({vil.size},), got {pop.shape}")
     return float(pop @ vil / pop.sum())
@@ -79,8 +94,12 @@ def efficiency(pop: np.ndarray, cov: np.ndarray) -> float:
 class Cells:
     """Validated inputs, cells flattened village by village (cell = v * D + d).
 
-    With ``u = (x - lower) * k / pop`` (e-folds of the response), ``cov = 1 - r * exp(-u)``,
-    ``r = (1 - c0) * exp(-k * lower / pop)``; ``u`` runs over [0, ``u_max``]."""
+    With ``u = (x - lower) * k / pop`` (e-folds of the response), a cell's *scaled* coverage is
+    ``h * cov = h - r * exp(-u)`` with ``h = D * ω_d`` and ``r = h * (1 - c0) * exp(-k * lower / pop)``;
+    ``u`` runs over [0, ``u_max``]. The scale makes a village's plain mean of its cells' scaled
+    coverage equal its index ``Σ_d ω_d cov_d``, so the solvers, written for means, serve any
+    weights; with equal weights ``h = 1`` and nothing is scaled. A domain of weight 0 has
+    ``h = r = 0``: it gains nothing from money, and no solver gives it any."""
 
     shape: tuple[int, int]
     pop: np.ndarray       # (V,)
@@ -89,23 +108,26 @@ class Cells:
     lower: np.ndarray     # (n,) yuan a month
     spare: float          # budget - sum(lower): what is left to distribute, yuan a month
     a: np.ndarray         # (n,) k / pop, per yuan
-    r: np.ndarray         # (n,) remaining gap to full coverage at x = lower (unclipped)
+    r: np.ndarray         # (n,) remaining scaled gap to full coverage at x = lower (unclipped)
     u_max: np.ndarray     # (n,) spare * a
     w: np.ndarray         # (n,) efficiency weight pop_v / (D * sum pop), sums to 1
+    h: np.ndarray         # (n,) scale D * ω_d of the cell's domain
+    weights: np.ndarray | None  # (D,) the index's domain weights ω, summing to 1; None: equal
 
     def x(self, u: np.ndarray) -> np.ndarray:
         return (self.lower + u / self.a).reshape(self.shape)
 
     def unclipped(self, u: np.ndarray) -> np.ndarray:
-        return 1.0 - self.r * np.exp(-u)
+        """Scaled coverage ``h - r e^-u``: a village's mean of it over its cells is its index."""
+        return self.h - self.r * np.exp(-u)
 
     def score(self, x: np.ndarray) -> tuple[float, float]:
         """(worst-off village coverage, efficiency) of ``x`` with the exact, clipped formula."""
         cov = projected_coverage(self.c0, self.k, self.pop, x)
-        return float(village_coverage(cov).min()), efficiency(self.pop, cov)
+        return float(village_coverage(cov, self.weights).min()), efficiency(self.pop, cov, self.weights)
 
 
-def make_cells(pop, c0, k, budget, lower) -> Cells:
+def make_cells(pop, c0, k, budget, lower, weights=None) -> Cells:
     pop = np.asarray(pop, dtype=float)
     if pop.ndim != 1 or pop.size == 0:
         raise ValueError(f"pop must be a non-empty 1-D array (residents per village), got shape {pop.shape}")
@@ -132,13 +154,16 @@ def make_cells(pop, c0, k, budget, lower) -> Cells:
                          "respects the lower bounds")
     spare = max(spare, 0.0)
     v, d = c0.shape
+    omega = None if weights is None else domain_weights(weights, d)
+    h = np.ones(v * d) if omega is None else np.tile(d * omega, v)
     a = (k / pop[:, None]).ravel()
     lo = lower.ravel().copy()
-    r = (1.0 - c0.ravel()) * np.exp(-a * lo)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = np.where(h > 0, h * (1.0 - c0.ravel()) * np.exp(-a * lo), 0.0)
     w = np.repeat(pop / (d * pop.sum()), d)
     if not np.all(np.isfinite(r)):
         raise ValueError("lower takes away more than the response curve can represent (overflow)")
-    return Cells((v, d), pop, c0, k, lo, spare, a, r, spare * a, w)
+    return Cells((v, d), pop, c0, k, lo, spare, a, r, spare * a, w, h, omega)
 
 
 def broadcast(name: str, value, shape: tuple[int, int]) -> np.ndarray:

@@ -102,7 +102,7 @@ def greedy_units(values: np.ndarray, units: int) -> np.ndarray:
 # --- most coverage ----------------------------------------------------------------------------
 
 def max_coverage(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
-                 lower: np.ndarray | None = None, step: float | None = None) -> np.ndarray:
+                 lower: np.ndarray | None = None, step: float | None = None, weights=None) -> np.ndarray:
     """The allocation with the highest township efficiency (population-weighted coverage).
 
     Greedy marginal allocation: the budget to distribute, ``budget - sum(lower)``, is cut into
@@ -122,6 +122,7 @@ def max_coverage(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
     lower : (V, D) smallest change allowed per cell, yuan a month; default 0 (nothing taken away).
         Cells start at ``lower`` and ``budget - sum(lower)`` is distributed on top.
     step : grid, yuan a month; default ``(budget - sum(lower)) / (1000 * V * D)``.
+    weights : (D,) the index's domain weights (a village's coverage is ``Σ_d ω_d cov_d``); default equal.
 
     Returns
     -------
@@ -135,7 +136,7 @@ def max_coverage(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
         Bad shapes or values (naming the input), ``budget < sum(lower)``, ``step <= 0`` or so
         small that the number of units passes 2**53.
     """
-    cells = make_cells(pop, c0, k, budget, lower)
+    cells = make_cells(pop, c0, k, budget, lower, weights)
     n = cells.lower.size
     if cells.spare == 0:
         return cells.lower.reshape(cells.shape).copy()
@@ -209,10 +210,12 @@ def _solver(cells: Cells, method: str, tangents: int):
 
 
 def maximin(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
-            lower: np.ndarray | None = None, tangents: int = 12, method: str = "exact") -> np.ndarray:
+            lower: np.ndarray | None = None, tangents: int = 12, method: str = "exact",
+            weights=None) -> np.ndarray:
     """The allocation that raises the worst-off village's coverage the most.
 
-    First stage: maximise t*, the lowest village coverage (mean over its domains). Second stage:
+    First stage: maximise t*, the lowest village coverage (its index: the mean over its domains
+    weighted by ``weights``, equal by default). Second stage:
     hold every village at ``t* - 1e-9`` or more and maximise township efficiency, so that money
     which cannot raise the worst-off village any further goes where it does the most good instead
     of being left idle. Coverage never falls when funding rises, so spending the whole budget
@@ -233,12 +236,13 @@ def maximin(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
     lower : (V, D) smallest change allowed per cell, yuan a month; default 0.
     tangents : initial tangent lines per cell (``method="lp"`` only), >= 2.
     method : "exact" or "lp".
+    weights : (D,) the index's domain weights; default equal.
 
     Returns
     -------
     (V, D) change of monthly funding x, yuan a month, ``x >= lower``, ``sum(x) == budget``.
     """
-    cells = make_cells(pop, c0, k, budget, lower)
+    cells = make_cells(pop, c0, k, budget, lower, weights)
     solver = _solver(cells, method, tangents)
     if cells.spare == 0:
         return cells.lower.reshape(cells.shape).copy()
@@ -263,7 +267,7 @@ class FrontierPoint:
 
 def frontier(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
              lower: np.ndarray | None = None, points: int = 7, tangents: int = 12,
-             method: str = "exact") -> list[FrontierPoint]:
+             method: str = "exact", weights=None) -> list[FrontierPoint]:
     """Allocations trading township efficiency for the worst-off village's coverage.
 
     The ends are :func:`max_coverage` (highest efficiency) and :func:`maximin` (highest minimum);
@@ -274,7 +278,7 @@ def frontier(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
 
     Parameters
     ----------
-    pop, c0, k, budget, lower, tangents, method : as :func:`maximin`.
+    pop, c0, k, budget, lower, tangents, method, weights : as :func:`maximin`.
     points : allocations computed, ends included, >= 2.
 
     Returns
@@ -284,9 +288,9 @@ def frontier(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
     """
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
         raise ValueError(f"points must be an integer >= 2, got {points!r}")
-    cells = make_cells(pop, c0, k, budget, lower)
+    cells = make_cells(pop, c0, k, budget, lower, weights)
     solver = _solver(cells, method, tangents)
-    x_eff = max_coverage(pop, c0, k, budget, lower)
+    x_eff = max_coverage(pop, c0, k, budget, lower, weights=weights)
     if cells.spare == 0:
         return [FrontierPoint(*cells.score(x_eff), x_eff)]
     x_fair = _maximin(solver)

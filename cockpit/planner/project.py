@@ -15,6 +15,7 @@ import numpy as np
 
 from cockpit.equity import gini, group_gap, theil_decomposition
 from cockpit.planner.baseline import Baseline, Model
+from cockpit.planner.cells import village_coverage
 from cockpit.queueing import backlog_growth, handlers, mean_time, within_time
 
 __all__ = ["Moves", "Projection", "project", "zero_moves", "BAND", "DAYS_PER_MONTH"]
@@ -88,10 +89,11 @@ def project(baseline: Baseline, model: Model, moves: Moves) -> Projection:
     weights = p / p.sum()
     df_month = moves.funding_wan * 1e4 / 12
     cov = _coverage(baseline.coverage, model.k, p, df_month)
-    village = cov.mean(axis=1)
+    omega = baseline.weights                       # the index's domain weights: a village's coverage is its index
+    village = village_coverage(cov, baseline.domain_weights)
     domain = weights @ cov
     draws = _coverage(baseline.coverage, model.k_draws, p, df_month)      # B x V x D
-    township_draws = (weights @ draws).mean(axis=-1)
+    township_draws = (weights @ draws) @ omega
     staff = baseline.staff + moves.staff_fte
     c = handlers(staff, model.share)
     on_time = _on_time(baseline, c, model.mu)
@@ -99,9 +101,9 @@ def project(baseline: Baseline, model: Model, moves: Moves) -> Projection:
     on_time_draws = _on_time(baseline, c_draws, model.mu_draws)
     cases = baseline.lam / baseline.lam.sum() if baseline.lam.sum() > 0 else weights
     return Projection(
-        coverage=cov, village_coverage=village, village_coverage_band=np.percentile(draws.mean(axis=-1), BAND, axis=0),
+        coverage=cov, village_coverage=village, village_coverage_band=np.percentile(draws @ omega, BAND, axis=0),
         domain_coverage=domain,
-        township_coverage=float(domain.mean()),
+        township_coverage=float(domain @ omega),
         township_coverage_band=np.percentile(township_draws, BAND),
         handlers=c, on_time=on_time, on_time_band=np.percentile(on_time_draws, BAND, axis=0),
         mean_days=mean_time(c, baseline.lam, model.mu),

@@ -52,5 +52,6 @@ def recommend(baseline: Baseline, model: Model, mode: str, added_wan: float = 0.
         budget, total_wan = added_wan * 1e4 / 12, round(added_wan, 2)
         lower = np.zeros_like(baseline.funding)
     k = np.broadcast_to(model.k, baseline.coverage.shape)
-    found = frontier(baseline.population, baseline.coverage, k, budget, lower, points=points)
+    found = frontier(baseline.population, baseline.coverage, k, budget, lower, points=points,
+                     weights=baseline.weights)
     return [Recommendation(p.min_coverage, p.efficiency, to_moves(baseline, p.x, total_wan)) for p in found]

@@ -110,9 +110,10 @@ class TangentLP:
     Variables ``[u (n), y (n), t]``: ``u`` the cell's funding above ``lower`` in e-folds
     (``x = lower + u * pop / k``; this scaling keeps every coefficient of order 1), ``y`` its
     coverage as the LP sees it, ``t`` the worst-off village level. Rows: one per tangent
-    ``y_i <= 1 - g + g * (u_i - u_j)`` with ``g = r_i e^-u_j``; one per village
+    ``y_i <= h_i - g + g * (u_i - u_j)`` with ``g = r_i e^-u_j``; one per village
     ``t <= mean_d y_vd``; the budget ``sum x == budget`` as an equality. Bounds ``0 <= u_i <= u_max_i``,
-    ``y_i <= 1``. Tangents added by :meth:`solve` stay for later solves (each is valid everywhere).
+    ``y_i <= h_i``. ``y`` is the scaled coverage of :class:`~cockpit.planner.cells.Cells` (``h_i``
+    is ``D`` times the domain's weight), so a village's mean of it is its index. Tangents added by :meth:`solve` stay for later solves (each is valid everywhere).
     """
 
     def __init__(self, cells: Cells, tangents: int):
@@ -128,7 +129,7 @@ class TangentLP:
         frac = np.linspace(0.0, 1.0, tangents)
         tail = np.exp(-np.minimum(cells.u_max, 60.0) / 2)            # sqrt(gap) ratio at u_max
         points = -2.0 * np.log(1.0 - frac[None, :] * (1.0 - tail)[:, None])
-        keep = cells.r > 0                                            # r = 0: y <= 1 says it all
+        keep = cells.r > 0                                            # r = 0: y <= h says it all
         self.cut_cell = [np.repeat(np.flatnonzero(keep), tangents)]
         self.cut_u = [np.minimum(points[keep], cells.u_max[keep, None]).ravel()]
         rows = np.repeat(np.arange(v), d)
@@ -151,7 +152,7 @@ class TangentLP:
             (np.concatenate([-g, np.ones(m)]),
              (np.tile(np.arange(m), 2), np.concatenate([cell, n + cell]))), shape=(m, 2 * n + 1))
         a_ub = sparse.vstack([cuts, self.village], format="csr")
-        b_ub = np.concatenate([1.0 - g * (1.0 + uj), np.zeros(self.village.shape[0])])
+        b_ub = np.concatenate([cells.h[cell] - g * (1.0 + uj), np.zeros(self.village.shape[0])])
         c = np.zeros(2 * n + 1)
         if objective == "worst":
             c[-1] = -1.0
@@ -159,7 +160,7 @@ class TangentLP:
             c[n:2 * n] = -cells.w
         bounds = np.empty((2 * n + 1, 2))
         bounds[:n] = np.column_stack([np.zeros(n), cells.u_max])
-        bounds[n:2 * n] = [-np.inf, 1.0]
+        bounds[n:2 * n, 0], bounds[n:2 * n, 1] = -np.inf, cells.h
         bounds[-1] = [-np.inf if t_low is None else t_low, np.inf]
         res = _linprog(c, a_ub, b_ub, self.a_eq, self.b_eq, bounds)
         return np.clip(res.x[:n], 0.0, cells.u_max), res.x[n:2 * n], res.x[-1]

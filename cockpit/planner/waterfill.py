@@ -21,11 +21,14 @@ __all__ = ["WaterFill"]
 class WaterFill:
     """The exact solver: the optimality conditions of the concave problems, solved in closed form.
 
-    Maximising ``sum_i w_i cov_i`` subject to ``sum x = budget`` and "village v's coverage >= tau"
-    (multipliers ``lambda`` and ``mu_v``), every funded cell of village v ends where the coverage it
-    gains per yuan, ``a_i * (1 - cov_i)``, equals ``1 / M_v`` with ``M_v = (w_v + mu_v / D) / lambda``:
-    ``u_i = max(0, ln(rho_i * M_v))``, ``rho_i = a_i * r_i`` its gain per yuan at ``lower``, and a
-    funded cell's coverage is ``1 - 1 / (a_i * M_v)``. A village's coverage is then increasing in
+    In the scaled coverage of :class:`~cockpit.planner.cells.Cells`, ``y_i = h_i - r_i e^-u_i`` with
+    ``h_i = D * ω_d`` (a village's mean of ``y`` is its index): maximising ``sum_i w_i y_i`` subject
+    to ``sum x = budget`` and "village v's index >= tau" (multipliers ``lambda`` and ``mu_v``), every
+    funded cell of village v ends where the scaled coverage it gains per yuan, ``a_i * (h_i - y_i)``,
+    equals ``1 / M_v`` with ``M_v = (w_v + mu_v / D) / lambda``: ``u_i = max(0, ln(rho_i * M_v))``,
+    ``rho_i = a_i * r_i`` its gain per yuan at ``lower``, and a funded cell's scaled coverage is
+    ``h_i - 1 / (a_i * M_v)``. So the domain weights enter only through ``h`` and ``r``; a domain of
+    weight 0 has ``rho = 0`` and is never funded. A village's coverage is then increasing in
     ``M_v``, piecewise in closed form between the levels where one more cell gets funded, so the
     smallest ``M_v`` reaching tau (:meth:`need`) is one division; ``M_v = max(w_v * beta, need_v)``
     with ``beta = 1 / lambda`` found by bisection so that the budget is spent exactly. The highest
@@ -43,12 +46,16 @@ class WaterFill:
             theta = np.where(self.rho > 0, 1.0 / np.where(self.rho > 0, self.rho, 1.0), np.inf)
         order = np.argsort(theta, axis=1, kind="stable")     # funded first: the steepest at lower
         theta = np.take_along_axis(theta, order, axis=1)
-        q = np.take_along_axis(1.0 - r, order, axis=1)       # coverage at lower
-        self.a_sum = np.cumsum(np.take_along_axis(self.s, order, axis=1), axis=1)
+        h = np.take_along_axis(cells.h.reshape(v, d), order, axis=1)
+        q = h - np.take_along_axis(r, order, axis=1)         # scaled coverage at lower
+        # a cell that gains nothing (rho = 0: full already, or a domain of weight 0) is never funded:
+        # it keeps its coverage at lower, with no yuan-per-e-fold term
+        s_funded = np.where(self.rho > 0, self.s, 0.0)
+        self.a_sum = np.cumsum(np.take_along_axis(s_funded, order, axis=1), axis=1)
         self.b_sum = q.sum(axis=1, keepdims=True) - np.cumsum(q, axis=1)
-        self.funded = np.arange(1, d + 1)
+        self.h_sum = np.cumsum(h, axis=1)                    # the funded cells' h
         # village coverage at M = theta_(j), when its j-th cell starts being funded
-        self.levels = (self.b_sum + self.funded - self.a_sum / theta) / d
+        self.levels = (self.b_sum + self.h_sum - self.a_sum / theta) / d
         self.start = q.sum(axis=1) / d                       # village coverage at lower
 
     def need(self, tau: float) -> np.ndarray:
@@ -57,7 +64,7 @@ class WaterFill:
             return np.where(self.start >= tau, 0.0, np.inf)
         j = np.maximum((self.levels < tau).sum(axis=1), 1) - 1
         rows = np.arange(j.size)
-        den = self.b_sum[rows, j] + self.funded[j] - self.d * tau
+        den = self.b_sum[rows, j] + self.h_sum[rows, j] - self.d * tau
         with np.errstate(divide="ignore"):
             m = np.where(den > 0, self.a_sum[rows, j] / np.where(den > 0, den, 1.0), np.inf)
         return np.where(self.start >= tau, 0.0, m)

@@ -24,6 +24,7 @@ from cockpit.planner.project import Moves, Projection, project, zero_moves
 from cockpit.planner.report import cost_per_point, equity_frame, gainers_losers, village_frame
 from cockpit.ui import card_view
 from cockpit.ui.charts import FONT
+from cockpit.ui.index_view import index_caption
 from cockpit.ui.map_view import build_deck, load_boundaries
 from cockpit.ui.shell import PageContext, translated_radio
 
@@ -244,6 +245,7 @@ def kpis(ctx: PageContext, moves: Moves, before: Projection, after: Projection) 
     cost_text = ctx.t("planner.cost_none") if np.isnan(cost) else ctx.t("planner.cost", value=f"{cost:,.1f}")
     st.markdown(cost_text, help=ctx.t("planner.kpi.cost_help"))
     st.caption(ctx.t("planner.bands", lo=f"{lo:+.2f}", hi=f"{hi:+.2f}", on_lo=f"{on_lo:.1%}", on_hi=f"{on_hi:.1%}"))
+    index_caption(ctx)  # what "coverage" means here: the township's composite index
     observed = ctx.data.township_series()["on_time_rate"].get(ctx.period)
     if observed is not None and not pd.isna(observed):
         st.caption(ctx.t("planner.on_time_model", model=format_value(before.township_on_time, "percent", ctx.lang),

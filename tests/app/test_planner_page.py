@@ -49,8 +49,10 @@ def test_baseline_shows_the_township_unchanged(sample_db, planner):
         store.close()
     assert any(f"({base.township_on_time:.1%})" in c.value and f"recorded {observed:.1%}" in c.value
                for c in at.caption)
-    equity = next(d.value for d in at.dataframe if "Index (village coverage, population-weighted)" in d.value.columns)
-    equity = equity.set_index("Index (village coverage, population-weighted)")
+    # what the page calls coverage is the township's composite index, stated with its weights
+    assert any(c.value.startswith("Composite service index: the weighted mean") for c in at.caption)
+    figure = "Figure (villages' composite service index, population-weighted)"
+    equity = next(d.value for d in at.dataframe if figure in d.value.columns).set_index(figure)
     assert equity.loc["Theil T within urban and rural", "Before"] == pytest.approx(base.equity["theil_within"])
     assert equity.loc["Urban ÷ rural", "After"] == pytest.approx(base.equity["gap_ratio"])
 
