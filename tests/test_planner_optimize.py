@@ -27,9 +27,22 @@ def township(v: int, d: int, seed: int):
     return pop, c0, k, funding, 0.1 * funding.sum()
 
 
-def score(pop, c0, k, x) -> tuple[float, float]:
+def score(pop, c0, k, x, weights=None) -> tuple[float, float]:
     cov = projected_coverage(c0, k, pop, x)
-    return float(village_coverage(cov).min()), efficiency(pop, cov)
+    return float(village_coverage(cov, weights).min()), efficiency(pop, cov, weights)
+
+
+def random_weights(d: int, seed: int) -> np.ndarray:
+    """Index weights: random, unequal, one of them 0, summing to 1."""
+    rng = np.random.default_rng(seed)
+    w = rng.dirichlet(np.ones(d))
+    w[rng.integers(d)] = 0.0
+    return w / w.sum()
+
+
+# the cross-checks run unweighted (equal weights) and with unequal index weights, one of them 0
+WEIGHTINGS = [pytest.param(None, id="equal"), pytest.param(random_weights(3, 41), id="weighted-a"),
+              pytest.param(random_weights(3, 42), id="weighted-b")]
 
 
 # --- the model --------------------------------------------------------------------------------
@@ -230,16 +243,17 @@ def test_maximin_two_villages_against_a_fine_grid():
     assert score(pop, c0, k, maximin(pop, c0, k, budget))[0] == pytest.approx(best, abs=1e-6)
 
 
-def test_maximin_raises_the_worst_off_village_and_agrees_with_the_lp():
+@pytest.mark.parametrize("w", WEIGHTINGS)
+def test_maximin_raises_the_worst_off_village_and_agrees_with_the_lp(w):
     pop, c0, k, funding, budget = township(8, 3, seed=4)
-    x = maximin(pop, c0, k, budget)
-    worst = score(pop, c0, k, x)[0]
+    x = maximin(pop, c0, k, budget, weights=w)
+    worst = score(pop, c0, k, x, w)[0]
     assert x.sum() == pytest.approx(budget, rel=1e-9) and np.all(x >= 0)
-    assert worst >= score(pop, c0, k, max_coverage(pop, c0, k, budget))[0]
-    assert worst > score(pop, c0, k, np.zeros_like(x))[0]
-    x_lp = maximin(pop, c0, k, budget, method="lp")
+    assert worst >= score(pop, c0, k, max_coverage(pop, c0, k, budget, weights=w), w)[0]
+    assert worst > score(pop, c0, k, np.zeros_like(x), w)[0]
+    x_lp = maximin(pop, c0, k, budget, method="lp", weights=w)
     assert x_lp.sum() == pytest.approx(budget, rel=1e-9)
-    assert score(pop, c0, k, x_lp)[0] == pytest.approx(worst, abs=5e-5)
+    assert score(pop, c0, k, x_lp, w)[0] == pytest.approx(worst, abs=5e-5)
     assert np.abs(x_lp - x).max() <= 0.01 * budget
 
 
@@ -279,13 +293,15 @@ def test_frontier_runs_from_most_coverage_to_maximin():
     assert last.min_coverage - first.min_coverage > 0.01    # a real trade-off on this township
 
 
-def test_frontier_lp_agrees_with_exact():
+@pytest.mark.parametrize("w", WEIGHTINGS)
+def test_frontier_lp_agrees_with_exact(w):
     pop, c0, k, funding, budget = township(6, 3, seed=8)
     lower = -0.1 * funding
-    exact = frontier(pop, c0, k, budget, lower=lower, points=5)
-    lp = frontier(pop, c0, k, budget, lower=lower, points=5, method="lp")
+    exact = frontier(pop, c0, k, budget, lower=lower, points=5, weights=w)
+    lp = frontier(pop, c0, k, budget, lower=lower, points=5, method="lp", weights=w)
     assert len(exact) == len(lp) == 5
     for a, b in zip(exact, lp):
+        assert (a.min_coverage, a.efficiency) == pytest.approx(score(pop, c0, k, a.x, w), abs=1e-12)
         assert (b.min_coverage, b.efficiency) == pytest.approx((a.min_coverage, a.efficiency), abs=5e-5)
 
 

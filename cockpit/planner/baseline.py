@@ -10,7 +10,7 @@ import pandas as pd
 
 from cockpit.planner.calibrate import CoverageFit, QueueFit, fit_coverage, fit_queue
 from cockpit.planner.cells import domain_weights
-from cockpit.service_index import index_definition
+from cockpit.service_index import IndexDefinition, index_definition
 
 __all__ = ["Baseline", "Model", "build_baseline", "calibrate_model", "model_from_store", "baseline_from_store",
            "LOAD_MONTHS"]
@@ -118,12 +118,12 @@ def model_from_store(store) -> Model:
     return calibrate_model(store.coverage_funding_history(), store.queue_history(), domains)
 
 
-def baseline_from_store(store, period: str, village_ids=None) -> Baseline:
+def baseline_from_store(store, period: str, village_ids=None, definition: IndexDefinition | None = None) -> Baseline:
     """The baseline of ``period`` from ``store``, over ``village_ids`` (default: every village),
-    with the township's composite index weights."""
+    with the weights of the township's composite index (``definition``; default: read from ``store``)."""
     villages = store.villages()
     if village_ids is not None:
         villages = villages[villages["village_id"].isin(list(village_ids))]
-    weights = dict(index_definition(store).weights)
+    weights = dict((definition or index_definition(store)).weights)
     return build_baseline(period, villages, store.coverage(period), store.allocations(period),
                           store.queue_history(), store.due_mix(), tuple(store.domains()["domain_id"]), weights)

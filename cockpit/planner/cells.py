@@ -99,7 +99,7 @@ class Cells:
     ``u`` runs over [0, ``u_max``]. The scale makes a village's plain mean of its cells' scaled
     coverage equal its index ``Σ_d ω_d cov_d``, so the solvers, written for means, serve any
     weights; with equal weights ``h = 1`` and nothing is scaled. A domain of weight 0 has
-    ``h = r = 0``: it gains nothing from money, and no solver gives it any."""
+    ``h = r = u_max = 0``: it gains nothing from money, and no solver gives it any."""
 
     shape: tuple[int, int]
     pop: np.ndarray       # (V,)
@@ -109,10 +109,15 @@ class Cells:
     spare: float          # budget - sum(lower): what is left to distribute, yuan a month
     a: np.ndarray         # (n,) k / pop, per yuan
     r: np.ndarray         # (n,) remaining scaled gap to full coverage at x = lower (unclipped)
-    u_max: np.ndarray     # (n,) spare * a
+    u_max: np.ndarray     # (n,) spare * a; 0 in a domain of weight 0
     w: np.ndarray         # (n,) efficiency weight pop_v / (D * sum pop), sums to 1
     h: np.ndarray         # (n,) scale D * ω_d of the cell's domain
     weights: np.ndarray | None  # (D,) the index's domain weights ω, summing to 1; None: equal
+
+    @property
+    def counted(self) -> np.ndarray:
+        """(n,) cells of a domain the index counts (weight above 0): the only ones given money."""
+        return self.h > 0
 
     def x(self, u: np.ndarray) -> np.ndarray:
         return (self.lower + u / self.a).reshape(self.shape)
@@ -163,7 +168,7 @@ def make_cells(pop, c0, k, budget, lower, weights=None) -> Cells:
     w = np.repeat(pop / (d * pop.sum()), d)
     if not np.all(np.isfinite(r)):
         raise ValueError("lower takes away more than the response curve can represent (overflow)")
-    return Cells((v, d), pop, c0, k, lo, spare, a, r, spare * a, w, h, omega)
+    return Cells((v, d), pop, c0, k, lo, spare, a, r, np.where(h > 0, spare * a, 0.0), w, h, omega)
 
 
 def broadcast(name: str, value, shape: tuple[int, int]) -> np.ndarray:

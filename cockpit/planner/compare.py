@@ -44,8 +44,8 @@ COLUMNS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class Comparison:
     """``table``: one row per scenario in the order given (:data:`COLUMNS`; the index is the
-    ``label``); ``changes``: change of each village's coverage (a fraction, mean over
-    domains), one column per projectable scenario (its label), villages (``village_id``) as rows."""
+    ``label``); ``changes``: change of each village's coverage (a fraction, its composite
+    service index), one column per projectable scenario (its label), villages (``village_id``) as rows."""
 
     table: pd.DataFrame = field(repr=False)
     changes: pd.DataFrame = field(repr=False)

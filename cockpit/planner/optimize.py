@@ -146,11 +146,15 @@ def max_coverage(pop: np.ndarray, c0: np.ndarray, k: np.ndarray, budget: float,
     units = np.floor(cells.spare / step + 1e-9)
     if units > 2.0**53:
         raise ValueError(f"step {step:g} is too small: {units:g} units; use a coarser step")
-    counts = _greedy_curve(cells.w * cells.r, cells.a * step, int(units))
+    # a cell's efficiency is w * (h - r e^-u): r carries h = D * ω_d, so a yuan's gain is scaled by
+    # its domain's weight; a domain of weight 0 gains nothing and gets nothing, not even a free unit
+    counted = cells.counted
+    counts = np.zeros(n)
+    counts[counted] = _greedy_curve((cells.w * cells.r)[counted], (cells.a * step)[counted], int(units))
     given = counts * step
     rest = cells.spare - given.sum()
     if rest > 0:
-        slope = cells.w * cells.r * cells.a * np.exp(-cells.a * given)
+        slope = np.where(counted, cells.w * cells.r * cells.a * np.exp(-cells.a * given), -np.inf)
         given[int(np.argmax(slope))] += rest
     elif rest < 0:                      # rounding of spare / step: take it back from a funded cell
         given[int(np.argmax(counts))] += rest

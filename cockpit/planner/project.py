@@ -1,7 +1,8 @@
 """Projecting a reallocation: coverage, case handling and equality after moving funding and staff.
 
 Coverage of village v and domain d after a change of ``df`` yuan a month:
-``1 - (1 - coverage) * exp(-k_d * df / population_v)`` (DOMAIN.md), clipped to [0, 1]. Case handling
+``1 - (1 - coverage) * exp(-k_d * df / population_v)`` (DOMAIN.md), clipped to [0, 1]; a village's
+coverage is its composite service index ``Σ_d ω_d cov_vd`` with the baseline's index weights ω. Case handling
 after a change of staff: whole handlers ``round(share * staff)`` in an M/M/c queue
 (:mod:`cockpit.queueing`), the on-time share averaged over the village's mix of deadlines. Every
 figure also comes as a band, the 10th to 90th percentile over the bootstrap draws of the parameters.
@@ -39,10 +40,11 @@ def zero_moves(baseline: Baseline) -> Moves:
 
 @dataclass(frozen=True)
 class Projection:
-    """Per village and domain coverage (V x D); per village: coverage (mean over domains), handlers,
-    on-time share, mean days to close, backlog growth (cases a month); township coverage
-    (population-weighted, mean over domains) per domain and overall; equality indices of village
-    coverage; ``*_band`` arrays hold (low, high) along the first axis."""
+    """Per village and domain coverage (V x D); per village: coverage (its composite service index,
+    the baseline's domain weights), handlers, on-time share, mean days to close, backlog growth
+    (cases a month); township coverage (population-weighted) per domain and overall (the index:
+    ``domain_coverage @ weights``); equality indices of village coverage; ``*_band`` arrays hold
+    (low, high) along the first axis."""
 
     coverage: np.ndarray
     village_coverage: np.ndarray

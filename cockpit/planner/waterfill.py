@@ -21,18 +21,27 @@ __all__ = ["WaterFill"]
 class WaterFill:
     """The exact solver: the optimality conditions of the concave problems, solved in closed form.
 
-    In the scaled coverage of :class:`~cockpit.planner.cells.Cells`, ``y_i = h_i - r_i e^-u_i`` with
-    ``h_i = D * ω_d`` (a village's mean of ``y`` is its index): maximising ``sum_i w_i y_i`` subject
-    to ``sum x = budget`` and "village v's index >= tau" (multipliers ``lambda`` and ``mu_v``), every
-    funded cell of village v ends where the scaled coverage it gains per yuan, ``a_i * (h_i - y_i)``,
-    equals ``1 / M_v`` with ``M_v = (w_v + mu_v / D) / lambda``: ``u_i = max(0, ln(rho_i * M_v))``,
-    ``rho_i = a_i * r_i`` its gain per yuan at ``lower``, and a funded cell's scaled coverage is
-    ``h_i - 1 / (a_i * M_v)``. So the domain weights enter only through ``h`` and ``r``; a domain of
-    weight 0 has ``rho = 0`` and is never funded. A village's coverage is then increasing in
-    ``M_v``, piecewise in closed form between the levels where one more cell gets funded, so the
-    smallest ``M_v`` reaching tau (:meth:`need`) is one division; ``M_v = max(w_v * beta, need_v)``
-    with ``beta = 1 / lambda`` found by bisection so that the budget is spent exactly. The highest
-    reachable tau (:meth:`worst`) is a bisection on the cost of bringing every village to tau.
+    A village's coverage is its index ``I_v = sum_d ω_d cov_vd``. In the scaled coverage of
+    :class:`~cockpit.planner.cells.Cells`, ``y_i = h_i - r_i e^-u_i`` with ``h_i = D * ω_d``, so that
+    ``I_v = mean_d y_vd``: maximising ``sum_i w_i y_i`` subject to ``sum x = budget`` and
+    ``I_v >= tau`` (multipliers ``lambda`` and ``mu_v``), every funded cell of village v ends where
+    the scaled coverage it gains per yuan is the same, ``a_i * (h_i - y_i) = 1 / M_v`` with
+    ``M_v = (w_v + mu_v / D) / lambda``; in plain coverage ``D * ω_d * a_i * (1 - cov_i) = 1 / M_v``:
+    every funded cell adds as much index per yuan. Hence, with ``rho_i = a_i * r_i`` the gain per
+    yuan at ``lower`` and ``s_i = 1 / a_i`` the yuan per e-fold:
+
+    - ``u_i = max(0, ln(rho_i * M_v))``: a cell is funded once ``M_v`` passes ``theta_i = 1 / rho_i``,
+      and a funded cell's scaled coverage is ``h_i - s_i / M_v``;
+    - with the village's cells sorted by ``theta`` and the first j funded,
+      ``D * I_v(M) = sum_{i<=j} h_i - sum_{i<=j} s_i / M + sum_{i>j} q_i`` (``q_i = h_i - r_i``, the
+      scaled coverage at ``lower``): ``start`` is ``sum q / D``, ``levels`` is ``I_v`` at each
+      ``theta_j``, and the smallest ``M_v`` reaching tau (:meth:`need`) is one division,
+      ``sum_{i<=j} s_i / (sum_{i<=j} h_i + sum_{i>j} q_i - D * tau)``.
+
+    With equal weights ``h = 1`` and these are the unweighted forms. A domain of weight 0 has
+    ``h = r = rho = 0``: it adds nothing at any price and is never funded. ``M_v = max(w_v * beta,
+    need_v)`` with ``beta = 1 / lambda`` found by bisection so that the budget is spent exactly. The
+    highest reachable tau (:meth:`worst`) is a bisection on the cost of bringing every village to tau.
     """
 
     def __init__(self, cells: Cells):
@@ -95,8 +104,9 @@ class WaterFill:
         base = self.cost(floor)
         if base > spare * (1 + 1e-9):
             raise ValueError(f"no allocation of the budget brings every village to coverage {tau:.6f}")
-        if not np.any(self.rho > 0):                        # nothing can rise: share out evenly
-            return (spare / self.rho.size * self.cells.a).copy()
+        if not np.any(self.rho > 0):       # nothing can rise: share out evenly over the counted cells
+            counted = self.cells.counted
+            return np.where(counted, spare / counted.sum() * self.cells.a, 0.0)
         if base >= spare:
             u = self.u(floor)
             return (u * (spare / base)).ravel() if base > 0 else u.ravel()

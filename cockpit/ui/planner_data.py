@@ -10,6 +10,7 @@ import streamlit as st
 from cockpit.auth.audit_log import now
 from cockpit.planner.baseline import Baseline, Model, baseline_from_store
 from cockpit.planner.model_cache import stored_or_calibrated, to_json
+from cockpit.service_index import IndexDefinition
 from cockpit.store.planner_sql import save_planner_model
 from cockpit.ui import connection
 from cockpit.ui.shell import PageContext
@@ -32,8 +33,9 @@ def _model(path: str, version: int) -> Model:
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _baseline(path: str, version: int, period: str, scope: tuple[str, ...] | None) -> Baseline:
-    return baseline_from_store(connection.guarded_store(path), period, scope)
+def _baseline(path: str, version: int, period: str, scope: tuple[str, ...] | None,
+              definition: IndexDefinition) -> Baseline:
+    return baseline_from_store(connection.guarded_store(path), period, scope, definition)
 
 
 def model(ctx: PageContext) -> Model:
@@ -43,6 +45,8 @@ def model(ctx: PageContext) -> Model:
 
 
 def baseline(ctx: PageContext, period: str) -> Baseline:
-    """The baseline of ``period`` over the villages the user may see."""
+    """The baseline of ``period`` over the villages the user may see, with the township's composite
+    index weights: a village's coverage in the planner is the index every other page shows."""
     scope = ctx.scope
-    return _baseline(ctx.data.path, ctx.data.version, period, tuple(sorted(scope)) if scope is not None else None)
+    return _baseline(ctx.data.path, ctx.data.version, period, tuple(sorted(scope)) if scope is not None else None,
+                     ctx.data.index_definition())
