@@ -180,6 +180,9 @@ def accessibility_by_domain(villages: pd.DataFrame, facilities: pd.DataFrame,
     value counts as 0. ``method`` is ``"2sfca"`` or ``"e2sfca"`` (with ``decay`` /
     ``bandwidth``). ``domain_ids`` orders the columns and adds domains without facilities
     (all 0). Facilities with no village in reach are in ``result.attrs["unreached_facilities"]``.
+    A village without a location (lon or lat missing) cannot be placed within reach of anything:
+    its row is NaN, its residents compete for no facility, and it is listed in
+    ``result.attrs["unlocated_villages"]``.
     """
     by_domain = {} if isinstance(supply_col, str) else dict(supply_col)
     default = supply_col if isinstance(supply_col, str) else "staff"
@@ -192,7 +195,9 @@ def accessibility_by_domain(villages: pd.DataFrame, facilities: pd.DataFrame,
             raise ValueError(f"{name} is missing column(s): {', '.join(missing)}")
     if method not in ("2sfca", "e2sfca"):
         raise ValueError(f"method must be '2sfca' or 'e2sfca', got {method!r}")
-    v = villages.set_index("village_id")
+    everyone = villages.set_index("village_id")
+    located = everyone["lon"].notna() & everyone["lat"].notna()
+    v = everyone[located]
     f = facilities.set_index("facility_id")
     cost = travel_cost_km(v, f, terrain_factor).to_numpy()
     if method == "2sfca":
@@ -213,5 +218,7 @@ def accessibility_by_domain(villages: pd.DataFrame, facilities: pd.DataFrame,
                        columns=pd.Index(domains, name="domain_id"))
     if domain_ids is not None:
         out = out.reindex(columns=pd.Index(list(domain_ids), name="domain_id"), fill_value=0.0)
+    out = out.reindex(everyone.index)
     out.attrs["unreached_facilities"] = list(f.index[unreached])
+    out.attrs["unlocated_villages"] = list(everyone.index[~located])
     return out

@@ -40,6 +40,7 @@ __all__ = [
     "IdCheck",
     "load_villages_geojson",
     "bounds",
+    "label_point",
     "label_points",
     "view_state",
     "to_feature_collection",
@@ -255,7 +256,7 @@ def bounds(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def _label_point(geom: BaseGeometry) -> tuple[float, float]:
+def label_point(geom: BaseGeometry) -> tuple[float, float]:
     """A point well inside the polygon (the largest part's pole of inaccessibility)."""
     parts = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
     poly = max(parts, key=lambda p: p.area)
@@ -269,7 +270,7 @@ def _label_point(geom: BaseGeometry) -> tuple[float, float]:
 
 def label_points(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """One label position per village inside its polygon: columns village_id, lon, lat."""
-    coords = [_label_point(g) for g in gdf.geometry]
+    coords = [label_point(g) for g in gdf.geometry]
     return pd.DataFrame({"village_id": list(gdf["village_id"]),
                          "lon": [c[0] for c in coords], "lat": [c[1] for c in coords]})
 

@@ -209,3 +209,17 @@ def test_accessibility_by_domain_names_missing_columns():
     with pytest.raises(ValueError, match="staff"):
         accessibility_by_domain(pd.DataFrame(columns=["village_id", "lon", "lat", "population"]),
                                 pd.DataFrame(columns=["facility_id", "domain_id", "lon", "lat"]), 5)
+
+
+def test_a_village_without_a_location_is_left_out_and_listed():
+    villages = pd.DataFrame({"village_id": ["a", "b", "c"], "lon": [118.0, 118.05, np.nan],
+                             "lat": [25.0, 25.0, 25.0], "population": [1000, 3000, 5000]})
+    facilities = pd.DataFrame({"facility_id": ["clinic"], "domain_id": ["health"], "lon": [118.0],
+                               "lat": [25.0], "staff": [4.0]})
+    got = accessibility_by_domain(villages, facilities, 8.0)
+    # c's residents compete for nothing: the clinic's 4 staff serve a's and b's 4,000 residents
+    assert got.loc["a", "health"] == pytest.approx(1.0) and got.loc["b", "health"] == pytest.approx(1.0)
+    assert np.isnan(got.loc["c", "health"]) and list(got.index) == ["a", "b", "c"]
+    assert got.attrs["unlocated_villages"] == ["c"]
+    nobody = accessibility_by_domain(villages.assign(lat=np.nan), facilities, 8.0)
+    assert nobody.isna().all().all() and nobody.attrs["unlocated_villages"] == ["a", "b", "c"]

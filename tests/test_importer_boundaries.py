@@ -189,3 +189,50 @@ def test_an_import_killed_after_its_commit_gets_its_file_on_the_next_start(env):
     undo(con, result.batch_id, "tester")
     assert geodata.read_bytes() == original
     assert finish_boundary_import(con, geodata) is None             # an undone import is not finished again
+
+
+def _seat(con, vid):
+    return con.execute("SELECT lon, lat FROM villages WHERE village_id = ?", [vid]).fetchone()
+
+
+def test_a_village_without_a_location_takes_a_point_inside_its_boundary_and_undo_restores_it(fresh_db, tmp_path):
+    geodata = tmp_path / "villages.geojson"
+    shutil.copy(ROOT / "geodata" / "villages.geojson", geodata)
+    con = duckdb.connect(str(fresh_db))
+    row = fx.new_village_row()
+    row[-2:] = [None, None]
+    _run(con, fx.villages_csv([row]).encode(), "villages.csv", "villages", geodata, tmp_path)
+    assert _seat(con, fx.NEW_VILLAGE) == (None, None)
+    _, result = _run(con, fx.as_bytes(fx.new_village_geojson()), "new.geojson", "boundaries", geodata, tmp_path)
+    assert (result.inserted, result.updated, result.placed) == (1, 0, 1)
+    lon, lat = _seat(con, fx.NEW_VILLAGE)
+    x0, y0, x1, y1 = fx.NEW_BOX           # a square: its label point is its centre
+    assert (lon, lat) == pytest.approx(((x0 + x1) / 2, (y0 + y1) / 2), abs=(x1 - x0) / 100)
+    # the same boundary again: an update, and nothing to place
+    _, again = _run(con, fx.as_bytes(fx.new_village_geojson()), "new.geojson", "boundaries", geodata, tmp_path)
+    assert (again.inserted, again.updated, again.placed) == (0, 1, 0)
+    undone = undo(con, again.batch_id, "tester")
+    assert (undone.inserted, undone.updated) == (0, 1)
+    undone = undo(con, result.batch_id, "tester")
+    assert (undone.inserted, undone.updated) == (1, 1)    # the feature removed, the village's location restored
+    assert _seat(con, fx.NEW_VILLAGE) == (None, None)
+    con.close()
+
+
+def test_a_village_imported_without_a_location_after_its_boundary_is_placed_and_own_points_are_kept(env):
+    con, geodata, tmp = env                              # the new village has its own seat
+    own = _seat(con, fx.NEW_VILLAGE)
+    _, result = _run(con, fx.as_bytes(fx.new_village_geojson()), "new.geojson", "boundaries", geodata, tmp)
+    assert result.placed == 0 and _seat(con, fx.NEW_VILLAGE) == own
+    other = fx.new_village_row("350781105298", "后丰村", "Houfeng Village")
+    other[-2:] = ["", ""]
+    shifted = fx.feature("350781105298", fx.square(fx.NEW_BOX[0], fx.NEW_BOX[1] - 0.02, fx.NEW_BOX[2],
+                                                    fx.NEW_BOX[1] - 0.01))
+    _run(con, fx.villages_csv([other]).encode(), "villages.csv", "villages", geodata, tmp)
+    _, b = _run(con, fx.as_bytes(fx.collection([shifted])), "b.geojson", "boundaries", geodata, tmp)
+    assert b.placed == 1
+    undo(con, b.batch_id, "tester")
+    assert _seat(con, "350781105298") == (None, None)
+    _, v = _run(con, fx.villages_csv([other]).encode(), "villages2.csv", "villages", geodata, tmp)
+    assert v.placed == 0                                   # its boundary was undone too
+    con.close()

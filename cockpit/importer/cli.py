@@ -101,6 +101,8 @@ def _import(args: argparse.Namespace) -> int:
     print(f"import #{result.batch_id} loaded: {result.inserted:,} new, {result.updated:,} updated, "
           f"{result.unchanged:,} unchanged, {result.rejected:,} rejected (in the quarantine); "
           f"original kept at {result.stored_path}")
+    if result.placed:
+        print(f"{result.placed:,} villages without a location placed at a point inside their boundary")
     return 0
 
 

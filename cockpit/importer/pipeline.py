@@ -95,6 +95,7 @@ class Result:
     stored_path: str | None = None
     message: Problem | None = None
     tables: dict = field(default_factory=dict)
+    placed: int = 0             # villages without a location placed inside their boundary
 
     @property
     def loaded(self) -> int:
@@ -201,10 +202,12 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
             result.message = Problem("nothing_valid" if checked.rows.num_rows == 0 else "rejected_all_or_nothing",
                                      {"rows": len(checked.rejected)})
         elif upload.kind.name == "boundaries":
-            pending_file = _stage_boundaries(con, batch_id, checked, geodata_path, imports_dir, details)
-            result.inserted = checked.rows.num_rows
+            pending_file = _stage_boundaries(con, batch_id, checked, geodata_path, imports_dir, details, result)
+            result.placed = _place_unlocated(con, batch_id, checked.extra["geometries"])
         else:
             _load_table_rows(con, batch_id, upload.kind, checked, result)
+            if upload.kind.table == "villages" and geodata_path is not None and Path(geodata_path).is_file():
+                result.placed = _place_unlocated(con, batch_id, _boundary_geometries(Path(geodata_path)))
         step(0.7)
         if result.status == "loaded":
             sql.add_quarantine(con, batch_id, quarantine_rows(checked))
@@ -255,8 +258,22 @@ def _load_table_rows(con, batch_id: int, kind: Kind, checked: Checked, result: R
                                                        checked.contacts.drop(["_line"]), checked.supplied)
 
 
+def _boundary_geometries(geodata_path: Path) -> dict:
+    """village_id -> polygon of the app's boundary file."""
+    gdf = geo.load_villages_geojson(geodata_path)
+    return dict(zip(gdf["village_id"], gdf.geometry))
+
+
+def _place_unlocated(con, batch_id: int, geometries: dict) -> int:
+    """Give every village without a seat location among ``geometries`` a point well inside its
+    boundary (:func:`cockpit.geo.label_point`), as part of batch ``batch_id`` (undone with it);
+    return how many were placed. A village's own coordinates are never replaced."""
+    unlocated = sql.unlocated_villages(con, list(geometries))
+    return sql.place_villages(con, batch_id, {vid: geo.label_point(geometries[vid]) for vid in unlocated})
+
+
 def _stage_boundaries(con, batch_id: int, checked: Checked, geodata_path: Path | None, imports_dir: Path,
-                      details: dict) -> tuple[Path, Path]:
+                      details: dict, result: Result) -> tuple[Path, Path]:
     if geodata_path is None:
         raise ValueError("a boundaries import needs geodata_path")
     geodata_path = Path(geodata_path)
@@ -275,6 +292,8 @@ def _stage_boundaries(con, batch_id: int, checked: Checked, geodata_path: Path |
     had = {str((f.get("properties") or {}).get("village_id")) for f in (existing or {}).get("features", [])}
     con.executemany("INSERT INTO import_batch_rows VALUES (?, 'boundaries', ?, ?, NULL)",
                     [[batch_id, json.dumps([k[0]]), "update" if k[0] in had else "insert"] for k in keys])
+    result.updated = sum(k[0] in had for k in keys)
+    result.inserted = len(keys) - result.updated
     return tmp, geodata_path
 
 
@@ -310,6 +329,10 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Result:
         for table in sql.batch_tables(con, batch_id):
             if table == "boundaries":
                 restore = _boundary_restore(batch_id, details)
+                removed, restored = sql.batch_row_actions(con, batch_id, table)
+                result.tables[table] = (removed, restored)
+                result.inserted += removed
+                result.updated += restored
                 continue
             deleted, restored = sql.undo_rows(con, batch_id, table)
             result.tables[table] = (deleted, restored)

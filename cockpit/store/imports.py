@@ -24,8 +24,8 @@ from cockpit import schema
 from cockpit.importer.coords import CHINA, BBox
 from cockpit.importer.validate import Context
 
-__all__ = ["context", "next_batch_id", "record_batch", "load_rows", "check_references",
-           "add_quarantine", "save_mapping", "saved_mapping", "batches", "batch", "batch_tables",
+__all__ = ["context", "unlocated_villages", "place_villages", "next_batch_id", "record_batch", "load_rows", "check_references",
+           "add_quarantine", "save_mapping", "saved_mapping", "batches", "batch", "batch_tables", "batch_row_actions",
            "later_conflicts", "undo_rows", "mark_undone", "read_table", "table_columns", "quarantine", "has_table",
            "EXPORT_TABLES", "BOX_MARGIN_DEG"]
 
@@ -92,6 +92,30 @@ def _box(con, boundaries) -> BBox:
         return CHINA
     return BBox(min(b[0] for b in boxes), min(b[1] for b in boxes),
                 max(b[2] for b in boxes), max(b[3] for b in boxes)).expanded(BOX_MARGIN_DEG)
+
+
+def unlocated_villages(con: duckdb.DuckDBPyConnection, village_ids) -> list[str]:
+    """Those of ``village_ids`` whose villages have no seat location (lon or lat missing)."""
+    return [r[0] for r in con.execute("SELECT village_id FROM villages WHERE (lon IS NULL OR lat IS NULL) "
+                                      "AND list_contains(?, village_id) ORDER BY village_id",
+                                      [list(village_ids)]).fetchall()]
+
+
+def place_villages(con: duckdb.DuckDBPyConnection, batch_id: int, points: dict[str, tuple[float, float]]) -> int:
+    """Set the seat location (lon, lat) of the villages in ``points`` as part of import ``batch_id``:
+    a village's row before the batch is recorded for undo unless the batch already recorded it
+    (a row it inserted or updated); return how many villages were placed."""
+    ids = list(points)
+    if not ids:
+        return 0
+    con.execute(
+        f"INSERT INTO import_batch_rows SELECT ?, 'villages', {_key_json('v', ('village_id',))}, 'update', "
+        "CAST(to_json(v) AS VARCHAR) FROM villages v WHERE list_contains(?, v.village_id) AND NOT EXISTS "
+        f"(SELECT 1 FROM import_batch_rows r WHERE r.batch_id = ? AND r.table_name = 'villages' "
+        f"AND r.row_key = {_key_json('v', ('village_id',))})", [batch_id, ids, batch_id])
+    con.executemany("UPDATE villages SET lon = ?, lat = ? WHERE village_id = ?",
+                    [[lon, lat, vid] for vid, (lon, lat) in points.items()])
+    return len(ids)
 
 
 def next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -226,6 +250,12 @@ def batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> dict | None:
 def batch_tables(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str]:
     return [r[0] for r in con.execute("SELECT DISTINCT table_name FROM import_batch_rows WHERE batch_id = ? "
                                       "ORDER BY 1", [batch_id]).fetchall()]
+
+
+def batch_row_actions(con: duckdb.DuckDBPyConnection, batch_id: int, table: str) -> tuple[int, int]:
+    """(rows inserted, rows updated) by batch ``batch_id`` in ``table``."""
+    return tuple(con.execute("SELECT count(*) FILTER (WHERE action = 'insert'), count(*) FILTER (WHERE action = 'update') "
+                             "FROM import_batch_rows WHERE batch_id = ? AND table_name = ?", [batch_id, table]).fetchone())
 
 
 def later_conflicts(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[int]:

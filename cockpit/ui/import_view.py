@@ -150,9 +150,12 @@ def run_load(ctx: PageContext, upload, checked: Checked, mode: str, source: str,
     except Exception as exc:  # noqa: BLE001 - rolled back; the user sees why
         return False, t("import.result_failed", error=f"{type(exc).__name__}: {exc}")
     if result.status == "loaded":
-        return True, t("import.result_loaded", batch=result.batch_id, inserted=f"{result.inserted:,}",
-                       updated=f"{result.updated:,}", unchanged=f"{result.unchanged:,}",
-                       rejected=f"{result.rejected:,}")
+        message = t("import.result_loaded", batch=result.batch_id, inserted=f"{result.inserted:,}",
+                    updated=f"{result.updated:,}", unchanged=f"{result.unchanged:,}",
+                    rejected=f"{result.rejected:,}")
+        if result.placed:
+            message += " " + t("import.result_placed", n=result.placed)
+        return True, message
     return False, t("import.result_rejected", batch=result.batch_id, reason=result.message.text(t))
 
 

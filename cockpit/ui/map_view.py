@@ -12,7 +12,7 @@ import streamlit as st
 from cockpit import geo, settings
 from cockpit.choropleth import TOOLTIP, choropleth, tooltip_fields
 from cockpit.fmt import format_value
-from cockpit.literal import SHORT, clean, literal
+from cockpit.literal import NAME, SHORT, clean, literal
 from cockpit.metrics.catalog import MAP_METRICS, access_key, coverage_key, domain_of, metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
@@ -177,12 +177,20 @@ def township_deck(ctx: PageContext, vt: pd.DataFrame, opts: MapOptions, selected
     return deck, chor.legend
 
 
+def name_list(ctx: PageContext, villages: pd.DataFrame) -> str:
+    """The villages' names in the user's language, as plain text, in a list."""
+    return ("、" if ctx.lang == "zh" else ", ").join(literal(n, NAME) for n in villages[f"name_{ctx.lang}"])
+
+
 def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[str | None, list]:
     """Draw the map; return the selected village id (kept across metric changes) and legend."""
     selected = state.selected_village(set(vt["village_id"]))
     deck, legend = township_deck(ctx, vt, opts, selected)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY,
                             height=MAP_HEIGHT)
+    absent = vt[~vt["village_id"].isin(load_boundaries(ctx)["village_id"])]
+    if len(absent):
+        st.caption(ctx.t("map.without_boundary", n=len(absent), names=name_list(ctx, absent)))
     clicked = _clicked_village(event)
     if clicked and clicked != st.session_state.get("_map_last_click"):
         st.session_state["_map_last_click"] = clicked

@@ -18,6 +18,7 @@ from cockpit.slide_charts import plain
 from cockpit.ui.charts import FONT
 from cockpit.ui import state
 from cockpit.ui.index_view import index_caption, index_form
+from cockpit.ui.map_view import name_list
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["heatmap", "equity_panel", "composite_panel", "norms_panel", "accessibility_panel",
@@ -210,3 +211,7 @@ def accessibility_panel(ctx: PageContext) -> None:
     unreached = access.attrs.get("unreached_facilities") or []
     st.caption(ctx.t("services.access_note", factor=literal(settings.get("terrain_factor")),
                      unreached=len(unreached)))
+    unlocated = [v for v in access.attrs.get("unlocated_villages") or [] if v in villages.index]
+    if unlocated:
+        st.caption(ctx.t("services.access_unlocated", n=len(unlocated),
+                         names=name_list(ctx, ctx.data.villages().set_index("village_id").loc[unlocated])))
