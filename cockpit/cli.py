@@ -53,6 +53,29 @@ def _init_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_township(args: argparse.Namespace) -> int:
+    from cockpit import settings
+    from cockpit.sample import catalog
+    from cockpit.store.build import BuildError
+    from cockpit.store.new_township import create_township
+    from cockpit.store.owner import refuse_while_owned
+
+    db = Path(args.db) if args.db else settings.path("db_path")
+    refuse_while_owned(db, "Stop the app first: a database cannot be built or replaced under a running app.")
+    reference = {"domains": catalog.domains_frame(), "departments": catalog.departments_frame(),
+                 "categories": catalog.categories_frame(), "norms": catalog.norms_frame()}
+    try:
+        print(create_township(db, args.name_zh, args.name_en, reference, actor=_actor()))
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("next: create the first administrator "
+          f"(python -m cockpit users add NAME --role administrator --db {db}), start the app on this file "
+          f"(COCKPIT_DB={db} COCKPIT_GEODATA={db.with_suffix('.geojson')} make run) and import the village "
+          "boundaries on the Data page")
+    return 0
+
+
 def _settings(args: argparse.Namespace) -> int:
     from cockpit.settings import settings_table_markdown, update_readme
 
@@ -83,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     init.add_argument("--db", default=None, help="database file (default: db_path setting)")
     init.add_argument("--replace", action="store_true", help="rebuild even if the database exists")
     init.set_defaults(func=_init_db)
+
+    new = sub.add_parser("new-township", help="create an empty database for your own township")
+    new.add_argument("--name-zh", required=True, help="the township's name in Chinese, e.g. 青溪镇")
+    new.add_argument("--name-en", required=True, help="the township's name in English, e.g. Qingxi Town")
+    new.add_argument("--db", default=None, help="database file to create (default: db_path setting)")
+    new.set_defaults(func=_new_township)
 
     st = sub.add_parser("settings", help="print the settings table (Markdown)")
     st.add_argument("--update-readme", metavar="README", default=None,

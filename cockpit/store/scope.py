@@ -45,7 +45,8 @@ CASE_QUERIES: tuple[str, ...] = (
 """Store queries taking a ``filt`` argument: run with the filter narrowed to the scope."""
 
 SHARED_QUERIES: tuple[str, ...] = ("meta", "periods", "domains", "departments", "categories", "norms",
-                                   "data_end", "first_received", "path", "schema_version", "month_closes")
+                                   "data_end", "first_received", "path", "schema_version", "month_closes",
+                                   "contents")
 """Store queries and attributes that name no village: the same for every scope."""
 
 _IN_SCOPE = "list_contains(CAST(? AS VARCHAR[]), {col})"

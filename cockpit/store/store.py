@@ -103,6 +103,16 @@ class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries, MonthClo
         ).fetchall()
         return [r[0] for r in rows]
 
+    def contents(self) -> dict[str, int]:
+        """What the township's data holds: rows of villages, facilities and party branches, and
+        the months of coverage, allocations and cases (the checklist of an empty township)."""
+        row = self._cursor().execute(
+            "SELECT (SELECT count(*) FROM villages), (SELECT count(*) FROM facilities), "
+            "(SELECT count(*) FROM party_branches), (SELECT count(DISTINCT period) FROM coverage), "
+            "(SELECT count(DISTINCT period) FROM allocations), "
+            "(SELECT count(DISTINCT strftime(received_at, '%Y-%m')) FROM cases)").fetchone()
+        return dict(zip(("villages", "facilities", "party", "coverage", "allocations", "cases"), row))
+
     def villages(self) -> pd.DataFrame:
         return self._df("SELECT * FROM villages ORDER BY kind = 'village', village_id")
 

@@ -100,7 +100,7 @@ def _accessibility(path: str, version: int, threshold_km: float, method: str) ->
 def _reference(path: str, version: int, name: str, scope: Scope = None):
     store = _store(path, version, scope)
     return {"villages": store.villages, "domains": store.domains, "facilities": store.facilities,
-            "periods": store.periods, "meta": store.meta, "norms": store.norms,
+            "periods": store.periods, "meta": store.meta, "norms": store.norms, "contents": store.contents,
             "party_branches": store.party_branches, "party_tasks": store.party_tasks,
             "party_assessments": store.party_assessments, "departments": store.departments,
             "categories": store.categories}[name]()
@@ -224,6 +224,10 @@ class Data:
 
     def periods(self) -> list[str]:
         return _reference(self.path, self.version, "periods")
+
+    def contents(self) -> dict[str, int]:
+        """What the whole township's data holds (:meth:`cockpit.store.Store.contents`)."""
+        return _reference(self.path, self.version, "contents")
 
     def meta(self) -> dict[str, str]:
         return _reference(self.path, self.version, "meta")

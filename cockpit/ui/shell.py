@@ -27,6 +27,7 @@ from cockpit.store import BuildError, StoreError
 from cockpit.ui import auth_view, state
 from cockpit.ui.data import Data, open_data
 from cockpit.ui.pages import PAGES, page_spec
+from cockpit.ui.readiness_view import not_ready
 
 __all__ = ["PageContext", "page", "persistent_selectbox"]
 
@@ -177,24 +178,31 @@ def page(name: str) -> PageContext:
         periods = data.periods()
     except (StoreError, BuildError) as exc:
         store_error(t, exc)
-    if not periods:
-        st.warning(t("app.no_periods"))
-        st.stop()
-    period = state.init_period(periods)
     if data.scope is not None:
         _scope_notice(t, lang, data)
-    if not kiosk:
+    if not kiosk and not periods:
+        with st.sidebar:
+            account(t, lang, user, data)
+    if not_ready(t, name, data, can(user, "import")):
+        st.stop()  # a township without the data this page needs: it says what and where to add it
+    period = state.init_period(periods) if periods else ""
+    if not kiosk and periods:
         with st.sidebar:
             persistent_selectbox(t("app.period"), periods[::-1], state.PERIOD, t.period)
             close = data.month_closes().get(period) if data.scope is None else None
             if close is not None:
                 st.caption(t("close.signed_note", who=literal(close.closed_by),
                              when=close.closed_at.strftime("%Y-%m-%d %H:%M")))
-            if data.meta().get("synthetic", "").lower() == "true":
-                st.caption(t("app.synthetic_note"))
-            villages = data.villages()
-            auth_view.account_panel(t, user, dict(zip(villages["village_id"], villages[f"name_{lang}"])))
+            account(t, lang, user, data)
     return PageContext(name, kiosk, lang, t, data, period, periods, user, identity.token_hash)
+
+
+def account(t: Translator, lang: str, user: User, data: Data) -> None:
+    """The sidebar's foot: the sample's note and the signed-in account."""
+    if data.meta().get("synthetic", "").lower() == "true":
+        st.caption(t("app.synthetic_note"))
+    villages = data.villages()
+    auth_view.account_panel(t, user, dict(zip(villages["village_id"], villages[f"name_{lang}"])))
 
 
 def store_error(t: Translator, exc: Exception) -> None:
