@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 
@@ -57,3 +59,42 @@ def test_what_each_page_misses_as_a_township_fills():
     assert missing_for("services", items) == ["coverage"]
     assert missing_for("whatif", items) == ["coverage", "allocations"]
     assert missing_for("party", items) == ["party"]
+
+
+def _boundaries_of_a_new_township(path):
+    """Three villages in a row (DataV-style properties: integer adcode, name, a community flag)."""
+    from tests import importer_fixtures as fx
+
+    features = [fx.feature(None, fx.square(118.0 + 0.02 * i, 27.0, 118.02 + 0.02 * i, 27.02),
+                           {"adcode": 350781105201 + i, "name": name, "类型": kind})
+                for i, (name, kind) in enumerate([("溪口村", "村"), ("城关社区", "社区"), ("长乐村", "村")])]
+    path.write_text(json.dumps(fx.collection(features), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_a_new_township_starts_from_its_boundaries_on_the_command_line_and_undo_takes_it_back(tmp_path, capsys):
+    db, geodata = tmp_path / "t.duckdb", tmp_path / "t.geojson"
+    main(["new-township", "--name-zh", "新安镇", "--name-en", "Xin'an Town", "--db", str(db)])
+    source = _boundaries_of_a_new_township(tmp_path / "datav.json")
+    common = ["--db", str(db), "--geodata", str(geodata), "--imports-dir", str(tmp_path / "imp")]
+    assert main(["import", "boundaries", str(source), *common]) == 1        # unknown codes: nothing loaded
+    assert "does not exist" in capsys.readouterr().out and not geodata.exists()
+    assert main(["import", "boundaries", str(source), "--create-villages", *common]) == 0
+    out = capsys.readouterr().out
+    assert "3 villages created from their boundaries" in out
+    store = Store(db)
+    villages = store.villages().set_index("village_id")
+    store.close()
+    assert list(villages["name_en"].sort_index()) == ["Xikou Village", "Chengguan Community", "Changle Village"]
+    assert villages.loc["350781105202", ["kind", "area_group"]].tolist() == ["community", "urban"]
+    assert villages.loc["350781105201", ["kind", "area_group", "population"]].tolist() == ["village", "rural", 0]
+    assert villages.loc["350781105203", ["lon", "lat"]].tolist() == pytest.approx([118.05, 27.01], abs=1e-3)
+    doc = json.loads(geodata.read_text(encoding="utf-8"))
+    assert [f["properties"]["name_en"] for f in doc["features"]] == ["Xikou Village", "Chengguan Community",
+                                                                     "Changle Village"]
+    batch = [line for line in out.splitlines() if line.startswith("import #")][0].split()[1].strip("#")
+    assert main(["undo", batch, "--db", str(db)]) == 0
+    store = Store(db)
+    assert store.villages().empty
+    store.close()
+    assert not geodata.exists()

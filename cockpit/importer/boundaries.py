@@ -31,9 +31,10 @@ from cockpit.importer import coords
 from cockpit.importer.kinds import KINDS
 from cockpit.importer.problems import ImportFailed, Problem
 from cockpit.importer.reading import RawTable, decode, table_from_records
+from cockpit.importer.romanize import name_in_english
 from cockpit.importer.validate import Checked, Context, Issue, Options, validate
 
-__all__ = ["read_geojson", "validate_boundaries", "merged_collection", "write_atomic", "read_collection",
+__all__ = ["read_geojson", "validate_boundaries", "new_village", "merged_collection", "write_atomic", "read_collection",
            "OVERLAP_SHARE"]
 
 OVERLAP_SHARE = 0.01
@@ -166,14 +167,17 @@ def validate_boundaries(raw: RawTable, geometries: list, mapping: dict[str, str 
     checked = validate(raw, KINDS["boundaries"], mapping, ctx)
     known = ctx.ids.get("villages", set())
     ids = checked.rows.column("village_id").to_pylist()
+    names = checked.rows.column("name_zh").to_pylist()
     lines = checked.rows.column("_line").to_pylist()
     index_of = {line: i for i, line in enumerate(raw.lines)}
     geoms: dict[str, Any] = {}
-    for vid, line in zip(ids, lines):
+    for vid, name, line in zip(ids, names, lines):
         i = index_of[line]
         issues = []
-        if vid not in known:
+        if vid not in known and not options.create_villages:
             issues.append((Problem("unknown_ref", {"value": vid, "table": "villages"}), "error"))
+        elif vid not in known and not name:
+            issues.append((Problem("new_village_no_name", {"value": vid}), "error"))
         geom, found = _geometry(geometries[i], ctx.box, options)
         issues += found
         for problem, severity in issues:
@@ -190,7 +194,24 @@ def validate_boundaries(raw: RawTable, geometries: list, mapping: dict[str, str 
     if repeated:
         checked.notes.append(Problem("note_names_repeat", {"names": repeated}))
     checked.extra["geometries"] = {vid: g for vid, (g, _) in geoms.items()}
+    if options.create_villages:
+        new = [r for r in checked.rows.to_pylist() if r["village_id"] not in known]
+        checked.extra["new_villages"] = [new_village(r) for r in new]
+        if new:
+            checked.notes.append(Problem("note_new_villages", {"n": len(new)}))
     return checked
+
+
+def new_village(row: dict) -> dict:
+    """The villages row a boundary feature of an unknown code creates: its code and names (the
+    English one romanised when the file has none), kind and urban/rural from the file or assumed
+    (an administrative village, rural; a community, urban), population from the file or 0 until
+    the township fills it in; the location is set from the polygon when loaded."""
+    kind = row.get("kind") or "village"
+    return {"village_id": row["village_id"], "name_zh": row["name_zh"],
+            "name_en": name_in_english(row.get("name_en"), row["name_zh"]), "kind": kind,
+            "area_group": row.get("area_group") or ("rural" if kind == "village" else "urban"),
+            "population": row.get("population") or 0}
 
 
 def _int_array(values):
@@ -250,9 +271,10 @@ def merged_collection(existing: dict | None, checked: Checked, villages: dict[st
 
     def feature(vid: str, old_props: dict) -> dict:
         db = villages.get(vid, {})
-        props = {**old_props, "village_id": vid,
-                 "name_zh": names[vid]["name_zh"] or db.get("name_zh") or old_props.get("name_zh"),
-                 "name_en": names[vid]["name_en"] or db.get("name_en") or old_props.get("name_en")}
+        name_zh = names[vid]["name_zh"] or db.get("name_zh") or old_props.get("name_zh")
+        name_en = db.get("name_en") or names[vid]["name_en"] or old_props.get("name_en")
+        props = {**old_props, "village_id": vid, "name_zh": name_zh,
+                 "name_en": name_in_english(name_en, name_zh) if name_zh else name_en}
         for extra in ("kind", "area_group"):
             if db.get(extra):
                 props[extra] = db[extra]

@@ -66,7 +66,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"{path.name}: {len(upload.raw.rows):,} rows, encoding {upload.raw.encoding}, "
               f"delimiter {upload.raw.delimiter!r}")
         print("mapping: " + ", ".join(f"{f} <- {h!r}" for f, h in mapping.items() if h))
-        options = Options(gcj02=args.gcj02, village_id=args.village_id)
+        options = Options(gcj02=args.gcj02, village_id=args.village_id, create_villages=args.create_villages)
         geodata = Path(args.geodata) if args.geodata else settings.path("geodata_path")
         finished = finish_boundary_import(con, geodata)
         if finished is not None:
@@ -101,6 +101,8 @@ def _import(args: argparse.Namespace) -> int:
     print(f"import #{result.batch_id} loaded: {result.inserted:,} new, {result.updated:,} updated, "
           f"{result.unchanged:,} unchanged, {result.rejected:,} rejected (in the quarantine); "
           f"original kept at {result.stored_path}")
+    if result.created:
+        print(f"{result.created:,} villages created from their boundaries (fill in kind, urban/rural and population)")
     if result.placed:
         print(f"{result.placed:,} villages without a location placed at a point inside their boundary")
     return 0
@@ -173,6 +175,8 @@ def register(sub) -> None:
     imp.add_argument("--user", default="local", help="who imports (recorded)")
     imp.add_argument("--gcj02", action="store_true", help="coordinates are GCJ-02: convert them to WGS84")
     imp.add_argument("--village-id", default=None, help="boundaries: the village of a bare geometry")
+    imp.add_argument("--create-villages", action="store_true",
+                     help="boundaries: a feature whose code the township does not know creates its village")
     imp.add_argument("--report", metavar="FILE", default=None, help="write the validation report (CSV)")
     imp.add_argument("--geodata", default=None, help="boundary file (default: geodata_path setting)")
     imp.add_argument("--imports-dir", default=None, help="where originals are kept (default: imports_dir)")

@@ -134,6 +134,10 @@ _BOUNDARIES = Kind("boundaries", None, (
     Field("village_id", "id", "VARCHAR", True, key=True, not_null=True),
     Field("name_zh", "text", "VARCHAR", False),
     Field("name_en", "text", "VARCHAR", False),
+    # read only for villages a boundaries import creates (Options.create_villages)
+    Field("kind", "enum:kind", "VARCHAR", False),
+    Field("area_group", "enum:area_group", "VARCHAR", False),
+    Field("population", "int", "INTEGER", False),
 ))
 
 KINDS: dict[str, Kind] = {"boundaries": _BOUNDARIES, **{n: _table_kind(n) for n in _IMPORTABLE}}

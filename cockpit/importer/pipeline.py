@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import pyarrow as pa
 
 from cockpit import geo
 from cockpit.importer import boundaries as bnd
@@ -96,6 +97,7 @@ class Result:
     message: Problem | None = None
     tables: dict = field(default_factory=dict)
     placed: int = 0             # villages without a location placed inside their boundary
+    created: int = 0            # villages a boundaries import created (Options.create_villages)
 
     @property
     def loaded(self) -> int:
@@ -202,6 +204,7 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
             result.message = Problem("nothing_valid" if checked.rows.num_rows == 0 else "rejected_all_or_nothing",
                                      {"rows": len(checked.rejected)})
         elif upload.kind.name == "boundaries":
+            result.created = _create_villages(con, batch_id, checked)
             pending_file = _stage_boundaries(con, batch_id, checked, geodata_path, imports_dir, details, result)
             result.placed = _place_unlocated(con, batch_id, checked.extra["geometries"])
         else:
@@ -262,6 +265,19 @@ def _boundary_geometries(geodata_path: Path) -> dict:
     """village_id -> polygon of the app's boundary file."""
     gdf = geo.load_villages_geojson(geodata_path)
     return dict(zip(gdf["village_id"], gdf.geometry))
+
+
+def _create_villages(con, batch_id: int, checked: Checked) -> int:
+    """Insert the villages the boundary features of unknown codes create (Options.create_villages),
+    each at a point well inside its polygon; return how many."""
+    rows = checked.extra.get("new_villages") or []
+    if not rows:
+        return 0
+    geometries = checked.extra["geometries"]
+    columns = sql.table_columns("villages")
+    records = [{c: None for c in columns} | r | dict(zip(("lon", "lat"), geo.label_point(geometries[r["village_id"]])))
+               for r in rows]
+    return sql.load_rows(con, batch_id, "villages", pa.Table.from_pylist(records), None)[0]
 
 
 def _place_unlocated(con, batch_id: int, geometries: dict) -> int:

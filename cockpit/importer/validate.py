@@ -57,6 +57,7 @@ class Context:
 class Options:
     gcj02: bool = False                # coordinates are GCJ-02 (Amap, Tencent): convert to WGS84
     village_id: str | None = None      # boundaries: the village of a bare geometry
+    create_villages: bool = False      # boundaries: a feature of an unknown code creates its village
 
 
 @dataclass(frozen=True)

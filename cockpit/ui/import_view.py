@@ -92,13 +92,16 @@ def _options(ctx: PageContext, upload) -> Options:
     t, kind = ctx.t, upload.kind
     has_coords = kind.name == "boundaries" or any(f.name == "lon" for f in kind.fields)
     gcj = st.checkbox(t("import.gcj02"), key="imp_gcj02") if has_coords else False
-    village = None
+    village, create = None, False
+    if kind.name == "boundaries":
+        create = st.checkbox(t("import.create_villages"), value=ctx.data.villages().empty,
+                             key="imp_create_villages", help=t("import.create_villages_help"))
     if kind.name == "boundaries" and not upload.raw.headers:
         villages = ctx.data.villages()
         names = dict(zip(villages["village_id"], villages[f"name_{ctx.lang}"]))
         village = st.selectbox(t("import.bare_village"), list(names), key="imp_bare_village",
                                format_func=lambda v: f"{names[v]} ({v})")
-    return Options(gcj02=bool(gcj), village_id=village)
+    return Options(gcj02=bool(gcj), village_id=village, create_villages=bool(create))
 
 
 def _preview(ctx: PageContext, upload, mapping: dict) -> None:
@@ -153,6 +156,8 @@ def run_load(ctx: PageContext, upload, checked: Checked, mode: str, source: str,
         message = t("import.result_loaded", batch=result.batch_id, inserted=f"{result.inserted:,}",
                     updated=f"{result.updated:,}", unchanged=f"{result.unchanged:,}",
                     rejected=f"{result.rejected:,}")
+        if result.created:
+            message += " " + t("import.result_created", n=result.created)
         if result.placed:
             message += " " + t("import.result_placed", n=result.placed)
         return True, message
