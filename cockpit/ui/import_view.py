@@ -213,7 +213,8 @@ def import_panel(ctx: PageContext) -> None:
     mapping = mapping_widgets(ctx, upload, suggested)
     options = _options(ctx, upload)
     _preview(ctx, upload, mapping)
-    missing = missing_required(KINDS[kind], mapping)
+    missing = [f for f in missing_required(KINDS[kind], mapping)
+               if not (f == "village_id" and options.village_id)]  # a bare geometry's village is chosen above
     if missing:
         st.warning(t("import.required_missing", fields=", ".join(t(f"import.field.{f}") for f in missing)))
         return

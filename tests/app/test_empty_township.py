@@ -75,3 +75,54 @@ def test_the_data_and_users_pages_of_an_empty_township_open(empty_township, path
     assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     assert not [i for i in at.info if "本镇数据中还没有" in i.value]
     assert at.tabs or at.selectbox      # the page's own controls are there
+
+
+def _datav_boundaries() -> bytes:
+    from tests import importer_fixtures as fx
+
+    features = [fx.feature(None, fx.square(118.0 + 0.02 * i, 27.0, 118.02 + 0.02 * i, 27.02),
+                           {"adcode": 350781105201 + i, "name": name})
+                for i, name in enumerate(["溪口村", "城关社区", "长乐村"])]
+    return fx.as_bytes(fx.collection(features))
+
+
+def _villages(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT village_id, name_en, kind, area_group, population FROM villages "
+                           "ORDER BY village_id").fetchall()
+
+
+def test_a_new_township_starts_from_its_boundaries_on_the_data_page(empty_township, tmp_path, monkeypatch):
+    monkeypatch.setenv("COCKPIT_IMPORTS_DIR", str(tmp_path / "imports"))
+    at = _page("pages/9_data.py", "admin")
+    at.selectbox(key="imp_kind").set_value("boundaries").run()
+    at.file_uploader(key="imp_file_0").set_value(("行政区划.json", _datav_boundaries(), "application/json")).run()
+    assert at.checkbox(key="imp_create_villages").value is True          # a township without villages
+    at.button(key="imp_check").click().run()
+    assert not at.exception
+    at.button(key="imp_load").click().run()
+    assert not at.exception
+    assert "已根据村界新建 3 个村" in at.success[0].value
+    assert _villages(empty_township) == [
+        ("350781105201", "Xikou Village", "village", "rural", 0),
+        ("350781105202", "Chengguan Community", "village", "rural", 0),
+        ("350781105203", "Changle Village", "village", "rural", 0)]
+    assert (tmp_path / "new.geojson").is_file()
+
+    assert at.subheader[0].value == "待补填的村"                        # the fill-in table, above the tabs
+    at.session_state["fill_editor"] = {"edited_rows": {
+        "1": {"kind": "community", "area_group": "urban", "population": 3400},
+        "0": {"population": 1182}, "2": {"population": 905, "name_en": "Changle Village (west)"}},
+        "added_rows": [], "deleted_rows": []}
+    at.button(key="fill_save").click().run()
+    assert not at.exception
+    assert at.success and "更新 3" in at.success[0].value.replace(",", "")
+    assert _villages(empty_township) == [
+        ("350781105201", "Xikou Village", "village", "rural", 1182),
+        ("350781105202", "Chengguan Community", "community", "urban", 3400),
+        ("350781105203", "Changle Village (west)", "village", "rural", 905)]
+    assert not [s for s in at.subheader if s.value == "待补填的村"]
+
+    at.switch_page("app.py").run()                                       # villages, but no month yet
+    assert "月度数据" in at.info[0].value and "村（社区）" not in at.info[0].value
+    assert list(at.dataframe[0].value["现有"])[:2] == ["3 条", "3 条"]
