@@ -45,13 +45,15 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 _MONTHLY = ("coverage", "allocations", "cases")
+# parts that pages show without needing them (facilities: the map's points, accessibility)
+_SHOWN_ON = {"facilities": ("map", "services", "village")}
 
 
 @dataclass(frozen=True)
 class Item:
     part: Part
     count: int
-    pages: tuple[str, ...]   # pages that need this part
+    pages: tuple[str, ...]   # pages that need or show this part
 
     @property
     def ready(self) -> bool:
@@ -62,9 +64,10 @@ def checklist(contents: dict[str, int], boundaries: int) -> list[Item]:
     """One item per part of the data: ``contents`` as :meth:`cockpit.store.Store.contents` gives
     it, ``boundaries`` the villages with a polygon in the boundary file."""
     counts = {**contents, "boundaries": boundaries}
-    return [Item(p, int(counts.get(p.key, 0)), tuple(page for page, needs in NEEDS.items()
-                                                     if p.key in needs or (p.key in _MONTHLY and "month" in needs)))
-            for p in PARTS]
+    return [Item(p, int(counts.get(p.key, 0)), tuple(
+        page for page, needs in NEEDS.items()
+        if p.key in needs or (p.key in _MONTHLY and "month" in needs) or page in _SHOWN_ON.get(p.key, ())))
+        for p in PARTS]
 
 
 def missing_for(page: str, items: list[Item]) -> list[str]:

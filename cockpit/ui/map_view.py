@@ -68,9 +68,11 @@ def map_controls(ctx: PageContext) -> MapOptions:
     keys = ([coverage_key(d) for d in domains["domain_id"]] + list(MAP_METRICS)
             + [access_key(d) for d in domains["domain_id"]])
     names = dict(zip(domains["domain_id"], domains[f"name_{ctx.lang}"]))
+    vt = ctx.data.village_table(ctx.period)
+    first = next((i for i, k in enumerate(keys) if k in vt and vt[k].notna().any()), 0)  # one with data
     c1, c2, c3 = st.columns([2, 3, 2])
     with c1:
-        key = st.selectbox(ctx.t("map.metric"), keys, key="map_metric",
+        key = st.selectbox(ctx.t("map.metric"), keys, index=first, key="map_metric",
                            format_func=lambda k: ctx.t("map.coverage_of", domain=names[domain_of(k)])
                            if domain_of(k) else metric_label(ctx, k))
     with c2:

@@ -37,7 +37,7 @@ def villages_to_fill(ctx: PageContext) -> None:
     st.subheader(t("fill.title"))
     st.caption(t("fill.help", n=len(todo)))
     config = {
-        "village_id": st.column_config.TextColumn(t("import.field.village_id"), disabled=True),
+        "village_id": st.column_config.TextColumn(t("fill.code"), disabled=True),
         "name_zh": st.column_config.TextColumn(t("import.field.name_zh"), required=True),
         "name_en": st.column_config.TextColumn(t("import.field.name_en"), required=True),
         "kind": st.column_config.SelectboxColumn(t("import.field.kind"), options=_KINDS, required=True,
