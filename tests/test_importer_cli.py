@@ -59,7 +59,7 @@ def test_all_or_nothing_exit_code_and_saved_mapping(db, tmp_path, capsys):
     con = duckdb.connect(str(db), read_only=True)
     saved = json.loads(con.execute("SELECT mapping FROM column_mappings WHERE source_name = '村情月报'").fetchall()[0][0])
     con.close()
-    assert saved["village_id"] == "行政区划代码" and saved["population"] == "户籍人口"
+    assert saved["columns"]["village_id"] == "行政区划代码" and saved["columns"]["population"] == "户籍人口"
 
 
 def test_boundaries_and_unusable_file(db, tmp_path, capsys):
@@ -100,3 +100,65 @@ def test_export_masks_unless_allowed(db, tmp_path, capsys):
 def test_missing_database_is_a_clear_error(tmp_path):
     with pytest.raises(SystemExit, match="no database"):
         main(["imports", "--db", str(tmp_path / "none.duckdb")])
+
+
+def _la311(month: str, rows: list[tuple]) -> str:
+    """A Los Angeles style 311 export: its own headers and its own coded values."""
+    header = "SRNumber,CreatedDate,ClosedDate,RequestType,Status,RequestSource,Neighborhood,Summary"
+    lines = [f"{sr},{month}-0{d} 0{h}:05,{'' if status == 'Open' else f'{month}-0{d + 1} 10:00'},{kind},{status},"
+             f"{source},{place},{note}" for sr, d, h, kind, status, source, place, note in rows]
+    return "\n".join([header, *lines]) + "\n"
+
+
+LA_NOVEMBER = [("1-001", 3, 8, "Pothole", "Open", "Voice In", "岭头村", "x"),
+               ("1-002", 4, 9, "Bulky Items", "Referred Out", "Mobile App", "岭头村", "y"),
+               ("1-003", 5, 7, "Pothole", "Closed", "Call", "溪口村", "z")]
+
+
+def test_mapping_unmapping_and_value_translations_from_the_command_line_are_remembered(db, tmp_path, capsys):
+    common = ["--db", str(db), "--imports-dir", str(tmp_path / "imp")]
+    first = tmp_path / "la311_2026-11.csv"
+    first.write_text(_la311("2026-11", LA_NOVEMBER), encoding="utf-8")
+    assert main(["import", "cases", str(first), *common]) == 2        # Case id and Category: no column
+    assert "Case id" in capsys.readouterr().err
+
+    assert main(["import", "cases", str(first), *common, "--map", "case_id=SRNumber", "--map",
+                 "category_id=RequestType", "--map", "village_id=Neighborhood", "--map", "channel=RequestSource",
+                 "--unmap", "summary"]) == 1
+    out = capsys.readouterr().out                                        # every category and channel unknown
+    assert "nothing loaded" in out and "“Voice In”" in out
+
+    values = ["--value", "category_id:Pothole=roads", "--value", "category_id:Bulky Items=sanitation",
+              "--value", "channel:Voice In=hotline", "--value", "channel:Mobile App=app",
+              "--value", "channel:Call=hotline", "--value", "status:Referred Out=closed"]
+    assert main(["import", "cases", str(first), *common, "--map", "case_id=SRNumber", "--map",
+                 "category_id=RequestType", "--map", "village_id=Neighborhood", "--map", "channel=RequestSource",
+                 "--unmap", "summary", *values]) == 0
+    out = capsys.readouterr().out
+    assert "import #" in out and "3 new" in out and "not mapped: " in out and "summary" in out.split("not mapped: ")[1]
+    assert "cells read through the source's value translations" in out
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = con.execute("SELECT case_id, category_id, channel, status, summary FROM cases "
+                          "WHERE case_id LIKE '1-00%' ORDER BY case_id").fetchall()
+    assert got == [("1-001", "roads", "hotline", "open", None), ("1-002", "sanitation", "app", "closed", None),
+                   ("1-003", "roads", "hotline", "closed", None)]
+
+    second = tmp_path / "la311_2026-12.csv"                              # next month: the same source, no option
+    second.write_text(_la311("2026-12", [("2-001", 1, 8, "Bulky Items", "Referred Out", "Call", "溪口村", "w")]),
+                      encoding="utf-8")
+    assert main(["import", "cases", str(second), *common]) == 0
+    out = capsys.readouterr().out
+    assert "mapping: case_id <- 'SRNumber'" in out and "status: 'Referred Out' = closed" in out
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT category_id, channel, status, summary FROM cases WHERE case_id = '2-001'"
+                           ).fetchall() == [("sanitation", "hotline", "closed", None)]
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--map", "nonsense=SRNumber"], "write FIELD=COLUMN with a field of cases"), (["--map", "case_id=NoSuchColumn"], "no column"),
+    (["--unmap", "nonsense"], "has no field"), (["--value", "channel=hotline"], "FIELD:THEIR VALUE=OUR CODE")])
+def test_bad_mapping_options_are_refused_with_the_reason(db, tmp_path, capsys, option, message):
+    file = tmp_path / "la311_2026-11.csv"
+    file.write_text(_la311("2026-11", LA_NOVEMBER), encoding="utf-8")
+    assert main(["import", "cases", str(file), "--db", str(db), "--imports-dir", str(tmp_path / "imp"), *option]) == 2
+    assert message in capsys.readouterr().err

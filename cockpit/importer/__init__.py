@@ -16,9 +16,10 @@ Pure Python, no Streamlit. The steps, in order (see :mod:`cockpit.importer.pipel
 from cockpit.importer.kinds import KIND_NAMES, KINDS
 from cockpit.importer.mapping import source_name, suggest
 from cockpit.importer.exporting import export_table
-from cockpit.importer.pipeline import MODES, Result, Upload, check, load, open_upload, suggested_mapping, undo
+from cockpit.importer.pipeline import MODES, Result, Upload, check, load, open_upload, saved_for, suggested_mapping, \
+    undo
 from cockpit.importer.problems import ImportFailed, Problem
 from cockpit.importer.validate import Checked, Options
 
-__all__ = ["KIND_NAMES", "KINDS", "MODES", "Checked", "ImportFailed", "Options", "Problem", "Result", "Upload",
+__all__ = ["KIND_NAMES", "KINDS", "MODES", "Checked", "ImportFailed", "Options", "Problem", "Result", "Upload", "saved_for",
            "check", "export_table", "load", "open_upload", "source_name", "suggest", "suggested_mapping", "undo"]

@@ -2,6 +2,8 @@
 
     python -m cockpit import cases 12345工单_2026年10月.xlsx --user zhang
     python -m cockpit import boundaries villages.geojson --gcj02
+    python -m cockpit import cases la311_2026-11.csv --map case_id=SRNumber --map category_id=RequestType \\
+        --value "category_id:Bulky Items=sanitation" --value "channel:Voice In=hotline"
     python -m cockpit export cases --format parquet --out cases.parquet
     python -m cockpit imports            # the record of imports and exports
     python -m cockpit undo 12
@@ -42,10 +44,45 @@ def _connect(args):
                          "command using it? Import through the data page, or stop the app.") from None
 
 
+def _mapped(mapping: dict, upload, args: argparse.Namespace) -> dict:
+    """The suggested (or saved) ``mapping`` with the command line's ``--map field=column`` and
+    ``--unmap field`` applied; ValueError naming an unknown field or column."""
+    fields = {f.name for f in upload.kind.fields}
+    out = dict(mapping)
+    for name in args.unmap or ():
+        if name not in fields:
+            raise ValueError(f"--unmap {name}: {upload.kind.name} has no field {name!r} ({', '.join(sorted(fields))})")
+        out[name] = None
+    for item in args.map or ():
+        name, eq, column = item.partition("=")
+        if not eq or name not in fields:
+            raise ValueError(f"--map {item!r}: write FIELD=COLUMN with a field of {upload.kind.name} "
+                             f"({', '.join(sorted(fields))})")
+        if column not in upload.raw.headers:
+            raise ValueError(f"--map {item!r}: the file has no column {column!r} "
+                             f"(its columns: {', '.join(upload.raw.headers)})")
+        out = {f: (None if h == column else h) for f, h in out.items()}   # a column feeds one field
+        out[name] = column
+    return out
+
+
+def _translations(saved: dict, given: list[str] | None) -> dict[str, dict[str, str]]:
+    """The saved value translations with the command line's ``--value field:theirs=ours`` added."""
+    from cockpit.importer.translations import parse_value_option
+
+    tables = {f: dict(t) for f, t in saved.items()}
+    for item in given or ():
+        name, theirs, ours = parse_value_option(item)
+        tables.setdefault(name, {})[theirs] = ours
+    return tables
+
+
 def _import(args: argparse.Namespace) -> int:
     from cockpit import settings
     from cockpit.i18n import Translator
-    from cockpit.importer import ImportFailed, Options, check, load, open_upload, source_name, suggested_mapping
+    from cockpit.importer import ImportFailed, Options, check, load, open_upload, saved_for, source_name, \
+        suggested_mapping
+    from cockpit.importer.translations import value_options
     from cockpit.importer.pipeline import finish_boundary_import
     from cockpit.importer.report import report_csv, summary
     from cockpit.store import imports as imports_sql
@@ -62,11 +99,22 @@ def _import(args: argparse.Namespace) -> int:
         source = args.mapping or source_name(path.name)
         if args.mapping and imports_sql.saved_mapping(con, source, args.kind) is None:
             print(f"note: no mapping saved under {source!r} for {args.kind}: using the suggestions")
-        mapping = suggested_mapping(con, upload, source)
+        saved = saved_for(con, source, args.kind)
+        try:
+            mapping = _mapped(suggested_mapping(con, upload, source), upload, args)
+            tables = _translations(saved.values if saved else {}, args.value)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print(f"{path.name}: {len(upload.raw.rows):,} rows, encoding {upload.raw.encoding}, "
               f"delimiter {upload.raw.delimiter!r}")
         print("mapping: " + ", ".join(f"{f} <- {h!r}" for f, h in mapping.items() if h))
-        options = Options(gcj02=args.gcj02, village_id=args.village_id, create_villages=args.create_villages)
+        print("not mapped: " + (", ".join(f for f, h in mapping.items() if not h) or "-"))
+        if tables:
+            print("values: " + "; ".join(f"{f}: {theirs!r} = {ours}" for f, t in sorted(tables.items())
+                                        for theirs, ours in sorted(t.items())))
+        options = Options(gcj02=args.gcj02, village_id=args.village_id, create_villages=args.create_villages,
+                          values=value_options(tables))
         geodata = Path(args.geodata) if args.geodata else settings.path("geodata_path")
         finished = finish_boundary_import(con, geodata)
         if finished is not None:
@@ -177,6 +225,13 @@ def register(sub) -> None:
     imp.add_argument("--village-id", default=None, help="boundaries: the village of a bare geometry")
     imp.add_argument("--create-villages", action="store_true",
                      help="boundaries: a feature whose code the township does not know creates its village")
+    imp.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                     help="feed FIELD from the file's COLUMN (repeat for more); saved with the source")
+    imp.add_argument("--unmap", action="append", metavar="FIELD",
+                     help="leave FIELD without a column (repeat for more); saved with the source")
+    imp.add_argument("--value", action="append", metavar="FIELD:THEIRS=OURS",
+                     help="a value of the file's FIELD means our code OURS, e.g. channel:Voice In=hotline "
+                          "(repeat for more); saved with the source")
     imp.add_argument("--report", metavar="FILE", default=None, help="write the validation report (CSV)")
     imp.add_argument("--geodata", default=None, help="boundary file (default: geodata_path setting)")
     imp.add_argument("--imports-dir", default=None, help="where originals are kept (default: imports_dir)")

@@ -24,6 +24,7 @@ from datetime import timedelta
 import numpy as np
 
 from cockpit.importer.problems import Problem
+from cockpit.importer.romanize import english_name
 
 __all__ = ["locate", "end_of_day", "derive_cases", "derive_tasks", "english_names", "END_OF_DAY_FIELDS"]
 
@@ -120,10 +121,12 @@ def english_names(cols: dict, kind, notes: list) -> None:
         if en not in {f.name for f in kind.fields} or zh not in cols:
             continue
         target = cols.setdefault(en, [None] * len(cols[zh]))
+        romanise = kind.name == "villages"  # a village's name reads well in pinyin; a facility's does not
         filled = 0
         for i, v in enumerate(target):
             if v is None and cols[zh][i] is not None:
-                target[i] = cols[zh][i]
+                target[i] = english_name(cols[zh][i]) if romanise else cols[zh][i]
                 filled += 1
         if filled:
-            notes.append(Problem("note_english_name", {"rows": filled, "field": en}))
+            notes.append(Problem("note_english_pinyin" if romanise else "note_english_name",
+                                 {"rows": filled, "field": en}))

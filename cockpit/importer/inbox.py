@@ -26,9 +26,10 @@ from pathlib import Path
 from cockpit.i18n import Translator
 from cockpit.importer.kinds import KIND_NAMES
 from cockpit.importer.mapping import source_name
-from cockpit.importer.pipeline import check, load, open_upload, suggested_mapping
+from cockpit.importer.pipeline import check, load, open_upload, saved_for, suggested_mapping
 from cockpit.importer.problems import ImportFailed
 from cockpit.importer.report import report_csv
+from cockpit.importer.translations import value_options
 from cockpit.importer.validate import Options
 from cockpit.store import inbox_sql
 
@@ -88,10 +89,12 @@ def import_dropped(con, kind: str, path: Path, inbox: Path, imports_dir: Path, g
     try:
         upload = open_upload(data, path.name, kind)
         source = source_name(path.name)
-        checked = check(con, upload, suggested_mapping(con, upload, source), Options(), geodata_path=geodata)
+        saved = saved_for(con, source, kind)
+        options = Options(values=value_options(saved.values if saved else {}))
+        checked = check(con, upload, suggested_mapping(con, upload, source), options, geodata_path=geodata)
         mode = "valid_rows" if inbox_sql.last_mode(con, source, kind) == "valid_rows" else "all_or_nothing"
         result = load(con, upload, checked, mode=mode, user=INBOX_USER, source=source, imports_dir=imports_dir,
-                      geodata_path=geodata, options=Options())
+                      geodata_path=geodata, options=options)
     except ImportFailed as exc:
         message = exc.problem.text(t)
         return InboxResult(path.name, kind, "failed", None, message,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from cockpit.importer.kinds import Kind
 
-__all__ = ["SYNONYMS", "normalise", "suggest", "source_name", "missing_required"]
+__all__ = ["SYNONYMS", "SavedMapping", "normalise", "suggest", "source_name", "missing_required"]
 
 # field -> synonyms, best first. Kind-specific lists (KIND_SYNONYMS) come before these.
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -115,24 +116,59 @@ def _candidates(kind: Kind, field: str) -> list[str]:
     return [normalise(s) for s in (*own, field, *SYNONYMS.get(field, ()))]
 
 
-def suggest(headers: list[str], kind: Kind, saved: dict[str, str] | None = None) -> dict[str, str | None]:
+@dataclass(frozen=True)
+class SavedMapping:
+    """What is remembered of a source: the header feeding each field (``columns``), the fields
+    its user left without a column on purpose (``unmapped``: never suggested again for it) and
+    what its own coded values mean here (``values``: field -> their value -> our code)."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    unmapped: frozenset[str] = frozenset()
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, mapping: dict[str, str | None], values: dict[str, dict[str, str]] | None = None) -> "SavedMapping":
+        """The mapping as used for a load: every field without a column counts as left unmapped."""
+        return cls({f: h for f, h in mapping.items() if h}, frozenset(f for f, h in mapping.items() if not h),
+                   {f: dict(v) for f, v in (values or {}).items() if v})
+
+    @classmethod
+    def from_stored(cls, stored: dict | None) -> "SavedMapping | None":
+        """Read what the store holds: this structure, or the plain field -> header of older versions."""
+        if stored is None:
+            return None
+        if "columns" not in stored:
+            return cls({f: h for f, h in stored.items() if isinstance(h, str) and h})
+        return cls(dict(stored.get("columns") or {}), frozenset(stored.get("unmapped") or ()),
+                   {f: dict(v) for f, v in (stored.get("values") or {}).items()})
+
+    def stored(self) -> dict:
+        return {"columns": dict(sorted(self.columns.items())), "unmapped": sorted(self.unmapped),
+                "values": {f: dict(sorted(v.items())) for f, v in sorted(self.values.items())}}
+
+
+def suggest(headers: list[str], kind: Kind, saved: SavedMapping | dict[str, str] | None = None) -> dict[str, str | None]:
     """For every field of ``kind``, the header that should feed it (or None).
 
-    A header feeds one field at most. ``saved`` (field -> header) is used first where its header
-    exists; then exact matches of the normalised header against the synonyms (earlier synonyms
-    and earlier fields win), then headers containing a synonym of at least two characters.
+    A header feeds one field at most. ``saved`` (its columns: field -> header) is used first where
+    its header exists, and the fields it left unmapped stay so; then exact matches of the
+    normalised header against the synonyms (earlier synonyms and earlier fields win), then headers
+    containing a synonym of at least two characters.
     """
+    if isinstance(saved, dict):
+        saved = SavedMapping.from_stored(saved)
     norm = {h: normalise(h) for h in headers}
     taken: set[str] = set()
     out: dict[str, str | None] = {f.name: None for f in kind.fields}
-    for field, header in (saved or {}).items():
-        if field in out and header in norm and header not in taken:
-            out[field] = header
+    kept = set(saved.unmapped) if saved else set()
+    for name, header in (saved.columns if saved else {}).items():
+        if name in out and header in norm and header not in taken:
+            out[name] = header
             taken.add(header)
     for contains in (False, True):
         ranked = []
         for order, f in enumerate(kind.fields):
-            if out[f.name] is not None:
+            if out[f.name] is not None or f.name in kept:
                 continue
             for rank, syn in enumerate(_candidates(kind, f.name)):
                 for h in headers:
@@ -141,9 +177,9 @@ def suggest(headers: list[str], kind: Kind, saved: dict[str, str] | None = None)
                     hit = norm[h] == syn if not contains else (_may_contain(syn) and syn in norm[h])
                     if hit:
                         ranked.append((rank, order, len(norm[h]), f.name, h))
-        for rank, order, _, field, header in sorted(ranked):
-            if out[field] is None and header not in taken:
-                out[field] = header
+        for rank, order, _, name, header in sorted(ranked):
+            if out[name] is None and header not in taken:
+                out[name] = header
                 taken.add(header)
     return out
 

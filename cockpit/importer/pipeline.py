@@ -48,7 +48,7 @@ import pyarrow as pa
 from cockpit import geo
 from cockpit.importer import boundaries as bnd
 from cockpit.importer.kinds import REFERENCES, Kind, kind as kind_of
-from cockpit.importer.mapping import suggest
+from cockpit.importer.mapping import SavedMapping, suggest
 from cockpit.importer.problems import ImportFailed, Problem
 from cockpit.importer.reading import RawTable, read_table
 from cockpit.importer.report import quarantine_rows
@@ -115,10 +115,15 @@ def open_upload(data: bytes, filename: str, kind_name: str) -> Upload:
     return Upload(kind, filename, data, read_table(data, filename))
 
 
+def saved_for(con: duckdb.DuckDBPyConnection, source: str | None, kind_name: str) -> SavedMapping | None:
+    """What is remembered of ``source`` for imports of ``kind_name`` (None: nothing yet)."""
+    return SavedMapping.from_stored(sql.saved_mapping(con, source, kind_name)) if source else None
+
+
 def suggested_mapping(con: duckdb.DuckDBPyConnection, upload: Upload, source: str | None) -> dict:
-    """The saved mapping of ``source`` where its headers still exist, else automatic suggestions."""
-    saved = sql.saved_mapping(con, source, upload.kind.name) if source else None
-    return suggest(upload.raw.headers, upload.kind, saved)
+    """The saved mapping of ``source`` where its headers still exist (its fields left unmapped
+    stay so), else automatic suggestions."""
+    return suggest(upload.raw.headers, upload.kind, saved_for(con, source, upload.kind.name))
 
 
 def _boundaries(geodata_path: Path | None):
@@ -215,7 +220,8 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
         if result.status == "loaded":
             sql.add_quarantine(con, batch_id, quarantine_rows(checked))
             if source:
-                sql.save_mapping(con, source, upload.kind.name, checked.mapping, user, started)
+                sql.save_mapping(con, source, upload.kind.name,
+                                 SavedMapping.of(checked.mapping, options.translations()).stored(), user, started)
         sql.record_batch(con, {**base, "batch_id": batch_id, "finished_at": now(), "status": result.status,
                                "rows_loaded": result.loaded, "rows_inserted": result.inserted,
                                "rows_updated": result.updated, "rows_unchanged": result.unchanged,

@@ -29,6 +29,7 @@ from cockpit.importer.kinds import DERIVED, REFERENCES, Field, Kind
 from cockpit.importer.mapping import missing_required
 from cockpit.importer.problems import ImportFailed, Problem, ValueProblem
 from cockpit.importer.reading import RawTable
+from cockpit.importer.translations import translate
 
 __all__ = ["Context", "Options", "Issue", "Checked", "validate", "ARROW_TYPES", "END_OF_DAY_FIELDS",
            "UPDATED_WHEN_DERIVED"]
@@ -58,6 +59,14 @@ class Options:
     gcj02: bool = False                # coordinates are GCJ-02 (Amap, Tencent): convert to WGS84
     village_id: str | None = None      # boundaries: the village of a bare geometry
     create_villages: bool = False      # boundaries: a feature of an unknown code creates its village
+    values: tuple[tuple[str, str, str], ...] = ()  # value translations: (field, their value, our code)
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The value translations as field -> their value -> our code."""
+        out: dict[str, dict[str, str]] = {}
+        for name, theirs, ours in self.values:
+            out.setdefault(name, {})[theirs] = ours
+        return out
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class _Rows:
         self.raw, self.mapping = raw, mapping
         self.errors: dict[int, list[Issue]] = defaultdict(list)
         self.flags: dict[int, list[Issue]] = defaultdict(list)
+        self.translated = 0   # cells read through a value translation
 
     def add(self, i: int, fieldname: str, problem: Problem, value: Any = None, severity: str = "error") -> None:
         header = self.mapping.get(fieldname) or ""
@@ -148,15 +158,18 @@ def _parse_cell(f: Field, value: Any):
     raise ValueError(f"unknown parser {p!r}")
 
 
-def _parse_columns(raw: RawTable, kind: Kind, mapping, rows: _Rows, progress) -> tuple[dict, dict]:
+def _parse_columns(raw: RawTable, kind: Kind, mapping, rows: _Rows, progress,
+                   translations: dict[str, dict[str, str]] | None = None) -> tuple[dict, dict]:
     cols: dict[str, list] = {}
     date_only: dict[str, set[int]] = {}
     mapped = [f for f in kind.fields if mapping.get(f.name)]
     for done, f in enumerate(mapped):
         j = raw.headers.index(mapping[f.name])
+        table = (translations or {}).get(f.name)
         out = []
         for i, row in enumerate(raw.rows):
-            cell = row[j]
+            cell = translate(row[j], table)
+            rows.translated += cell is not row[j]
             try:
                 out.append(_parse_cell(f, cell) if cell is not None else None)
             except ValueProblem as exc:
@@ -282,7 +295,10 @@ def validate(raw: RawTable, kind: Kind, mapping: dict[str, str | None], ctx: Con
     for i, line in enumerate(raw.lines):
         if line in raw.wide_rows:
             rows.add(i, "", Problem("too_many_cells", {"cells": raw.wide_rows[line], "width": len(raw.headers)}))
-    cols, date_only = _parse_columns(raw, kind, mapping, rows, progress)
+    cols, date_only = _parse_columns(raw, kind, mapping, rows, progress, options.translations())
+    if rows.translated:
+        notes.append(Problem("note_translated", {"cells": rows.translated,
+                                                 "fields": [f for f in options.translations() if f in cols]}))
     _coordinates(cols, kind, ctx, options, rows, notes)
     _references(cols, kind, ctx, rows, notes)
     derive.english_names(cols, kind, notes)

@@ -226,7 +226,8 @@ def add_quarantine(con: duckdb.DuckDBPyConnection, batch_id: int, rows: list[tup
 
 def save_mapping(con: duckdb.DuckDBPyConnection, source: str, kind: str, mapping: dict, user: str,
                  at: datetime) -> None:
-    text = json.dumps({k: v for k, v in mapping.items() if v}, ensure_ascii=False, sort_keys=True)
+    """Remember ``mapping`` (a JSON-able object, cockpit.importer.mapping.SavedMapping.stored) for ``source``."""
+    text = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
     con.execute("INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?, ?)", [source, kind, text, at, user])
 
 

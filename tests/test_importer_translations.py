@@ -1,0 +1,53 @@
+"""Saved mappings (columns, fields left unmapped, value translations) and the values a file needs translated."""
+
+from __future__ import annotations
+
+from cockpit.importer.kinds import KINDS
+from cockpit.importer.mapping import SavedMapping, suggest
+from cockpit.importer.reading import RawTable
+from cockpit.importer.translations import allowed, coded_fields, parse_value_option, translate, untranslated, \
+    value_options
+from cockpit.importer.validate import Context
+
+CASES = KINDS["cases"]
+
+
+def test_a_saved_mapping_round_trips_and_older_flat_mappings_still_read():
+    mapping = {"case_id": "SRNumber", "summary": None, "category_id": "RequestType"}
+    saved = SavedMapping.of(mapping, {"channel": {"Voice In": "hotline"}, "status": {}})
+    assert SavedMapping.from_stored(saved.stored()) == saved
+    assert saved.unmapped == {"summary"} and saved.values == {"channel": {"Voice In": "hotline"}}
+    legacy = SavedMapping.from_stored({"case_id": "工单编号"})
+    assert legacy.columns == {"case_id": "工单编号"} and not legacy.unmapped and not legacy.values
+    assert SavedMapping.from_stored(None) is None
+
+
+def test_a_field_left_unmapped_is_not_suggested_again_for_its_source():
+    headers = ["工单编号", "受理时间", "诉求类别", "诉求内容"]
+    assert suggest(headers, CASES)["summary"] == "诉求内容"
+    saved = SavedMapping.of({"case_id": "工单编号", "summary": None})
+    got = suggest(headers, CASES, saved)
+    assert got["summary"] is None and got["case_id"] == "工单编号" and got["received_at"] == "受理时间"
+
+
+def test_the_values_to_translate_are_the_unread_ones_most_rows_first():
+    raw = RawTable(["id", "src", "cat"], [["1", "Voice In", "Pothole"], ["2", "热线", "roads"],
+                                          ["3", "Voice In", "路面"], ["4", "Mobile App", None]], [2, 3, 4, 5], "csv")
+    ctx = Context(ids={"categories": {"roads", "water"}}, names={"categories": {"道路交通": ["roads"], "路面": []}})
+    mapping = {"case_id": "id", "channel": "src", "category_id": "cat"}
+    assert untranslated(raw, CASES, mapping, ctx) == {"channel": [("Voice In", 2), ("Mobile App", 1)],
+                                                      "category_id": [("Pothole", 1), ("路面", 1)]}
+    assert untranslated(raw, CASES, mapping, ctx, {"channel": {"voice in ": "hotline", "Mobile App": "app"}}) == {
+        "category_id": [("Pothole", 1), ("路面", 1)]}
+    assert allowed(CASES, CASES.field("channel"), ctx) == ["app", "grid", "hotline", "visit"]
+    assert allowed(CASES, CASES.field("category_id"), ctx) == ["roads", "water"]
+    assert {f.name for f in coded_fields(CASES)} == {"category_id", "department_id", "channel", "status"}
+
+
+def test_translate_and_the_command_line_form():
+    assert translate(" VOICE in ", {"Voice In": "hotline"}) == "hotline"
+    assert translate("Call", {"Voice In": "hotline"}) == "Call" and translate(None, {"a": "b"}) is None
+    assert parse_value_option("channel:Voice In=hotline") == ("channel", "Voice In", "hotline")
+    assert parse_value_option("category_id:a=b=c") == ("category_id", "a=b", "c")
+    assert value_options({"status": {"x": "open"}, "channel": {"b": "app", "a": "hotline"}}) == (
+        ("channel", "a", "hotline"), ("channel", "b", "app"), ("status", "x", "open"))
