@@ -127,9 +127,13 @@ class SavedMapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, mapping: dict[str, str | None], values: dict[str, dict[str, str]] | None = None) -> "SavedMapping":
-        """The mapping as used for a load: every field without a column counts as left unmapped."""
-        return cls({f: h for f, h in mapping.items() if h}, frozenset(f for f, h in mapping.items() if not h),
+    def of(cls, mapping: dict[str, str | None], values: dict[str, dict[str, str]] | None = None,
+           cleared=None) -> "SavedMapping":
+        """The mapping as used for a load. ``cleared``: the fields left without a column on purpose
+        (default: every field without one)."""
+        unmapped = {f for f, h in mapping.items() if not h}
+        return cls({f: h for f, h in mapping.items() if h},
+                   frozenset(unmapped if cleared is None else unmapped & set(cleared)),
                    {f: dict(v) for f, v in (values or {}).items() if v})
 
     @classmethod

@@ -220,8 +220,8 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
         if result.status == "loaded":
             sql.add_quarantine(con, batch_id, quarantine_rows(checked))
             if source:
-                sql.save_mapping(con, source, upload.kind.name,
-                                 SavedMapping.of(checked.mapping, options.translations()).stored(), user, started)
+                sql.save_mapping(con, source, upload.kind.name, _remembered(con, upload, checked, options, source),
+                                 user, started)
         sql.record_batch(con, {**base, "batch_id": batch_id, "finished_at": now(), "status": result.status,
                                "rows_loaded": result.loaded, "rows_inserted": result.inserted,
                                "rows_updated": result.updated, "rows_unchanged": result.unchanged,
@@ -251,6 +251,17 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
                 raise
     step(1.0)
     return result
+
+
+def _remembered(con, upload: Upload, checked: Checked, options: Options, source: str) -> dict:
+    """What to keep of this load for ``source``: its columns, its value translations and the
+    fields left without a column on purpose: those a header of the file would have fed (the user
+    cleared the suggestion) or that the source already left unmapped. A field the file has no
+    column for is not remembered as unmapped, so a later file that has one gets it suggested."""
+    auto = suggest(upload.raw.headers, upload.kind)
+    before = saved_for(con, source, upload.kind.name)
+    cleared = {f for f, h in auto.items() if h} | (set(before.unmapped) if before else set())
+    return SavedMapping.of(checked.mapping, options.translations(), cleared).stored()
 
 
 def _load_table_rows(con, batch_id: int, kind: Kind, checked: Checked, result: Result) -> None:

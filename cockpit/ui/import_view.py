@@ -9,6 +9,7 @@ cockpit.importer; this module only draws widgets and calls it.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -16,14 +17,14 @@ import streamlit as st
 from cockpit import settings
 from cockpit.literal import LONG, NAME, SHORT, literal
 from cockpit.importer import KIND_NAMES, KINDS, MODES, ImportFailed, Options, check, load, open_upload, \
-    source_name, suggested_mapping
+    saved_for, source_name, suggested_mapping
 from cockpit.importer.mapping import missing_required
 from cockpit.importer.report import report_csv, report_frame, summary
 from cockpit.importer.validate import Checked
 from cockpit.store import StoreError
-from cockpit.store import imports as imports_sql
 from cockpit.ui.downloads import made_on_click
 from cockpit.ui.shell import PageContext, translated_radio
+from cockpit.ui.value_view import value_translations
 
 __all__ = ["import_panel", "upload_limit_mb", "user_name", "mapping_widgets", "read_summary", "run_load",
            "REPORT_ROWS_SHOWN"]
@@ -204,7 +205,7 @@ def import_panel(ctx: PageContext) -> None:
         st.caption(literal(note.text(t), LONG))
     source = st.text_input(t("import.source"), value=source_name(file.name), key=f"imp_source_{upload.sha256[:10]}")
     with ctx.data.reader() as con:
-        saved = imports_sql.saved_mapping(con, source, kind) if source else None
+        saved = saved_for(con, source, kind)
         suggested = suggested_mapping(con, upload, source)
     if saved:
         st.caption(t("import.saved_mapping_used", source=literal(source, NAME)))
@@ -213,6 +214,7 @@ def import_panel(ctx: PageContext) -> None:
     mapping = mapping_widgets(ctx, upload, suggested)
     options = _options(ctx, upload)
     _preview(ctx, upload, mapping)
+    options = replace(options, values=value_translations(ctx, upload, mapping, saved.values if saved else {}))
     missing = [f for f in missing_required(KINDS[kind], mapping)
                if not (f == "village_id" and options.village_id)]  # a bare geometry's village is chosen above
     if missing:

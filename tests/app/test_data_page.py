@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import shutil
@@ -161,3 +162,39 @@ def test_export_is_masked_and_recorded(world):
     at = _page("zh")
     at.switch_page(DATA_PAGE).run()
     assert not at.exception
+
+
+def test_value_translations_on_the_data_page_are_kept_for_the_source(world):
+    la = ("SRNumber,CreatedDate,RequestType,Status,RequestSource,所属村\n"
+          "1-001,2026-11-03 08:05,Pothole,Open,Voice In,岭头村\n"
+          "1-002,2026-11-04 09:05,Bulky Items,Open,Mobile App,岭头村\n"
+          "1-003,2026-11-05 07:05,Pothole,Open,Voice In,溪口村\n")
+    at = _page("en")
+    at = _upload(at, "cases", "la311_2026-11.csv", la.encode())
+    _mapping_box(at, "cases", "case_id").set_value("SRNumber").run()
+    _mapping_box(at, "cases", "category_id").set_value("RequestType").run()
+    _mapping_box(at, "cases", "channel").set_value("RequestSource").run()
+    assert not at.exception
+    assert "What the file's values mean here" in [m.value.strip("*") for m in at.markdown]
+    sha = hashlib.sha256(la.encode()).hexdigest()[:10]
+    at.session_state[f"values_{sha}_category_id"] = {"edited_rows": {"0": {"ours": "roads"}, "1": {"ours": "sanitation"}},
+                                                     "added_rows": [], "deleted_rows": []}
+    at.session_state[f"values_{sha}_channel"] = {"edited_rows": {"0": {"ours": "hotline"}, "1": {"ours": "app"}},
+                                                 "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="imp_check").click().run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rejected rows"] == "0"
+    at.button(key="imp_load").click().run()
+    assert not at.exception and at.success
+    assert _rows(world.db, "SELECT case_id, category_id, channel FROM cases WHERE case_id LIKE '1-00%' "
+                           "ORDER BY case_id") == [("1-001", "roads", "hotline"), ("1-002", "sanitation", "app"),
+                                                   ("1-003", "roads", "hotline")]
+    # next month's file of the same source: mapped and translated as saved, nothing to choose
+    december = la.replace("2026-11", "2026-12").replace("1-00", "2-00")
+    at = _upload(at, "cases", "la311_2026-12.csv", december.encode())
+    assert _mapping_box(at, "cases", "channel").value == "RequestSource"
+    at.button(key="imp_check").click().run()
+    assert {m.label: m.value for m in at.metric}["Rejected rows"] == "0"
+    at.button(key="imp_load").click().run()
+    assert _rows(world.db, "SELECT count(*) FROM cases WHERE case_id LIKE '2-00%' AND channel = 'hotline'") == [(2,)]

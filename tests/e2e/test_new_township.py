@@ -95,6 +95,15 @@ def test_a_township_from_nothing_to_its_map_and_appeals(browser_page, new_townsh
     _click(page, "导入数据库")
     page.get_by_text("新增 3 行").wait_for()
 
+    odd = folder / "12345工单_2026年12月.csv"              # its own channel names: asked what they mean
+    odd.write_text("工单编号,受理时间,所属村,诉求类别,来源渠道\nD001,2026-12-01 09:00,溪口村,water,Voice In\n"
+                   "D002,2026-12-02 10:00,长乐村,roads,Mobile App\n", encoding="utf-8")
+    _upload(page, odd)
+    page.get_by_text("文件取值对照").wait_for()
+    page.get_by_text("文件取值对照").scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)
+    save_screenshot(page, "new_township_value_translations")
+
     page.goto(f"{url}/map?lang=zh")
     wait_for_app_idle(page)
     page.get_by_role("heading", name="全镇一张图").first.wait_for()
