@@ -51,3 +51,39 @@ def test_translate_and_the_command_line_form():
     assert parse_value_option("category_id:a=b=c") == ("category_id", "a=b", "c")
     assert value_options({"status": {"x": "open"}, "channel": {"b": "app", "a": "hotline"}}) == (
         ("channel", "a", "hotline"), ("channel", "b", "app"), ("status", "x", "open"))
+
+
+def _placing_context():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from cockpit.importer import coords
+
+    boundaries = gpd.GeoDataFrame({"village_id": ["A", "B", "C"]},
+                                  geometry=[box(118.0, 27.0, 118.1, 27.1), box(118.1, 27.0, 118.2, 27.1),
+                                            box(118.15, 27.05, 118.25, 27.15)], crs="EPSG:4326")
+    return Context(ids={"villages": {"A", "B", "C"}, "categories": {"roads"}, "departments": {"URB"}},
+                   names={"villages": {"甲村": ["A"]}}, categories={"roads": ("URB", 10)},
+                   box=coords.BBox(117.5, 26.5, 118.8, 27.6), boundaries=boundaries)
+
+
+def test_cases_are_placed_by_their_point_when_their_village_is_empty_or_unknown():
+    from cockpit.importer.validate import validate
+
+    raw = RawTable(["id", "at", "village", "cat", "lon", "lat"], [
+        ["1", "2026-11-01 09:00", None, "roads", "118.05", "27.05"],        # empty: placed in A (a note)
+        ["2", "2026-11-01 09:00", "Old Town", "roads", "118.12", "27.02"],  # unknown: placed in B, flagged
+        ["3", "2026-11-01 09:00", "Old Town", "roads", "118.50", "27.50"],  # unknown, outside: rejected
+        ["4", "2026-11-01 09:00", None, "roads", "118.50", "27.50"],        # empty, outside: rejected
+        ["5", "2026-11-01 09:00", None, "roads", "118.18", "27.08"],        # in B and C: placed in B, flagged
+        ["6", "2026-11-01 09:00", "甲村", "roads", "118.18", "27.08"],      # its own village wins
+    ], [2, 3, 4, 5, 6, 7], "csv")
+    mapping = {"case_id": "id", "received_at": "at", "village_id": "village", "category_id": "cat",
+               "lon": "lon", "lat": "lat"}
+    checked = validate(raw, CASES, mapping, _placing_context())
+    placed = dict(zip(checked.rows.column("case_id").to_pylist(), checked.rows.column("village_id").to_pylist()))
+    assert placed == {"1": "A", "2": "B", "5": "B", "6": "A"}
+    codes = {i.line: (i.severity, i.problem.code) for i in checked.issues()}
+    assert codes == {3: ("flag", "placed_by_point"), 4: ("error", "unknown_ref"), 5: ("error", "point_in_no_village"),
+                     6: ("flag", "point_in_two_villages")}
+    assert [n.params for n in checked.notes if n.code == "note_located"] == [{"rows": 2}]

@@ -31,23 +31,41 @@ __all__ = ["locate", "end_of_day", "derive_cases", "derive_tasks", "english_name
 END_OF_DAY_FIELDS = {"due_at", "closed_at"}
 
 
-def locate(cols: dict, ctx, rows, notes: list) -> None:
-    """Fill a missing village from the point inside a village polygon."""
+def locate(cols: dict, ctx, rows, notes: list, unknown: dict[int, str] | None = None) -> None:
+    """Place a row without a village, or with a village the township does not know (``unknown``:
+    row -> the file's value), by its point inside a village's boundary. A row placed although its
+    file named another village, or whose point lies in two villages' overlapping boundaries
+    (placed in the first), is flagged; a row whose point lies in no boundary is rejected with
+    that reason, and one that named an unknown village keeps that reason."""
+    unknown = unknown or {}
     n = len(rows.raw.rows)
     vill = cols.setdefault("village_id", [None] * n)
     lon, lat = cols.get("lon"), cols.get("lat")
     todo = [i for i in range(n) if vill[i] is None and lon and lon[i] is not None and not rows.errors.get(i)]
-    if not todo or ctx.boundaries is None or len(ctx.boundaries) == 0:
-        return
-    import shapely
+    found: dict[int, list[str]] = {}
+    if todo and ctx.boundaries is not None and len(ctx.boundaries):
+        import shapely
 
-    tree = shapely.STRtree(np.asarray(ctx.boundaries.geometry))
-    points = shapely.points([lon[i] for i in todo], [lat[i] for i in todo])
-    pairs = tree.query(points, predicate="within")
-    ids = list(ctx.boundaries["village_id"])
-    for p, g in zip(pairs[0], pairs[1]):
-        vill[todo[p]] = ids[g]
-    located = sum(1 for i in todo if vill[i] is not None)
+        tree = shapely.STRtree(np.asarray(ctx.boundaries.geometry))
+        points = shapely.points([lon[i] for i in todo], [lat[i] for i in todo])
+        pairs = tree.query(points, predicate="within")
+        ids = list(ctx.boundaries["village_id"])
+        for p, g in sorted(zip(pairs[0], pairs[1])):
+            found.setdefault(todo[p], []).append(ids[g])
+    for i in todo:
+        inside = found.get(i, [])
+        if not inside:
+            rows.add(i, "village_id", Problem("unknown_ref", {"value": unknown[i], "table": "villages"})
+                     if i in unknown else Problem("point_in_no_village"), unknown.get(i))
+            continue
+        vill[i] = inside[0]
+        if i in unknown:
+            rows.add(i, "village_id", Problem("placed_by_point", {"value": unknown[i], "village": inside[0]}),
+                     unknown[i], severity="flag")
+        if len(inside) > 1:
+            rows.add(i, "village_id", Problem("point_in_two_villages", {"villages": inside, "village": inside[0]}),
+                     f"{lon[i]}, {lat[i]}", severity="flag")
+    located = sum(1 for i in todo if vill[i] is not None and i not in unknown)
     if located:
         notes.append(Problem("note_located", {"rows": located}))
 
@@ -71,21 +89,22 @@ def derive_cases(cols: dict, ctx, mapping, rows, notes: list) -> None:
         for i in range(n):
             if status[i] != "closed":
                 closed[i] = None
-    counts = Counter()
+    counts = Counter()   # of rows not rejected so far: the notes speak of rows that may load
     for i in range(n):
+        kept = not rows.errors.get(i)
         info = ctx.categories.get(cat[i]) if cat[i] else None
         if dept[i] is None and info:
             dept[i] = info[0]
-            counts["department_id"] += 1
+            counts["department_id"] += kept
         if due[i] is None and info and received[i] is not None:
             due[i] = received[i] + timedelta(days=info[1])
-            counts["due_at"] += 1
+            counts["due_at"] += kept
         if channel[i] is None:
             channel[i] = "hotline"
-            counts["channel"] += 1
+            counts["channel"] += kept
         if status[i] is None:
             status[i] = "closed" if closed[i] is not None else "open"
-            counts["status"] += 1
+            counts["status"] += kept
         elif status[i] == "closed" and closed[i] is None and not rows.errors.get(i):
             rows.add(i, "closed_at", Problem("closed_without_time"))
         elif status[i] == "open" and closed[i] is not None:
@@ -97,7 +116,8 @@ def derive_cases(cols: dict, ctx, mapping, rows, notes: list) -> None:
         if received[i] is not None and ack[i] is not None and ack[i] < received[i]:
             rows.add(i, "acknowledged_at", Problem("acknowledged_before_received"), ack[i], severity="flag")
     for name, count in counts.items():
-        notes.append(Problem(f"note_derived_{name}", {"rows": count}))
+        if count:
+            notes.append(Problem(f"note_derived_{name}", {"rows": count}))
 
 
 def derive_tasks(cols: dict, rows, notes: list) -> None:

@@ -41,6 +41,7 @@ ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "SMALLINT": pa.int
 # defaults that do not (channel "hotline", an English name copied from the Chinese) fill new rows only.
 UPDATED_WHEN_DERIVED = frozenset({"status", "due_at", "department_id", "village_id"})
 _NAMED = ("villages", "categories", "departments", "domains", "party_branches")
+_PLACED_BY_POINT = ("cases", "facilities")   # a row without a known village is placed by its point
 
 
 @dataclass
@@ -219,7 +220,11 @@ def _coordinates(cols: dict, kind: Kind, ctx: Context, options: Options, rows: _
         notes.append(Problem("note_gcj02"))
 
 
-def _references(cols: dict, kind: Kind, ctx: Context, rows: _Rows, notes: list) -> None:
+def _references(cols: dict, kind: Kind, ctx: Context, rows: _Rows, notes: list) -> dict[int, str]:
+    """Resolve references by id or unique name; return the rows whose village is unknown but that
+    have a point (cases, facilities): :func:`derive.locate` places them or rejects them."""
+    placeable = kind.name in _PLACED_BY_POINT and cols.get("lon") is not None
+    unknown_villages: dict[int, str] = {}
     for column, ref in REFERENCES.get(kind.table or "", {}).items():
         vals = cols.get(column)
         if vals is None:
@@ -237,11 +242,15 @@ def _references(cols: dict, kind: Kind, ctx: Context, rows: _Rows, notes: list) 
             elif len(ids) > 1:
                 rows.add(i, column, Problem("ambiguous_name", {"name": v, "ids": sorted(ids)}))
                 vals[i] = None
+            elif column == "village_id" and placeable and cols["lon"][i] is not None:
+                unknown_villages[i] = v
+                vals[i] = None
             else:
                 rows.add(i, column, Problem("unknown_ref", {"value": v, "table": ref}))
                 vals[i] = None
         if by_name:
             notes.append(Problem("note_by_name", {"rows": by_name, "field": column}))
+    return unknown_villages
 
 
 def _duplicates(cols: dict, kind: Kind, rows: _Rows) -> None:
@@ -300,10 +309,10 @@ def validate(raw: RawTable, kind: Kind, mapping: dict[str, str | None], ctx: Con
         notes.append(Problem("note_translated", {"cells": rows.translated,
                                                  "fields": [f for f in options.translations() if f in cols]}))
     _coordinates(cols, kind, ctx, options, rows, notes)
-    _references(cols, kind, ctx, rows, notes)
+    unknown_villages = _references(cols, kind, ctx, rows, notes)
     derive.english_names(cols, kind, notes)
-    if kind.name in ("cases", "facilities") and not mapping.get("village_id"):
-        derive.locate(cols, ctx, rows, notes)
+    if kind.name in _PLACED_BY_POINT:
+        derive.locate(cols, ctx, rows, notes, unknown_villages)
     derive.end_of_day(cols, date_only, notes)
     if kind.name == "cases":
         derive.derive_cases(cols, ctx, mapping, rows, notes)
