@@ -87,3 +87,18 @@ def test_cases_are_placed_by_their_point_when_their_village_is_empty_or_unknown(
     assert codes == {3: ("flag", "placed_by_point"), 4: ("error", "unknown_ref"), 5: ("error", "point_in_no_village"),
                      6: ("flag", "point_in_two_villages")}
     assert [n.params for n in checked.notes if n.code == "note_located"] == [{"rows": 2}]
+
+
+def test_a_rejected_row_is_not_counted_as_flagged():
+    from cockpit.importer.report import summary
+    from cockpit.importer.validate import validate
+
+    raw = RawTable(["id", "at", "closed", "village", "cat"], [
+        ["1", "2026-11-02 09:00", "2026-11-01 09:00", "甲村", "roads"],     # closed before received: flagged
+        ["2", "2026-11-02 09:00", "2026-11-01 09:00", "甲村", "nonsense"],  # flagged, and rejected
+    ], [2, 3], "csv")
+    mapping = {"case_id": "id", "received_at": "at", "closed_at": "closed", "village_id": "village",
+               "category_id": "cat"}
+    checked = validate(raw, CASES, mapping, _placing_context())
+    assert len(checked.flagged) == 2 and len(checked.rejected) == 1
+    assert summary(checked) == {"rows_in": 2, "rows_valid": 1, "rows_rejected": 1, "rows_flagged": 1}

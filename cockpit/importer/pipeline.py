@@ -197,13 +197,13 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
     base = {"direction": "import", "kind": upload.kind.name, "source_name": source, "file_name": upload.filename,
             "stored_path": str(stored), "sha256": upload.sha256, "file_bytes": len(upload.data),
             "user_name": user, "started_at": started, "mode": mode, "rows_in": checked.rows_in,
-            "rows_rejected": len(checked.rejected), "rows_flagged": len(checked.flagged)}
+            "rows_rejected": len(checked.rejected), "rows_flagged": checked.rows_flagged}
     pending_file: tuple[Path, Path] | None = None
     con.execute("BEGIN TRANSACTION")
     try:
         batch_id = sql.next_batch_id(con)
         result = Result(batch_id, "loaded", checked.rows_in, rejected=len(checked.rejected),
-                        flagged=len(checked.flagged), stored_path=str(stored))
+                        flagged=checked.rows_flagged, stored_path=str(stored))
         if checked.rows.num_rows == 0 or (mode == "all_or_nothing" and checked.rejected):
             result.status = "rejected"
             result.message = Problem("nothing_valid" if checked.rows.num_rows == 0 else "rejected_all_or_nothing",

@@ -56,7 +56,7 @@ def report_csv(checked: Checked, t: Translator) -> bytes:
 
 def summary(checked: Checked) -> dict[str, int]:
     return {"rows_in": checked.rows_in, "rows_valid": checked.rows_valid,
-            "rows_rejected": len(checked.rejected), "rows_flagged": len(checked.flagged)}
+            "rows_rejected": len(checked.rejected), "rows_flagged": checked.rows_flagged}
 
 
 def personal_headers(checked: Checked) -> dict[str, str]:

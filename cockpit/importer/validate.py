@@ -105,6 +105,11 @@ class Checked:
     def rows_valid(self) -> int:
         return self.rows_in - len(self.rejected)
 
+    @property
+    def rows_flagged(self) -> int:
+        """Rows that load with a warning (a rejected row's flags do not count: it does not load)."""
+        return sum(1 for i in self.flagged if i not in self.rejected)
+
     def issues(self) -> list[Issue]:
         """Every problem, in line order (errors before flags on a line)."""
         out = [i for v in self.rejected.values() for i in v] + [i for v in self.flagged.values() for i in v]
