@@ -152,7 +152,7 @@ def test_gcj02_boundaries_are_converted_and_swapped_ones_fixed(env):
 def test_not_geojson_fails_clearly(env):
     con, geodata, tmp = env
     for data, code in ((b'{"type": "Topology"}', "not_geojson"), (b"[1]", "not_geojson"), (b"{", "bad_json"),
-                       (b'{"type": "FeatureCollection", "features": []}', "no_rows")):
+                       (b'{"type": "FeatureCollection", "features": []}', "no_features")):
         with pytest.raises(ImportFailed) as info:
             _run(con, data, "x.geojson", "boundaries", geodata, tmp, do_load=False)
         assert info.value.problem.code == code

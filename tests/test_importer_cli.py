@@ -97,9 +97,10 @@ def test_export_masks_unless_allowed(db, tmp_path, capsys):
     assert rows == [("export", "case_contacts", "local"), ("export", "case_contacts", "admin")]
 
 
-def test_missing_database_is_a_clear_error(tmp_path):
-    with pytest.raises(SystemExit, match="no database"):
+def test_missing_database_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
         main(["imports", "--db", str(tmp_path / "none.duckdb")])
+    assert exit_.value.code == 2 and "no database" in capsys.readouterr().err
 
 
 def _la311(month: str, rows: list[tuple]) -> str:
@@ -162,3 +163,25 @@ def test_bad_mapping_options_are_refused_with_the_reason(db, tmp_path, capsys, o
     file.write_text(_la311("2026-11", LA_NOVEMBER), encoding="utf-8")
     assert main(["import", "cases", str(file), "--db", str(db), "--imports-dir", str(tmp_path / "imp"), *option]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_messages_that_say_what_happened(db, tmp_path, capsys):
+    common = ["--db", str(db), "--imports-dir", str(tmp_path / "imp")]
+    cut = tmp_path / "cut.csv"
+    cut.write_text('工单编号,受理时间,诉求类别\n"A1,2026-11-01 09:00,roads\nA2,2026-11-02 09:00,water\n', encoding="utf-8")
+    assert main(["import", "cases", str(cut), *common]) == 2
+    assert "ends inside a quoted cell that starts on line 2" in capsys.readouterr().err
+    bare = tmp_path / "bare.csv"
+    bare.write_text("A1,2026-11-01 09:00,roads\nA2,2026-11-02 09:00,water\n", encoding="utf-8")
+    assert main(["import", "cases", str(bare), *common]) == 2
+    captured = capsys.readouterr()
+    assert "the first row was taken as the header (A1, 2026-11-01 09:00, roads" in captured.out
+    assert "required fields have no column" in captured.err
+    empty = tmp_path / "empty.geojson"
+    empty.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
+    assert main(["import", "boundaries", str(empty), *common, "--geodata", str(tmp_path / "g.geojson")]) == 2
+    assert "holds no features" in capsys.readouterr().err
+    quoted = tmp_path / "quoted.csv"                       # a quote inside a cell is no cut: read as written
+    quoted.write_text('工单编号,受理时间,所属村,诉求类别,诉求内容\nQ1,2026-11-01 09:00,岭头村,water,5" 水管\n',
+                      encoding="utf-8")
+    assert main(["import", "cases", str(quoted), *common]) == 0

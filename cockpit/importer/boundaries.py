@@ -64,7 +64,7 @@ def read_geojson(data: bytes) -> tuple[RawTable, list[Any]]:
     else:
         raise ImportFailed("not_geojson")
     if not features:
-        raise ImportFailed("no_rows")
+        raise ImportFailed("no_features")
     props = [(f.get("properties") if isinstance(f, dict) and isinstance(f.get("properties"), dict) else {})
              for f in features]
     geometries = [f.get("geometry") if isinstance(f, dict) else None for f in features]

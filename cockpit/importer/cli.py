@@ -24,7 +24,13 @@ __all__ = ["register"]
 _SHOWN_PROBLEMS = 20
 
 
-def _connect(args):
+def _fail(message: str) -> SystemExit:
+    """Exit 2 (the file or the database cannot be used) after saying why on stderr."""
+    print(message, file=sys.stderr)
+    return SystemExit(2)
+
+
+def _connect(args, read_only: bool = False):
     import duckdb
 
     from cockpit.store.owner import refuse_while_owned
@@ -34,14 +40,17 @@ def _connect(args):
 
     db = Path(args.db) if args.db else settings.path("db_path")
     if not db.is_file():
-        raise SystemExit(f"error: no database at {db} (build one with: python -m cockpit init-db)")
+        raise _fail(f"error: no database at {db} (build one with: python -m cockpit init-db, "
+                    "or start a township with: python -m cockpit new-township)")
     refuse_while_owned(db, "Import and export through its Data page (数据管理), or stop the app first.")
     try:
+        if read_only:
+            return duckdb.connect(str(db), read_only=True)
         upgrade_database(db)
         return duckdb.connect(str(db))
     except (duckdb.Error, BuildError) as exc:
-        raise SystemExit(f"error: {db} cannot be opened for writing ({exc}); is the app or another "
-                         "command using it? Import through the data page, or stop the app.") from None
+        raise _fail(f"error: {db} cannot be opened for {'reading' if read_only else 'writing'} ({exc}); "
+                    "is the app or another command using it? Import through the data page, or stop the app.") from None
 
 
 def _mapped(mapping: dict, upload, args: argparse.Namespace) -> dict:
@@ -108,6 +117,8 @@ def _import(args: argparse.Namespace) -> int:
             return 2
         print(f"{path.name}: {len(upload.raw.rows):,} rows, encoding {upload.raw.encoding}, "
               f"delimiter {upload.raw.delimiter!r}")
+        for note in upload.raw.notes:
+            print(f"note: {note.text()}")
         print("mapping: " + ", ".join(f"{f} <- {h!r}" for f, h in mapping.items() if h))
         print("not mapped: " + (", ".join(f for f, h in mapping.items() if not h) or "-"))
         if tables:
@@ -124,7 +135,8 @@ def _import(args: argparse.Namespace) -> int:
         print("checked: {rows_in:,} rows, {rows_valid:,} valid, {rows_rejected:,} rejected, "
               "{rows_flagged:,} flagged".format(**counts))
         for note in checked.notes:
-            print(f"note: {note.text()}")
+            if note not in upload.raw.notes:
+                print(f"note: {note.text()}")
         issues = checked.issues()
         for issue in issues[:_SHOWN_PROBLEMS]:
             print(f"line {issue.line}: {issue.severity}: {issue.header or issue.field}: {issue.problem.text()}")
@@ -176,7 +188,7 @@ def _export(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from cockpit.store import imports as imports_sql
 
-    con = _connect(args)
+    con = _connect(args, read_only=True)
     try:
         frame = imports_sql.batches(con, args.limit)
     finally:

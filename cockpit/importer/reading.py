@@ -194,8 +194,22 @@ def _read_csv(text: str) -> RawTable:
         raise ImportFailed("csv_error", line=last + 1, error=str(exc)) from None
     if headers is None:
         raise ImportFailed("empty_file")
+    if rows and text.count('"') % 2 and any("\n" in str(c) for c in rows[-1] if c is not None):
+        # a quote opened and never closed swallowed the rest of the file into one cell
+        raise ImportFailed("ends_mid_record", line=lines[-1])
+    if _looks_like_data(headers):
+        notes.append(Problem("header_looks_like_data", {"headers": headers[:4]}))
     return RawTable(headers, rows, lines, "csv", delimiter=delim, notes=notes,
                     wide_rows={e.line: e.cells for e in too_many})
+
+
+_DATA_LIKE = re.compile(r"^[-+]?\d[\d,.]*$|^\d{4}[-/年.]\d{1,2}|^\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+def _looks_like_data(headers: list[str]) -> bool:
+    """Whether the row taken as the header looks like a row of data (numbers, dates): the file may
+    have no header row."""
+    return sum(bool(_DATA_LIKE.match(h)) for h in headers) >= max(1, len(headers) // 3)
 
 
 def _excel_value(value: Any) -> Any:
