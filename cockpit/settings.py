@@ -90,6 +90,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest file the data page accepts, in megabytes. The server's limit (maxUploadSize in "
             ".streamlit/config.toml, also 50) caps it: the smaller of the two applies, so to accept "
             "larger files raise both."),
+    Setting("local_time_zone", "Asia/Shanghai", "COCKPIT_TIME_ZONE",
+            "The township's time zone (IANA name): imported times with an offset (…+00:00, Open311) are "
+            "converted to it."),
     Setting("planner_movable_share", "0.2", "COCKPIT_PLANNER_MOVABLE_SHARE",
             "What-if planner: the largest share of a village's funding in a domain that a budget-neutral "
             "recommendation may move elsewhere (0.2 = 20%)."),

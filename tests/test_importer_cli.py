@@ -185,3 +185,17 @@ def test_messages_that_say_what_happened(db, tmp_path, capsys):
     quoted.write_text('工单编号,受理时间,所属村,诉求类别,诉求内容\nQ1,2026-11-01 09:00,岭头村,water,5" 水管\n',
                       encoding="utf-8")
     assert main(["import", "cases", str(quoted), *common]) == 0
+
+
+def test_the_local_time_zone_is_a_setting(db, tmp_path, capsys, monkeypatch):
+    file = tmp_path / "offsets.csv"
+    file.write_text("工单编号,受理时间,所属村,诉求类别\nZ1,2026-11-01T01:30:00+00:00,岭头村,water\n", encoding="utf-8")
+    common = ["--db", str(db), "--imports-dir", str(tmp_path / "imp")]
+    monkeypatch.setenv("COCKPIT_TIME_ZONE", "Mars/Olympus_Mons")
+    assert main(["import", "cases", str(file), *common]) == 2
+    assert "local_time_zone (COCKPIT_TIME_ZONE) is not a known time zone" in capsys.readouterr().err
+    monkeypatch.setenv("COCKPIT_TIME_ZONE", "Europe/Paris")
+    assert main(["import", "cases", str(file), *common]) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert str(con.execute("SELECT received_at FROM cases WHERE case_id = 'Z1'").fetchone()[0]) == \
+            "2026-11-01 02:30:00"                                  # UTC+1 in November

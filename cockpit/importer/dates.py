@@ -3,7 +3,8 @@
 Accepted (a time part is optional everywhere):
 
 - ISO-8601: ``2026-10-05``, ``2026-10-05 08:30:00``, ``2026-10-05T08:30:00+08:00``, ``…Z``;
-  a value with an offset is converted to local time (Asia/Shanghai) and stored without zone;
+  a value with an offset is converted to local time (the setting local_time_zone, Asia/Shanghai by
+  default) and stored without zone;
 - ``YYYY/MM/DD`` and ``YYYY.MM.DD`` (``2026/10/5 8:30``);
 - Chinese: ``2026年10月5日``, ``2026年10月5日 8:30``, ``2026年10月5日8时30分``, with 上午/下午;
 - US: ``MM/DD/YYYY hh:mm:ss AM/PM`` and the Excel-mangled ``M/D/YY H:MM`` (years 00–29 are
@@ -26,9 +27,9 @@ from zoneinfo import ZoneInfo
 
 from cockpit.importer.problems import ValueProblem
 
-__all__ = ["parse_datetime", "parse_date", "LOCAL_TZ", "EXCEL_EPOCH"]
+__all__ = ["parse_datetime", "parse_date", "local_time_zone", "LOCAL_TZ", "EXCEL_EPOCH"]
 
-LOCAL_TZ = "Asia/Shanghai"
+LOCAL_TZ = "Asia/Shanghai"   # the setting local_time_zone's default
 EXCEL_EPOCH = datetime(1899, 12, 30)
 _YEARS = (1950, 2100)
 _SERIAL = (1.0, 2958466.0)
@@ -46,10 +47,23 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _local(value: datetime, tz: str) -> datetime:
+def local_time_zone() -> str:
+    """The township's time zone (setting ``local_time_zone``); ValueError naming the setting when
+    it is not a time zone this machine knows."""
+    from cockpit import settings
+
+    name = settings.get("local_time_zone").strip() or LOCAL_TZ
+    try:
+        _zone(name)
+    except (ValueError, KeyError, OSError):   # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"setting local_time_zone (COCKPIT_TIME_ZONE) is not a known time zone: {name!r}") from None
+    return name
+
+
+def _local(value: datetime, tz: str | None) -> datetime:
     if value.tzinfo is None:
         return value
-    return value.astimezone(_zone(tz)).replace(tzinfo=None)
+    return value.astimezone(_zone(tz or local_time_zone())).replace(tzinfo=None)
 
 
 def _check_year(value: datetime, raw) -> datetime:
@@ -86,7 +100,7 @@ def _build(m: re.Match, raw) -> tuple[datetime, bool]:
     return value, bool(g.get("h"))
 
 
-def parse_datetime(value, tz: str = LOCAL_TZ) -> tuple[datetime, bool] | None:
+def parse_datetime(value, tz: str | None = None) -> tuple[datetime, bool] | None:
     """``(local naive datetime, had_time)`` for a cell, or None for an empty cell.
 
     ``had_time`` is False for a date without a time (the caller decides which time of day it
@@ -131,7 +145,7 @@ def parse_datetime(value, tz: str = LOCAL_TZ) -> tuple[datetime, bool] | None:
     raise ValueProblem("not_a_date", value=value)
 
 
-def parse_date(value, tz: str = LOCAL_TZ) -> date | None:
+def parse_date(value, tz: str | None = None) -> date | None:
     """The calendar date of a cell (a time part, if any, is dropped); None for an empty cell."""
     parsed = parse_datetime(value, tz)
     return None if parsed is None else parsed[0].date()

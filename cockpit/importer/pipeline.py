@@ -47,6 +47,7 @@ import pyarrow as pa
 
 from cockpit import geo
 from cockpit.importer import boundaries as bnd
+from cockpit.importer.dates import local_time_zone
 from cockpit.importer.kinds import REFERENCES, Kind, kind as kind_of
 from cockpit.importer.mapping import SavedMapping, suggest
 from cockpit.importer.problems import ImportFailed, Problem
@@ -140,6 +141,10 @@ def _boundaries(geodata_path: Path | None):
 def check(con: duckdb.DuckDBPyConnection, upload: Upload, mapping: dict, options: Options = Options(), *,
           geodata_path: Path | None = None, progress: Callable[[float], None] | None = None) -> Checked:
     """Validate the upload against the database; writes nothing."""
+    try:
+        local_time_zone()   # a bad setting is said once, before any cell is read
+    except ValueError as exc:
+        raise ImportFailed("bad_setting", error=str(exc)) from None
     extra = ("cases",) if upload.kind.name == "case_contacts" else ()
     ctx = sql.context(con, _boundaries(geodata_path), extra)
     if upload.kind.name == "boundaries":
