@@ -88,9 +88,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 KIND_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "villages": {"village_id": ("village_id", "行政区划代码", "区划代码", "统计用区划代码", "村编码",
                                 "村代码", "代码", "编码", "code", "adcode", "id")},
+    # DataV and Amap (adcode, name), France's IGN (code, code_insee, nom), US city open data (nc_id, name)
     "boundaries": {"village_id": ("village_id", "adcode", "code", "行政区划代码", "区划代码", "村编码",
-                                  "id", "gb"),
-                   "name_zh": ("name_zh", "名称", "村名", "name", "NAME")},
+                                  "id", "gb", "code_insee", "insee", "nc_id", "district_id", "area_id",
+                                  "geoid", "fid"),
+                   "name_zh": ("name_zh", "名称", "村名", "name", "NAME", "nom", "nom_com", "libelle",
+                               "nc_name", "district_name", "area_name")},
 }
 _STRIP = re.compile(r"[\s_\-()（）\[\]【】:：/.·]+")
 _DATE_PART = re.compile(

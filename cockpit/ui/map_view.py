@@ -13,6 +13,7 @@ from cockpit import geo, settings
 from cockpit.choropleth import TOOLTIP, choropleth, tooltip_fields
 from cockpit.fmt import format_value
 from cockpit.literal import NAME, SHORT, clean, literal
+from cockpit.map_labels import printable
 from cockpit.metrics.catalog import MAP_METRICS, access_key, coverage_key, domain_of, metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
@@ -170,11 +171,13 @@ def township_deck(ctx: PageContext, vt: pd.DataFrame, opts: MapOptions, selected
     selected_fc = {"type": "FeatureCollection",
                    "features": [f for f in fc["features"] if f["properties"]["village_id"] == selected]}
     labels = []
-    if opts.label_mode != "none":
-        points = geo.label_points(gdf).merge(vt[["village_id", "name_zh", "name_en"]], on="village_id")
-        labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": _label_text(r, opts.label_mode)}
-                  for _, r in points.iterrows()]
     view = geo.view_state(gdf, width_px=MAP_VIEW_WIDTH, height_px=height)
+    if opts.label_mode != "none":
+        points = geo.label_points(gdf).assign(weight=[g.area for g in gdf.geometry]).merge(
+            vt[["village_id", "name_zh", "name_en"]], on="village_id")
+        points["text"] = [_label_text(r, opts.label_mode) for _, r in points.iterrows()]
+        points = points[printable(points, view)]     # no name printed over another (300 villages)
+        labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": r["text"]} for _, r in points.iterrows()]
     deck = build_deck(fc, selected_fc, labels, _facility_records(ctx, opts.facility_domains), view)
     return deck, chor.legend
 
