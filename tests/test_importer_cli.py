@@ -199,3 +199,15 @@ def test_the_local_time_zone_is_a_setting(db, tmp_path, capsys, monkeypatch):
     with duckdb.connect(str(db), read_only=True) as con:
         assert str(con.execute("SELECT received_at FROM cases WHERE case_id = 'Z1'").fetchone()[0]) == \
             "2026-11-01 02:30:00"                                  # UTC+1 in November
+
+
+def test_a_villages_file_of_codes_and_coordinates_updates_known_villages_only(db, tmp_path, capsys):
+    file = tmp_path / "坐标.csv"
+    file.write_text("行政区划代码,经度,纬度\n350781105203,118.1401,27.4302\n350781105299,118.23,27.45\n",
+                    encoding="utf-8")
+    assert main(["import", "villages", str(file), "--db", str(db), "--imports-dir", str(tmp_path / "imp")]) == 0
+    out = capsys.readouterr().out
+    assert "1 updated" in out and "line 3: error" in out and "is empty but required" in out   # a new village needs them
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT lon, lat, kind, population > 0 FROM villages WHERE village_id = '350781105203'"
+                           ).fetchone() == (118.1401, 27.4302, "village", True)

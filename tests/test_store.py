@@ -166,3 +166,20 @@ def test_existing_version_1_database_is_upgraded_not_rebuilt(tmp_path):
     assert con.execute("SELECT value FROM meta").fetchone()[0] == "旧镇"  # data kept
     assert con.execute("SELECT count(*) FROM norms").fetchone()[0] == 0
     con.close()
+
+
+def test_optional_columns_may_be_left_out_but_required_ones_may_not(tmp_path):
+    import pandas as pd
+
+    folder = write_tiny_township(tmp_path / "src")
+    villages = pd.read_csv(folder / "villages.csv", dtype=str)
+    villages.drop(columns=["households", "elevation_m", "broadband_share"]).to_csv(folder / "villages.csv", index=False)
+    db = tmp_path / "a.duckdb"
+    build_database(folder, db)
+    store = Store(db)
+    got = store.villages()
+    store.close()
+    assert len(got) == len(villages) and got["households"].isna().all() and got["population"].notna().all()
+    villages.drop(columns=["population"]).to_csv(folder / "villages.csv", index=False)
+    with pytest.raises(BuildError, match="villages.csv: missing column"):
+        build_database(folder, tmp_path / "b.duckdb")

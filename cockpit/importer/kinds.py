@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from cockpit.schema import TABLES, table as schema_table
 
-__all__ = ["Field", "Kind", "KINDS", "kind", "KIND_NAMES", "REFERENCES", "DERIVED"]
+__all__ = ["Field", "Kind", "KINDS", "kind", "KIND_NAMES", "REFERENCES", "DERIVED", "UPDATES_BY_KEY"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,9 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "facilities": ("village_id",),
 }
 _NAME_EN = {"name_en", "title_en"}  # filled from the Chinese name when missing
+# Tables whose file may update known rows in a few columns (a villages file of codes and
+# coordinates): their NOT NULL columns need a value for new rows only (checked per row).
+UPDATES_BY_KEY = ("villages",)
 
 _ENUM_FIELDS = {("villages", "kind"): "kind", ("villages", "area_group"): "area_group",
                 ("cases", "status"): "case_status", ("cases", "channel"): "channel",
@@ -116,7 +119,8 @@ def _table_kind(name: str) -> Kind:
     fields = []
     for column, declared, _ in t.columns:
         sql_type = declared.replace("NOT NULL", "").strip().split(" ")[0]
-        required = "NOT NULL" in declared and column not in derived and column not in _NAME_EN
+        required = ("NOT NULL" in declared and column not in derived and column not in _NAME_EN
+                    and (name not in UPDATES_BY_KEY or column in t.primary_key))
         if column in ("lon", "lat") and required:
             required = False  # a "(lat, lon)" point column may give them; checked per row
         fields.append(Field(column, _parser(name, column, sql_type), sql_type, required,

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from cockpit.importer import coords, dates, derive, values
 from cockpit.importer.derive import END_OF_DAY_FIELDS
-from cockpit.importer.kinds import DERIVED, REFERENCES, Field, Kind
+from cockpit.importer.kinds import DERIVED, REFERENCES, UPDATES_BY_KEY, Field, Kind
 from cockpit.importer.mapping import missing_required
 from cockpit.importer.problems import ImportFailed, Problem, ValueProblem
 from cockpit.importer.reading import RawTable
@@ -258,6 +258,16 @@ def _references(cols: dict, kind: Kind, ctx: Context, rows: _Rows, notes: list) 
     return unknown_villages
 
 
+def _known_rows(cols: dict, kind: Kind, ctx: Context) -> set[int]:
+    """Rows of a table updated by key (UPDATES_BY_KEY) whose key the database already holds: an
+    update changes only the columns the file has, so the others need no value."""
+    if kind.table not in UPDATES_BY_KEY:
+        return set()
+    (key,) = [f.name for f in kind.fields if f.key]
+    have = ctx.ids.get(kind.table, set())
+    return {i for i, v in enumerate(cols.get(key, ())) if v in have}
+
+
 def _duplicates(cols: dict, kind: Kind, rows: _Rows) -> None:
     key = [f.name for f in kind.fields if f.key]
     if not key or any(k not in cols for k in key):
@@ -325,12 +335,14 @@ def validate(raw: RawTable, kind: Kind, mapping: dict[str, str | None], ctx: Con
         derive.derive_tasks(cols, rows, notes)
     n = len(raw.rows)
     derived = set(DERIVED.get(kind.name, ()))
+    known = _known_rows(cols, kind, ctx)
     for f in kind.fields:
         if not f.not_null:
             continue
         vals = cols.get(f.name, [None] * n)
         for i in range(n):
-            if vals[i] is None and not any(x.field == f.name or f.name in derived for x in rows.errors.get(i, ())):
+            if vals[i] is None and not (i in known and not mapping.get(f.name)) \
+                    and not any(x.field == f.name or f.name in derived for x in rows.errors.get(i, ())):
                 rows.add(i, f.name, Problem("required_empty", {"field": f.name}))
     _duplicates(cols, kind, rows)
     keep = [i for i in range(n) if i not in rows.errors]

@@ -161,13 +161,15 @@ def _load_table(con: duckdb.DuckDBPyConnection, src: Path, table: Table) -> int:
         raise BuildError(f"{label}: cannot be read as UTF-8 CSV ({exc})") from None
     try:
         have = [r[0] for r in con.execute("SELECT name FROM pragma_table_info('staging')").fetchall()]
-        absent = [c for c in table.column_names if c not in have]
+        absent = [c for c, declared, _ in table.columns if c not in have and "NOT NULL" in declared]
         if absent:
             raise BuildError(f"{label}: missing column(s) {', '.join(absent)}")
         for name, declared, _ in table.columns:
-            _check_column(con, label, name, declared)
+            if name in have:
+                _check_column(con, label, name, declared)
         cols = ", ".join(table.column_names)
-        casts = ", ".join(f"CAST({c} AS {_sql_type(t)})" for c, t, _ in table.columns)
+        # an optional column the file does not have loads empty
+        casts = ", ".join(f"CAST({c if c in have else 'NULL'} AS {_sql_type(t)})" for c, t, _ in table.columns)
         try:
             con.execute(f"INSERT INTO {table.name} ({cols}) SELECT {casts} FROM staging ORDER BY _row")
         except duckdb.ConstraintException as exc:
