@@ -6,6 +6,7 @@ from cockpit.ui import shell
 from cockpit.ui.backup_view import backup_status
 from cockpit.ui.history_view import export_panel, history_panel
 from cockpit.ui.import_view import import_panel
+from cockpit.ui.readiness_view import township_parts
 from cockpit.ui.village_fill_view import villages_to_fill
 
 ctx = shell.page("data")
@@ -13,6 +14,7 @@ t = ctx.t
 st.title(t("data.title"))
 st.caption(t("data.caption"))
 backup_status(ctx)
+township_parts(t, ctx.data)
 villages_to_fill(ctx)
 
 tab_import, tab_history, tab_export = st.tabs([t("data.tab_import"), t("data.tab_history"),

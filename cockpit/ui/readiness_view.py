@@ -14,7 +14,7 @@ from cockpit.readiness import Item, checklist, missing_for
 from cockpit.ui.data import Data
 from cockpit.ui.pages import PAGES, page_spec
 
-__all__ = ["boundary_count", "township_checklist", "not_ready"]
+__all__ = ["boundary_count", "township_checklist", "checklist_table", "township_parts", "not_ready"]
 
 
 @st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
@@ -36,6 +36,31 @@ def township_checklist(data: Data) -> list[Item]:
     return checklist(data.contents(), boundary_count())
 
 
+def checklist_table(t: Translator, items: list[Item]) -> None:
+    """What the township's data holds, part by part: how much, how to import it, which pages need it."""
+    titles = {p.name: t(p.title_key) for p in PAGES}
+    st.dataframe(pd.DataFrame({
+        t("ready.col.part"): [t(f"ready.part.{i.part.key}") for i in items],
+        t("ready.col.have"): [t(f"ready.have.{i.part.unit}", n=i.count) if i.ready else t("ready.none")
+                              for i in items],
+        t("ready.col.kind"): [t(f"import.kind.{i.part.kind}") for i in items],
+        t("ready.col.pages"): [t("punct.list").join(titles[p] for p in i.pages) for i in items],
+    }), hide_index=True, width="stretch")
+
+
+def township_parts(t: Translator, data: Data) -> None:
+    """On the Data page while a part of the township's data is missing: the checklist, open when
+    the township has no villages or no month yet."""
+    items = township_checklist(data)
+    if all(i.ready for i in items):
+        return
+    contents = data.contents()
+    starting = not contents["villages"] or not any(contents[k] for k in ("coverage", "allocations", "cases"))
+    with st.expander(t("ready.data_title"), expanded=starting, icon=":material/checklist:"):
+        st.caption(t("ready.data_help"))
+        checklist_table(t, items)
+
+
 def not_ready(t: Translator, name: str, data: Data, may_import: bool) -> bool:
     """When page ``name`` lacks data it needs: say what is missing and where to add it, show the
     township's checklist and return True (the caller stops the page)."""
@@ -48,14 +73,7 @@ def not_ready(t: Translator, name: str, data: Data, may_import: bool) -> bool:
     st.title(t(page_spec(name).title_key))
     st.info(t("ready.missing", parts=t("punct.list").join(t(f"ready.part.{m}") for m in missing)),
             icon=":material/info:")
-    titles = {p.name: t(p.title_key) for p in PAGES}
-    st.dataframe(pd.DataFrame({
-        t("ready.col.part"): [t(f"ready.part.{i.part.key}") for i in items],
-        t("ready.col.have"): [t(f"ready.have.{i.part.unit}", n=i.count) if i.ready else t("ready.none")
-                              for i in items],
-        t("ready.col.kind"): [t(f"import.kind.{i.part.kind}") for i in items],
-        t("ready.col.pages"): [t("punct.list").join(titles[p] for p in i.pages) for i in items],
-    }), hide_index=True, width="stretch")
+    checklist_table(t, items)
     if may_import:
         st.page_link("pages/9_data.py", label=t("ready.go_data"), icon=":material/upload_file:")
     else:

@@ -126,3 +126,10 @@ def test_a_new_township_starts_from_its_boundaries_on_the_data_page(empty_townsh
     at.switch_page("app.py").run()                                       # villages, but no month yet
     assert "月度数据" in at.info[0].value and "村（社区）" not in at.info[0].value
     assert list(at.dataframe[0].value["现有"])[:2] == ["3 条", "3 条"]
+
+
+def test_the_data_page_of_an_empty_township_shows_what_it_holds(empty_township):
+    at = _page("pages/9_data.py", "admin")
+    assert "本镇数据现状" in [e.label for e in at.expander]
+    table = next(d.value for d in at.dataframe if "数据" in d.value.columns)
+    assert list(table["现有"]) == ["暂无"] * 7
