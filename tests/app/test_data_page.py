@@ -198,3 +198,18 @@ def test_value_translations_on_the_data_page_are_kept_for_the_source(world):
     assert {m.label: m.value for m in at.metric}["Rejected rows"] == "0"
     at.button(key="imp_load").click().run()
     assert _rows(world.db, "SELECT count(*) FROM cases WHERE case_id LIKE '2-00%' AND channel = 'hotline'") == [(2,)]
+
+
+def test_a_bare_geometry_is_imported_for_the_village_chosen(world):
+    polygon = {"type": "Polygon", "coordinates": fx.square(*fx.NEW_BOX)}
+    at = _page("en")
+    at = _upload(at, "boundaries", "outline.geojson", json.dumps(polygon).encode())
+    assert not at.exception
+    at.selectbox(key="imp_bare_village").set_value(fx.LINGTOU).run()
+    assert not [w for w in at.warning if "Required fields without a column" in w.value]
+    at.button(key="imp_check").click().run()          # the Check button is there
+    at.button(key="imp_load").click().run()
+    assert not at.exception and at.success and "0 new, 1 updated" in at.success[0].value
+    doc = json.loads(world.geodata.read_text(encoding="utf-8"))
+    feature = next(f for f in doc["features"] if f["properties"]["village_id"] == fx.LINGTOU)
+    assert feature["geometry"]["coordinates"][0][0] == list(fx.NEW_BOX[:2])
