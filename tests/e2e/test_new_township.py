@@ -2,12 +2,13 @@
 
 An empty database made by ``new-township`` and its first administrator: every page says what it
 lacks; on the Data page the village boundaries create the villages, the fill-in table lists them
-until a villages file gives their population, then the first month's appeals arrive and the map
-and the appeals page show them.
+until a villages file gives their population, then the first month's appeals arrive, the next
+month's with channels of their own translated, and the map and the appeals page show them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import duckdb
@@ -60,6 +61,24 @@ def _files(folder):
     return boundaries, villages, cases
 
 
+def _choose_in_grid(page, key: str, row: int, column: int, option: str) -> None:
+    """Pick ``option`` in the selectbox cell (``row``, ``column``) of the data editor ``key``: the
+    grid is drawn on a canvas, so the cell is found by position (header and rows 35 px high, the
+    columns' left edges read from the grid's header cells) and edited from the keyboard."""
+    grid = page.locator(f".st-key-{key} [data-testid='stDataFrameResizable']")
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    headers = page.locator(f".st-key-{key} th[role='columnheader']")
+    n = headers.count()
+    x = box["x"] + box["width"] * (column + 0.5) / n
+    y = box["y"] + 35 * (row + 1) + 17
+    page.mouse.dblclick(x, y)
+    page.wait_for_timeout(400)
+    page.keyboard.type(option)
+    page.keyboard.press("Enter")
+    wait_for_app_idle(page)
+
+
 def test_a_township_from_nothing_to_its_map_and_appeals(browser_page, new_township):
     url, folder, db = new_township
     page = browser_page
@@ -102,7 +121,14 @@ def test_a_township_from_nothing_to_its_map_and_appeals(browser_page, new_townsh
     page.get_by_text("文件取值对照").wait_for()
     page.get_by_text("文件取值对照").scroll_into_view_if_needed()
     page.wait_for_timeout(1000)
+    sha = hashlib.sha256(odd.read_bytes()).hexdigest()[:10]
+    for row, code in ((0, "hotline"), (1, "app")):          # "Voice In" is the hotline, "Mobile App" the app
+        _choose_in_grid(page, f"values_{sha}_channel", row, 2, code)
     save_screenshot(page, "new_township_value_translations")
+    _click(page, "校验文件")
+    assert _metric(page, "拒收行") == "0"
+    _click(page, "导入数据库")
+    page.get_by_text("新增 2 行").wait_for()
 
     page.goto(f"{url}/map?lang=zh")
     wait_for_app_idle(page)
@@ -113,8 +139,11 @@ def test_a_township_from_nothing_to_its_map_and_appeals(browser_page, new_townsh
     save_screenshot(page, "new_township_map")
     head = page.context.browser.new_page(viewport=conftest.VIEWPORT, locale="zh-CN")
     try:                                                   # the administrator sees no appeals: the leader does
-        conftest.open_page(head, f"{url}/cases?lang=zh", user="zhou.head", password=PASSWORD)
+        conftest.open_page(head, f"{url}/cases?lang=zh&period=2026-11", user="zhou.head", password=PASSWORD)
         assert _metric(head, "受理诉求") == "3"
+        head.goto(f"{url}/cases?lang=zh&period=2026-12")       # the month whose channels were translated
+        wait_for_app_idle(head)
+        assert _metric(head, "受理诉求") == "2"
         save_screenshot(head, "new_township_cases")
     finally:
         head.close()
