@@ -37,6 +37,22 @@ _CSS = """
 [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
 [data-testid="stSidebarNav"] { display: none; }
 .block-container { padding-top: 2.2rem; }
+/* a phone (a village secretary's): headings that fit, tiles two to a row, taps of 44 px */
+@media (max-width: 640px) {
+  .block-container { padding-left: 0.8rem; padding-right: 0.8rem; padding-top: 3.2rem; }
+  h1 { font-size: 1.55rem !important; line-height: 1.3 !important; }
+  h2 { font-size: 1.3rem !important; }
+  h3 { font-size: 1.12rem !important; }
+  [data-testid="stMetricValue"] { font-size: 1.45rem; }
+  [data-testid="stMetricLabel"] p { font-size: 0.9rem; }
+  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {
+    flex-wrap: wrap; gap: 0.5rem; }
+  [data-testid="stColumn"]:has([data-testid="stMetric"]) {
+    min-width: calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
+    flex: 1 1 calc(50% - 0.25rem) !important; }
+  [data-testid^="stBaseButton"], [data-testid="stPageLink-NavLink"], [data-testid="stDownloadButton"] button {
+    min-height: 44px; }
+}
 </style>
 """
 
@@ -150,7 +166,7 @@ def page(name: str) -> PageContext:
     t = Translator(lang)
     kiosk = spec.kiosk and st.query_params.get("kiosk") == "1"
     st.set_page_config(page_title=f"{t(spec.title_key)} · {t('app.title')}", page_icon="🧭",
-                       layout="wide", initial_sidebar_state="collapsed" if kiosk else "expanded")
+                       layout="wide", initial_sidebar_state="collapsed" if kiosk else "auto")  # auto: closed on a phone
     st.markdown(_CSS + (_KIOSK_CSS if kiosk else ""), unsafe_allow_html=True)
     if not kiosk:  # a kiosk takes language and month from its URL and shows no menus
         with st.sidebar:
