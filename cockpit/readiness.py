@@ -31,6 +31,7 @@ PARTS: tuple[Part, ...] = (
 
 # page name -> the parts it cannot show anything without ("month": any of coverage, allocations, cases)
 NEEDS: dict[str, tuple[str, ...]] = {
+    "today": ("villages", "month"),
     "overview": ("villages", "month"),
     "map": ("villages", "boundaries", "month"),
     "services": ("villages", "coverage"),

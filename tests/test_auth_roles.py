@@ -15,7 +15,7 @@ EXPECTED = {
     "leader": (ALL, set(CAPABILITIES) - {"manage_users"}),
     "party": (AGGREGATE | {"party", "presenter"}, {"export"}),
     "planner": (AGGREGATE | {"whatif", "presenter"}, {"run_scenarios", "export"}),
-    "village_secretary": (AGGREGATE | {"cases", "party", "whatif"}, {"see_case_lists", "see_personal_data", "export"}),
+    "village_secretary": (AGGREGATE | {"today", "cases", "party", "whatif"}, {"see_case_lists", "see_personal_data", "export"}),
     "viewer": (AGGREGATE, set()),
 }
 

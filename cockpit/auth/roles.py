@@ -15,7 +15,7 @@ from dataclasses import dataclass
 __all__ = ["PAGE_NAMES", "CAPABILITIES", "Role", "ROLES", "ROLE_IDS", "DISPLAY", "role", "can_open", "can",
            "village_scope", "scoped", "roles_table_markdown"]
 
-PAGE_NAMES: tuple[str, ...] = ("overview", "map", "village", "services", "cases", "party", "command",
+PAGE_NAMES: tuple[str, ...] = ("today", "overview", "map", "village", "services", "cases", "party", "command",
                                "presenter", "whatif", "data", "admin")
 """Every page of the cockpit, existing or planned, by registry name."""
 
@@ -76,7 +76,7 @@ ROLES: tuple[Role, ...] = (
     # 规划、财政、民政 staff: what-if, scenarios and aggregates.
     _role("planner", _AGGREGATE_PAGES + ("whatif", "presenter"), ("run_scenarios", "export")),
     # 村支书: own village only, everywhere; handles its appeals, so sees their callers.
-    _role("village_secretary", _AGGREGATE_PAGES + ("cases", "party", "whatif"),
+    _role("village_secretary", ("today",) + _AGGREGATE_PAGES + ("cases", "party", "whatif"),
           ("see_case_lists", "see_personal_data", "export"), scoped=True),
     # The public ("data for the people"): aggregate figures in plain language, nothing personal.
     _role("viewer", _AGGREGATE_PAGES, ()),

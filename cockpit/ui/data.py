@@ -33,6 +33,7 @@ from cockpit.cases.kpis import trend
 from cockpit.cases.scorecard import DEFAULT_TARGETS, parse_targets
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
+from cockpit.cases.today import as_of, due_soon
 from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
 from cockpit.month_close import ClosedFigures, differences, standing_closes
@@ -177,6 +178,12 @@ def _overdue(path: str, version: int, period: str, filt: CaseFilter, allowed: bo
     return overdue_list(_store(path, version, scope), period, filt, allowed=allowed)
 
 
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _due_soon(path: str, version: int, period: str, filt: CaseFilter, allowed: bool,
+              scope: Scope = None) -> pd.DataFrame:
+    return due_soon(_store(path, version, scope), period, filt, allowed=allowed)
+
+
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
 def _party_trend(path: str, version: int, months: tuple, by: str, as_of, scope: Scope = None) -> pd.DataFrame:
     store = _store(path, version, scope)
@@ -286,6 +293,15 @@ class Data:
         """Open cases past due at the period's end, oldest first; personal fields masked unless
         ``allowed``."""
         return _overdue(self.path, self.version, period, filt, allowed, self.scope)
+
+    def due_soon_cases(self, period: str, filt: CaseFilter, allowed: bool = False) -> pd.DataFrame:
+        """Open cases due within three days of the period's end (or the data's end), soonest
+        first; personal fields masked unless ``allowed`` (cockpit.cases.today)."""
+        return _due_soon(self.path, self.version, period, filt, allowed, self.scope)
+
+    def today(self, period: str):
+        """The moment "today" stands for in ``period`` (cockpit.cases.today.as_of)."""
+        return as_of(_store(self.path, self.version), period)
 
     def case_alerts(self, period: str) -> pd.DataFrame:
         """Weekly case spikes of the month by category and village (cockpit.cases.alerts)."""

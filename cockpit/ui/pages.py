@@ -17,6 +17,7 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("today", "pages/11_today.py", "nav.today", ":material/today:"),
     PageSpec("overview", "app.py", "nav.overview", ":material/dashboard:"),
     PageSpec("map", "pages/1_map.py", "nav.map", ":material/map:"),
     PageSpec("services", "pages/2_services.py", "nav.services", ":material/balance:"),

@@ -50,8 +50,8 @@ _CSS = """
   [data-testid="stColumn"]:has([data-testid="stMetric"]) {
     min-width: calc(50% - 0.25rem) !important; width: calc(50% - 0.25rem) !important;
     flex: 1 1 calc(50% - 0.25rem) !important; }
-  [data-testid^="stBaseButton"], [data-testid="stPageLink-NavLink"], [data-testid="stDownloadButton"] button {
-    min-height: 44px; }
+  [data-testid^="stBaseButton"], [data-testid="stPageLink-NavLink"], [data-testid="stDownloadButton"] button,
+  [data-testid="stButtonGroup"] button { min-height: 44px !important; }
 }
 </style>
 """

@@ -72,3 +72,21 @@ def safe_next(value: str | None, default: str = "/") -> str:
     if parts.scheme or parts.netloc or parts.path.startswith("/auth/"):
         return default
     return value
+
+
+def landing(user, next_path: str) -> str:
+    """Where a sign-in lands: the page it was asked for; a village secretary asking for the front
+    page lands on Today (今日待办), their day on a phone.
+
+    >>> from types import SimpleNamespace as U
+    >>> landing(U(role="village_secretary", active=True, village_ids=("1",)), "/?lang=en")
+    '/today?lang=en'
+    >>> landing(U(role="leader", active=True, village_ids=()), "/"), landing(None, "/map")
+    ('/', '/map')
+    """
+    from cockpit.auth.roles import can_open, role
+
+    path, _, query = next_path.partition("?")
+    if path == "/" and user is not None and role(user.role).village_scoped and can_open(user, "today"):
+        return "/today" + (f"?{query}" if query else "")
+    return next_path

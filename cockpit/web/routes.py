@@ -29,7 +29,7 @@ from cockpit.auth.roles import role
 from cockpit.auth.users import list_users
 from cockpit.i18n import Translator, normalize_language
 from cockpit.store import StoreError
-from cockpit.web.client import client_address, is_https, safe_next
+from cockpit.web.client import client_address, is_https, landing, safe_next
 from cockpit.web.gatekeeper import Gatekeeper, gatekeeper
 from cockpit.web.login_page import login_message, render_login, render_message
 
@@ -127,7 +127,7 @@ def _routes(keeper_of) -> list[Route]:
             return await anyio.to_thread.run_sync(
                 lambda: _login_page(request, keeper, t, next_path=next_path, name=name, status=401,
                                     error=login_message(t, outcome.result)))
-        response = RedirectResponse(next_path, status_code=303)
+        response = RedirectResponse(landing(outcome.result.user, next_path), status_code=303)
         lifetime = setting_number("session_lifetime_hours")
         _set_cookie(response, request, sessions.COOKIE, outcome.token,
                     max_age=int(lifetime * 3600) if lifetime > 0 else None)

@@ -1,0 +1,102 @@
+"""In Chromium on a phone (390×844, device scale 2, touch) and at 200% zoom: a village secretary's pages.
+
+For each page the secretary may open: the page is no wider than the screen, no element covers
+another, and sign-in needs no sidebar; a secretary signing in at the front page lands on Today,
+which shows their own village. Screenshots go to screenshots/phone_*.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cockpit.auth.roles import role
+from cockpit.ui.pages import PAGES
+from tests.e2e.conftest import CHROMIUM, on_sign_in_page, save_screenshot, sign_in, wait_for_app_idle
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+ZOOMED = {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2, "locale": "zh-CN",
+          "timezone_id": "Asia/Shanghai"}   # a 1280-wide window at 200% zoom: 640 CSS px
+SECRETARY_PAGES = [p for p in PAGES if p.name in role("village_secretary").pages]
+
+# Pairs of visible elements of the page (not one inside the other, not in a closed expander) whose
+# boxes overlap by more than 2 px each way.
+_OVERLAPS = """() => {
+  const els = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]')]
+    .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0
+                   && e.checkVisibility({visibilityProperty: true, opacityProperty: true}); });
+  const out = [];
+  for (let i = 0; i < els.length; i++) for (let j = i + 1; j < els.length; j++) {
+    const a = els[i], b = els[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+    const w = Math.min(r.right, s.right) - Math.max(r.left, s.left);
+    const h = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+    if (w > 2 && h > 2) out.push([a.innerText.slice(0, 40), b.innerText.slice(0, 40)]);
+  }
+  return els.length ? out : [["no element found", ""]];
+}"""
+
+
+@pytest.fixture(scope="module")
+def phone(chromium_browser, app_server):
+    """One signed-in secretary's phone for the module (signing in once keeps the test short)."""
+    context = chromium_browser.new_context(**PHONE)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(f"{app_server}/?lang=zh")
+    assert on_sign_in_page(page)
+    sign_in(page, "secretary")                       # the form is the whole screen: no sidebar to close
+    wait_for_app_idle(page)
+    yield page
+    context.close()
+
+
+def test_a_secretary_signing_in_on_a_phone_lands_on_today(phone, app_server):
+    assert phone.url.split("?")[0].rstrip("/").endswith("/today")
+    phone.get_by_role("heading", name="今日待办：溪口村").wait_for()
+    assert phone.locator('[data-testid="stSidebar"][aria-expanded="true"]').count() == 0   # starts closed
+    assert phone.get_by_role("heading", name="村情档案").count() == 1
+    save_screenshot(phone, "phone_today", full_page=True)
+
+
+def _check(page, name: str, width: int) -> None:
+    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll == width, f"{name}: the page is {scroll} px wide on a {width} px screen"
+    assert page.evaluate(_OVERLAPS) == [], name
+    small = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] button')]
+        .filter(b => b.offsetParent && b.getBoundingClientRect().height < 44 && b.innerText.trim())
+        .map(b => b.innerText.trim().slice(0, 30))""")
+    assert small == [], f"{name}: tap targets under 44 px: {small}"
+
+
+@pytest.mark.parametrize("spec", SECRETARY_PAGES, ids=lambda p: p.name)
+def test_every_page_of_the_secretary_fits_a_phone(phone, app_server, spec):
+    url = f"{app_server}/{'' if spec.path == 'app.py' else spec.path.split('/')[-1].split('_', 1)[1][:-3]}?lang=zh"
+    phone.goto(url)
+    wait_for_app_idle(phone)
+    phone.wait_for_timeout(800)
+    _check(phone, spec.name, 390)
+    save_screenshot(phone, f"phone_{spec.name}", full_page=False)
+
+
+@pytest.fixture(scope="module")
+def zoomed(chromium_browser, app_server):
+    context = chromium_browser.new_context(**ZOOMED)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(f"{app_server}/?lang=en")
+    sign_in(page, "secretary")
+    wait_for_app_idle(page)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("spec", [p for p in SECRETARY_PAGES if p.name in ("today", "cases", "village")],
+                         ids=lambda p: p.name)
+def test_pages_stay_usable_at_200_percent_zoom(zoomed, app_server, spec):
+    zoomed.goto(f"{app_server}/{spec.path.split('/')[-1].split('_', 1)[1][:-3]}?lang=en")
+    wait_for_app_idle(zoomed)
+    zoomed.wait_for_timeout(800)
+    _check(zoomed, spec.name, 640)
+    save_screenshot(zoomed, f"zoom200_{spec.name}", full_page=False)
