@@ -53,6 +53,12 @@ _CSS = """
   [data-testid^="stBaseButton"], [data-testid="stPageLink-NavLink"], [data-testid="stDownloadButton"] button,
   [data-testid="stButtonGroup"] button { min-height: 44px !important; }
 }
+/* the system's "more contrast" setting: no grey text, clear borders */
+@media (prefers-contrast: more) {
+  [data-testid="stCaptionContainer"], [data-testid="stMetricLabel"], [data-testid="stMetricDelta"],
+  [data-testid="stWidgetLabel"] { color: #000 !important; opacity: 1 !important; }
+  [data-testid="stMetric"] { border-color: #000 !important; }
+}
 </style>
 """
 

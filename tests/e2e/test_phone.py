@@ -60,6 +60,11 @@ def test_a_secretary_signing_in_on_a_phone_lands_on_today(phone, app_server):
     save_screenshot(phone, "phone_today", full_page=True)
 
 
+def _url_path(spec) -> str:
+    """The page's address: its file name without the number (pages/3_cases.py -> cases; app.py -> "")."""
+    return "" if spec.path == "app.py" else spec.path.split("/")[-1].split("_", 1)[1].removesuffix(".py")
+
+
 def _check(page, name: str, width: int) -> None:
     scroll = page.evaluate("() => document.documentElement.scrollWidth")
     assert scroll == width, f"{name}: the page is {scroll} px wide on a {width} px screen"
@@ -72,7 +77,7 @@ def _check(page, name: str, width: int) -> None:
 
 @pytest.mark.parametrize("spec", SECRETARY_PAGES, ids=lambda p: p.name)
 def test_every_page_of_the_secretary_fits_a_phone(phone, app_server, spec):
-    url = f"{app_server}/{'' if spec.path == 'app.py' else spec.path.split('/')[-1].split('_', 1)[1][:-3]}?lang=zh"
+    url = f"{app_server}/{_url_path(spec)}?lang=zh"
     phone.goto(url)
     wait_for_app_idle(phone)
     phone.wait_for_timeout(800)
@@ -92,11 +97,26 @@ def zoomed(chromium_browser, app_server):
     context.close()
 
 
-@pytest.mark.parametrize("spec", [p for p in SECRETARY_PAGES if p.name in ("today", "cases", "village")],
+@pytest.mark.parametrize("spec", SECRETARY_PAGES,
                          ids=lambda p: p.name)
 def test_pages_stay_usable_at_200_percent_zoom(zoomed, app_server, spec):
-    zoomed.goto(f"{app_server}/{spec.path.split('/')[-1].split('_', 1)[1][:-3]}?lang=en")
+    zoomed.goto(f"{app_server}/{_url_path(spec)}?lang=en")
     wait_for_app_idle(zoomed)
     zoomed.wait_for_timeout(800)
     _check(zoomed, spec.name, 640)
     save_screenshot(zoomed, f"zoom200_{spec.name}", full_page=False)
+
+
+def test_more_contrast_turns_grey_captions_black(chromium_browser, app_server):
+    colours = {}
+    for contrast in ("no-preference", "more"):
+        context = chromium_browser.new_context(**PHONE, contrast=contrast)
+        page = context.new_page()
+        page.goto(f"{app_server}/?lang=zh")
+        sign_in(page, "secretary")
+        wait_for_app_idle(page)
+        caption = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+        caption.wait_for()
+        colours[contrast] = caption.evaluate("e => getComputedStyle(e).color")
+        context.close()
+    assert colours["more"] == "rgb(0, 0, 0)" and colours["no-preference"] != colours["more"]

@@ -1,0 +1,1 @@
+"""From township to county: the data package a township publishes for its county (package.py)."""
