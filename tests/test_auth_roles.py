@@ -12,7 +12,7 @@ AGGREGATE = {"overview", "map", "village", "services"}
 
 EXPECTED = {
     "administrator": (AGGREGATE | {"data", "admin"}, {"import", "export", "manage_users", "view_audit"}),
-    "leader": (ALL, set(CAPABILITIES) - {"manage_users"}),
+    "leader": (ALL - {"today"}, set(CAPABILITIES) - {"manage_users"}),
     "party": (AGGREGATE | {"party", "presenter"}, {"export"}),
     "planner": (AGGREGATE | {"whatif", "presenter"}, {"run_scenarios", "export"}),
     "village_secretary": (AGGREGATE | {"today", "cases", "party", "whatif"}, {"see_case_lists", "see_personal_data", "export"}),

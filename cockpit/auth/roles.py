@@ -68,7 +68,7 @@ ROLES: tuple[Role, ...] = (
     _role("administrator", _AGGREGATE_PAGES + ("data", "admin"),
           ("import", "export", "manage_users", "view_audit")),
     # 乡镇长 / 党委书记: everything; user accounts stay with the administrator.
-    _role("leader", PAGE_NAMES,
+    _role("leader", tuple(p for p in PAGE_NAMES if p != "today"),   # Today is a village secretary's day
           ("see_case_lists", "see_personal_data", "export", "import", "run_scenarios", "view_audit",
            "close_months", "define_index")),
     # 党建工作委员会: party pages and aggregates.

@@ -18,6 +18,7 @@ from cockpit import settings
 from cockpit.literal import LONG, NAME, SHORT, literal
 from cockpit.importer import KIND_NAMES, KINDS, MODES, ImportFailed, Options, check, load, open_upload, \
     saved_for, source_name, suggested_mapping
+from cockpit.importer.kinds import UPDATES_BY_KEY
 from cockpit.importer.mapping import missing_required
 from cockpit.importer.report import report_csv, report_frame, summary
 from cockpit.importer.validate import Checked
@@ -66,7 +67,9 @@ def mapping_widgets(ctx: PageContext, upload, suggested: dict) -> dict[str, str 
     t, kind = ctx.t, upload.kind
     options = [_NOT_MAPPED, *upload.raw.headers]
     mapping: dict[str, str | None] = {}
-    shown = [f for f in kind.fields if f.required or suggested.get(f.name)]
+    # shown: what a file must or does give, and what new rows of a table updated by key need
+    shown = [f for f in kind.fields if f.required or suggested.get(f.name)
+             or (f.not_null and kind.table in UPDATES_BY_KEY)]
     more = [f for f in kind.fields if f not in shown]
     _selectboxes(ctx, upload, shown, options, suggested, mapping)
     if more:

@@ -60,9 +60,22 @@ def test_the_page_in_english_and_who_may_open_it():
     at = _today("secretary", "en")
     assert at.title[0].value == "Today: Xikou Village"
     assert [h.value for h in at.subheader][-1] == "Village file"
-    leader = _today("leader")
-    assert not leader.exception and leader.title[0].value.startswith("今日待办：")
-    villages = set(pd.concat([d.value for d in leader.dataframe if "工单号" in d.value.columns])["村（社区）"])
-    assert len(villages) > 1
-    viewer = _today("viewer")
-    assert not viewer.title or not viewer.title[0].value.startswith("今日待办")
+    for other in ("leader", "viewer"):                      # Today is a village secretary's page
+        refused = _today(other)
+        assert not refused.title or not refused.title[0].value.startswith("今日待办")
+
+
+def test_a_secretary_of_two_villages_sees_which_village_each_case_is_in(fresh_db):
+    import duckdb
+
+    from cockpit.auth.passwords import ScryptParams
+    from cockpit.auth.users import add_user
+
+    with duckdb.connect(str(fresh_db)) as con:
+        add_user(con, "two.villages", "a long enough password", "village_secretary",
+                 villages=[XIKOU, "350781105202"], params=ScryptParams(n=2**10, r=8, p=1))
+    at = _today("two.villages")
+    assert at.title[0].value == "今日待办：溪口村、上坪村"
+    villages = set(pd.concat([d.value for d in at.dataframe if "工单号" in d.value.columns])["村（社区）"])
+    assert villages and villages <= {"溪口村", "上坪村"}     # two villages: each row says which
+    assert at.selectbox(key="today_village").options == ["溪口村", "上坪村"]
