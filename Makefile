@@ -16,11 +16,12 @@ RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP     := $(VENV)/.installed-dev
 
 .DEFAULT_GOAL := help
-.PHONY: help run test db sample clean clean-db distclean venv
+.PHONY: help run test check db sample clean clean-db distclean venv
 
 help:
 	@echo "make run        set up .venv, build the sample database if missing, start the app on port $(PORT)"
 	@echo "make test       set up .venv with test tools, run the whole test suite (unit, app, browser)"
+	@echo "make check      the quick loop: unit tests on two cores and cockpit/'s doctests (under two minutes)"
 	@echo "make db         build the database from sample_data/ (REPLACE=1 to rebuild an existing one)"
 	@echo "make sample     regenerate the synthetic sample township (sample_data/ and geodata/)"
 	@echo "make clean      remove caches and screenshots; clean-db removes the database; distclean also .venv"
@@ -60,6 +61,12 @@ run: $(RUNTIME_STAMP) $(DB)
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The quick loop while changing code: unit tests on both cores and the docstring examples of cockpit/,
+# without AppTests, browser tests and the slow ones (`make test` runs everything, as CI does).
+check: $(DEV_STAMP)
+	$(PY) -m pytest -q -n 2 -m "not slow" --ignore=tests/app --ignore=tests/e2e tests
+	$(PY) -m pytest -q --doctest-modules cockpit
 
 # --- cleaning ------------------------------------------------------------------------------
 clean:

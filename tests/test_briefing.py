@@ -135,6 +135,7 @@ def _nonblank(png: bytes) -> float:
     return sum(hist[:200]) / (img.width * img.height)
 
 
+@pytest.mark.slow
 def test_full_briefing_with_charts_and_map_in_time(inputs, boundaries):
     _require(briefing.font_problem())
     _require(briefing.chart_problem())

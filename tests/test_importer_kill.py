@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import shutil
 import signal
@@ -46,6 +48,7 @@ def _import(db: Path, file: Path, tmp: Path, pause: str | None) -> subprocess.Po
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_killed_import_leaves_the_database_unchanged(sample_db, tmp_path):
     db = tmp_path / "cockpit.duckdb"
     shutil.copy(sample_db, db)

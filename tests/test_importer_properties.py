@@ -79,6 +79,7 @@ MODES = st.sampled_from(["valid_rows", "all_or_nothing"])
 NAMES = st.sampled_from(["x.csv", "x.txt", "x.xlsx", "x.json", "x.geojson"])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=st.binary(max_size=3000), kind=KINDS, name=NAMES, mode=MODES)
 def test_random_bytes_never_crash(world, data, kind, name, mode):
@@ -103,6 +104,7 @@ def mangled_csv(draw) -> tuple[bytes, str]:
     return text.encode(encoding, errors="ignore"), kind
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(case=mangled_csv(), mode=MODES)
 def test_mangled_csv_never_crashes(world, case, mode):
@@ -117,6 +119,7 @@ JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_
                         inner, max_size=5), max_leaves=25)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(doc=JSON, kind=st.sampled_from(["boundaries", "cases"]), mode=MODES)
 def test_random_json_never_crashes(world, doc, kind, mode):
@@ -128,6 +131,7 @@ CELLS = st.one_of(st.none(), st.text(max_size=12), st.integers(-10**12, 10**12),
                   st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)))
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=st.lists(st.lists(CELLS, min_size=4, max_size=4), max_size=6), mode=MODES)
 def test_random_workbooks_never_crash(world, rows, mode):

@@ -17,6 +17,8 @@ from cockpit.sample.generate import generate
 from cockpit.sample.truth import TRUE
 from cockpit.store import Store, build_database
 
+pytestmark = pytest.mark.slow   # a bootstrap over many simulated townships: make test runs it
+
 TOWNSHIPS = 20
 TRUE_CAPACITY = TRUE.mu_per_staff_day * TRUE.case_staff_share
 

@@ -116,6 +116,7 @@ def _tables(db: Path) -> dict:
         con.close()
 
 
+@pytest.mark.slow
 def test_a_backup_taken_during_an_import_is_the_before_or_the_after(fresh_db, tmp_path):
     before = _health(fresh_db).rows
     before_tables = _tables(fresh_db)
@@ -155,6 +156,7 @@ def test_kill_9_during_a_backup_leaves_the_database_untouched_and_nothing_restor
             verify_backup(folder)
 
 
+@pytest.mark.slow
 def test_the_schedule_backs_up_when_due_keeps_n_and_records_the_outcome(fresh_db, tmp_path, monkeypatch):
     import datetime as dt
 

@@ -110,6 +110,7 @@ def _pdf(deck, village_ids) -> str:
                                        draw_charts=False))
 
 
+@pytest.mark.slow
 def test_a_scoped_pdf_names_no_other_village(world):
     _require(briefing.font_problem())
     own = world["own"]

@@ -256,6 +256,7 @@ def test_a_display_sees_the_command_screen_only_until_revoked(client, keeper):
 
 # -- a burst of wrong sign-ins from one address ----------------------------------------------
 
+@pytest.mark.slow
 def test_a_burst_from_one_address_is_refused_while_others_sign_in(client, keeper):
     for _ in range(3):
         assert _sign_in(client, name="nobody", password="x", address="10.9.9.9").status_code == 401
