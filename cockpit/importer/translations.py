@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from cockpit.importer import values
+from cockpit.importer.values import ENUMS, parse_enum
 from cockpit.importer.kinds import REFERENCES, Field, Kind
 from cockpit.importer.problems import ValueProblem
 from cockpit.importer.reading import RawTable
@@ -39,7 +39,7 @@ def coded_fields(kind: Kind) -> list[Field]:
 def allowed(kind: Kind, f: Field, ctx: Context) -> list[str]:
     """The codes field ``f`` accepts (an enumeration's codes, or the referenced table's ids)."""
     if f.parser.startswith("enum:"):
-        return sorted(set(values.ENUMS[f.parser[5:]].values()))
+        return sorted(set(ENUMS[f.parser[5:]].values()))
     return sorted(ctx.ids.get(_reference(kind, f), set()))
 
 
@@ -57,7 +57,7 @@ def translate(cell, table: dict[str, str] | None):
 def _reads(kind: Kind, f: Field, cell, ctx: Context) -> bool:
     if f.parser.startswith("enum:"):
         try:
-            values.parse_enum(cell, f.parser[5:])
+            parse_enum(cell, f.parser[5:])
             return True
         except ValueProblem:
             return False

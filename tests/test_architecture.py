@@ -1,0 +1,117 @@
+"""The layering rules (ARCHITECTURE.md), read from the code itself.
+
+Streamlit only in cockpit/ui/ (and the page scripts); SQL only in cockpit/store/; no import cycle
+between modules at import time; imports inside functions only where a start-up must be deferred.
+The modules that still break a rule are listed here as known debts (issue 16): the list may only
+shrink. A module that newly breaks a rule fails its test; one that no longer does must leave the list.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SQL_CALL = re.compile(r"\.(execute|executemany|sql)\(")
+
+# SQL still outside store/ (accounts, sessions and the audit log; import transactions)
+KNOWN_SQL = {"cockpit/auth/audit_log.py", "cockpit/auth/displays.py", "cockpit/auth/login.py",
+             "cockpit/auth/sessions.py", "cockpit/auth/users.py", "cockpit/importer/exporting.py",
+             "cockpit/importer/pipeline.py"}
+# module cycles at import time, each a set of modules; a cycle may shrink or go, never grow or appear
+KNOWN_CYCLES = [
+    {"cockpit.store", "cockpit.store.store", "cockpit.store.case_queries"},
+    {"cockpit.importer", "cockpit.importer.pipeline", "cockpit.importer.exporting", "cockpit.importer.report",
+     "cockpit.importer.boundaries", "cockpit.importer.validate", "cockpit.store.imports"},
+]
+IN_FUNCTION_IMPORTS = 63   # of cockpit modules, deferred inside functions; may only fall
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted((ROOT / "cockpit").rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        out[name.removesuffix(".__init__")] = path
+    return out
+
+
+def _imports(tree: ast.Module):
+    """(imported cockpit module names, at import time?) for every import statement of ``tree``."""
+    top, typing_only = set(), set()
+    for node in tree.body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            typing_only |= {id(inner) for inner in ast.walk(node)}   # never runs
+            continue
+        for inner in ast.walk(node) if isinstance(node, (ast.If, ast.Try)) else [node]:
+            top.add(id(inner))
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cockpit"):
+            names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names if a.name.startswith("cockpit")]
+        if names:
+            yield names, id(node) in top
+
+
+def test_streamlit_is_imported_only_by_the_ui():
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "cockpit").rglob("*.py")
+                 if "cockpit/ui/" not in p.as_posix()
+                 and re.search(r"^\s*(import streamlit|from streamlit)", p.read_text(encoding="utf-8"), re.M)]
+    assert offenders == []
+
+
+def test_sql_runs_in_the_store_only():
+    found = {p.relative_to(ROOT).as_posix() for p in (ROOT / "cockpit").rglob("*.py")
+             if not p.relative_to(ROOT).as_posix().startswith("cockpit/store/")
+             and SQL_CALL.search(p.read_text(encoding="utf-8"))}
+    assert found - KNOWN_SQL == set(), "new SQL outside cockpit/store/"
+    assert KNOWN_SQL - found == set(), "no longer SQL: take it off KNOWN_SQL"
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[set[str]]:
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.add(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(comp)
+
+    for v in edges:
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_new_import_cycle_and_no_more_imports_inside_functions():
+    modules = _modules()
+    edges = {m: set() for m in modules}
+    deferred = 0
+    for m, path in modules.items():
+        for names, at_import in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if not at_import:
+                deferred += 1
+                continue
+            edges[m] |= {n for n in names if n in modules and n != m}
+    for cycle in _cycles(edges):
+        assert any(cycle <= known for known in KNOWN_CYCLES), f"a new import cycle: {sorted(cycle)}"
+    assert deferred <= IN_FUNCTION_IMPORTS, f"{deferred} imports inside functions (was {IN_FUNCTION_IMPORTS})"
