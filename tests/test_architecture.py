@@ -115,3 +115,12 @@ def test_no_new_import_cycle_and_no_more_imports_inside_functions():
     for cycle in _cycles(edges):
         assert any(cycle <= known for known in KNOWN_CYCLES), f"a new import cycle: {sorted(cycle)}"
     assert deferred <= IN_FUNCTION_IMPORTS, f"{deferred} imports inside functions (was {IN_FUNCTION_IMPORTS})"
+
+
+def test_nothing_reaches_into_the_store_s_private_connection():
+    """``Store.cursor()`` is the way in; ``store._con`` is the store's own."""
+    offenders = [p.relative_to(ROOT).as_posix() for folder in ("cockpit", "tests", "bench")
+                 for p in (ROOT / folder).rglob("*.py")
+                 if re.search(r"(?<!self)\._con\b", p.read_text(encoding="utf-8"))
+                 and p.name != "test_architecture.py"]
+    assert offenders == []

@@ -76,7 +76,7 @@ def inputs(meeting_db):
     store = Store(db)
     try:
         period = store.periods()[-1]
-        yield load_inputs(store, store._con.cursor(), period, PresenterFilters(), meeting_id=now)
+        yield load_inputs(store, store.cursor(), period, PresenterFilters(), meeting_id=now)
     finally:
         store.close()
 
@@ -211,7 +211,7 @@ def test_briefing_has_the_scenario_slide(meeting_db, tmp_path):
     con.close()
     store = Store(db)
     try:
-        inputs = load_inputs(store, store._con.cursor(), period, PresenterFilters(scenario_ids=(scenario_id,)))
+        inputs = load_inputs(store, store.cursor(), period, PresenterFilters(scenario_ids=(scenario_id,)))
     finally:
         store.close()
     deck = build_deck(inputs, "zh")

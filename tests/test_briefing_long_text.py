@@ -39,7 +39,7 @@ def _text(pdf: bytes) -> str:
 def inputs(sample_db):
     store = Store(sample_db)
     try:
-        yield load_inputs(store, store._con.cursor(), store.periods()[-1], PresenterFilters())
+        yield load_inputs(store, store.cursor(), store.periods()[-1], PresenterFilters())
     finally:
         store.close()
 

@@ -49,7 +49,7 @@ def store(tmp_path_factory):
 
 
 def _write(store, cases):
-    con = store._con
+    con = store.cursor()
     con.execute("DELETE FROM case_contacts")
     con.execute("DELETE FROM cases")
     for i, c in enumerate(cases):

@@ -127,7 +127,7 @@ def test_read_only_store_reads_the_log(tmp_path):
     c.close()
     store = Store(db)  # read-only, as the app reads
     try:
-        cur = store._con.cursor()
+        cur = store.cursor()
         assert list(decisions.open_items(cur)["text"]) == ["x"]
         assert list(decisions.departments(cur)["department_id"]) == ["health_office", "net_office"]
     finally:

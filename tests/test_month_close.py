@@ -24,7 +24,7 @@ def db(tmp_path):
     folder = write_tiny_township(tmp_path / "tiny")
     build_database(folder, tmp_path / "db.duckdb")
     store = Store(tmp_path / "db.duckdb", read_only=False)
-    yield store._con.cursor(), store
+    yield store.cursor(), store
     store.close()
 
 

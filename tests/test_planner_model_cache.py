@@ -21,7 +21,7 @@ def store(sample_db, tmp_path):
     db = tmp_path / "cockpit.duckdb"
     shutil.copy2(sample_db, db)
     s = Store(db, read_only=False)
-    s._con.execute("DELETE FROM planner_models")   # the sample may hold one kept by an earlier app test
+    s.cursor().execute("DELETE FROM planner_models")   # the sample may hold one kept by an earlier app test
     yield s
     s.close()
 
@@ -39,8 +39,8 @@ def test_a_kept_model_is_found_again_exactly(store, monkeypatch):
     assert fresh and len(key) == 64
     _same(from_json(to_json(model)), model)
     _same(model, model_from_store(store))
-    save_planner_model(store._con.cursor(), key, to_json(model), dt.datetime(2026, 11, 5))
-    save_planner_model(store._con.cursor(), key, "{}", dt.datetime(2026, 11, 6))   # the first stays
+    save_planner_model(store.cursor(), key, to_json(model), dt.datetime(2026, 11, 5))
+    save_planner_model(store.cursor(), key, "{}", dt.datetime(2026, 11, 6))   # the first stays
 
     def no_calibration(*args, **kwargs):
         raise AssertionError("calibrated although a model was kept for this history")
@@ -53,7 +53,7 @@ def test_a_kept_model_is_found_again_exactly(store, monkeypatch):
 
 def test_a_change_of_the_data_or_the_method_calibrates_anew(store, monkeypatch):
     _, key, _ = stored_or_calibrated(store)
-    store._con.execute("UPDATE coverage SET coverage = coverage * 0.99 WHERE period = (SELECT max(period) FROM coverage)")
+    store.cursor().execute("UPDATE coverage SET coverage = coverage * 0.99 WHERE period = (SELECT max(period) FROM coverage)")
     _, changed, fresh = stored_or_calibrated(store)
     assert changed != key and fresh
     monkeypatch.setattr(model_cache, "METHOD", "another fit")

@@ -35,7 +35,7 @@ A, B = "350781105001", "350781105002"
 @pytest.fixture(scope="module")
 def sample(sample_db):
     store = Store(sample_db)
-    cur = store._con.cursor()
+    cur = store.cursor()
     period = store.periods()[-1]
     yield store, cur, period
     cur.close()
@@ -203,7 +203,7 @@ def test_tiny_township_cross_department_by_hand(tiny):
     con.close()
     store = Store(db)
     try:
-        inputs = load_inputs(store, store._con.cursor(), "2026-10", PresenterFilters(), meeting_id=now)
+        inputs = load_inputs(store, store.cursor(), "2026-10", PresenterFilters(), meeting_id=now)
         deck = build_deck(inputs, "zh", today=dt.date(2026, 11, 5))
     finally:
         store.close()
@@ -289,7 +289,7 @@ def scenario_inputs(scenario_db):
     db, ids, model, _ = scenario_db
     store = Store(db)
     try:
-        yield load_inputs(store, store._con.cursor(), store.periods()[-1], PresenterFilters(scenario_ids=ids),
+        yield load_inputs(store, store.cursor(), store.periods()[-1], PresenterFilters(scenario_ids=ids),
                           model=model)
     finally:
         store.close()
@@ -367,7 +367,7 @@ def test_scenarios_refused_or_gone(scenario_db):
     db, ids, model, _ = scenario_db
     store = Store(db)
     try:
-        cur = store._con.cursor()
+        cur = store.cursor()
         found = store_comparison(store, cur, [ids[2], 999], model)  # 999 was never saved
         assert list(found.table["name"]) == ["Too much"] and found.changes.empty
         assert store_comparison(store, cur, [999], model) is None
@@ -388,7 +388,7 @@ def test_a_closed_month_is_presented_as_closed(sample_db, tmp_path):
     shutil.copy2(sample_db, db)
     store = Store(db, read_only=False)
     try:
-        cur = store._con.cursor()
+        cur = store.cursor()
         period = store.periods()[-1]
         close_month(cur, period, "leader", at=dt.datetime(2026, 11, 3, 9, 30))
         late = cur.execute("SELECT case_id FROM cases WHERE status = 'open' AND received_at < CAST(? AS DATE) "

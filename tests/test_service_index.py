@@ -100,7 +100,7 @@ def test_the_sample_index_is_one_definition_everywhere(store):
 
 def test_a_leader_changes_the_definition_for_everyone(store):
     domains = list(store.domains()["domain_id"])
-    con = store._con
+    con = store.cursor()
     set_weights = {d: (1.0 if d == domains[0] else 0.0) for d in domains}
     save_definition(con.cursor(), "2025", set_weights, "leader")
     definition = index_definition(store)
@@ -136,6 +136,6 @@ def test_a_scoped_store_reads_the_townships_definition(store):
 
 
 def test_duckdb_meta_holds_the_definition(store):
-    save_definition(store._con.cursor(), ALL_HISTORY, None, "leader")
-    rows = dict(store._con.execute("SELECT key, value FROM meta WHERE key LIKE 'index_%'").fetchall())
+    save_definition(store.cursor(), ALL_HISTORY, None, "leader")
+    rows = dict(store.cursor().execute("SELECT key, value FROM meta WHERE key LIKE 'index_%'").fetchall())
     assert rows == {"index_reference": "all", "index_weights": ""}

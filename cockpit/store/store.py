@@ -80,6 +80,11 @@ class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries, MonthClo
     def close(self) -> None:
         self._con.close()
 
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor on the store's connection, for one caller's statements (a write through a
+        store opened writable, a transaction, a function of cockpit/store/ that takes a cursor)."""
+        return self._con.cursor()
+
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
         if cur is None:

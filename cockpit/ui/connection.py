@@ -147,7 +147,7 @@ def own(path: str) -> None:
 def _open_handle(path: str) -> Handle:
     upgrade_database(Path(path))  # pending migrations, once per file per process
     h = Handle(path, owned=path in _OWNED)
-    cursor = h.store._con.cursor()
+    cursor = h.store.cursor()
     try:  # a boundaries import killed after its commit: put its file in place before any map is drawn
         finish_boundary_import(cursor, settings.path("geodata_path"))
     except (OSError, duckdb.Error):
@@ -177,7 +177,7 @@ def reading(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor for reads of the import tables (batches, mappings, quarantine)."""
     h = handle(path)
     with h.gate.shared():
-        cursor = h.store._con.cursor()
+        cursor = h.store.cursor()
         try:
             yield cursor
         finally:
@@ -197,7 +197,7 @@ def writing(path: str, data_changed: bool = True) -> Iterator[duckdb.DuckDBPyCon
     h = handle(path)
     if h.owned:
         with h.write_lock:
-            cursor = h.store._con.cursor()
+            cursor = h.store.cursor()
             try:
                 yield cursor
             finally:
@@ -216,7 +216,7 @@ def writing(path: str, data_changed: bool = True) -> Iterator[duckdb.DuckDBPyCon
                     if exc.kind != "locked" or time.monotonic() >= deadline:
                         raise WriteUnavailable(str(exc), exc.kind) from None
             time.sleep(0.25)
-        cursor = h.store._con.cursor()
+        cursor = h.store.cursor()
         try:
             yield cursor
         finally:

@@ -174,7 +174,7 @@ def test_a_saved_scenario_chosen_shows_the_scenario_slide(fresh_db):
 
     store = Store(fresh_db)
     try:
-        found = store_comparison(store, store._con.cursor(), [saved])
+        found = store_comparison(store, store.cursor(), [saved])
     finally:
         store.close()
     row = found.table.iloc[0]
