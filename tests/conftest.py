@@ -71,3 +71,12 @@ def sample_planner(sample_db: Path):
         return baseline_from_store(store, store.periods()[-1]), model_from_store(store)
     finally:
         store.close()
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny township (tests/tiny_township.py) built once for the session, without users: copy it
+    before writing (tests/auth_fixtures.py ``copy_database``)."""
+    from tests.auth_fixtures import tiny_database
+
+    return tiny_database(tmp_path_factory.mktemp("tiny"))

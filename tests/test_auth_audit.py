@@ -10,15 +10,10 @@ import pytest
 from cockpit.auth import audit_log as audit_module
 from cockpit.auth.audit_log import EVENTS, AuditFilter, audit, read_audit
 from cockpit.auth.users import User
-from tests.auth_fixtures import T0, copy_database, tiny_database
+from tests.auth_fixtures import T0, copy_database
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_database(tmp_path_factory.mktemp("auth_audit"))
 
 
 @pytest.fixture

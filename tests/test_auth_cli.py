@@ -10,12 +10,7 @@ from cockpit.auth.audit_log import AuditFilter, read_audit
 from cockpit.auth.login import LoginPolicy, authenticate
 from cockpit.auth.passwords import DEFAULT_PARAMS
 from cockpit.cli import main
-from tests.auth_fixtures import VILLAGE_B, copy_database, tiny_database
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_database(tmp_path_factory.mktemp("auth_cli"))
+from tests.auth_fixtures import VILLAGE_B, copy_database
 
 
 @pytest.fixture

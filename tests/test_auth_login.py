@@ -10,16 +10,11 @@ from cockpit.auth.audit_log import AuditFilter, read_audit
 from cockpit.auth.login import LoginPolicy, authenticate, lock_status, session_expired
 from cockpit.auth.passwords import DEFAULT_PARAMS, params_of
 from cockpit.auth.users import add_user, disable_user, password_hash, set_password
-from tests.auth_fixtures import FAST, T0, copy_database, tiny_database
+from tests.auth_fixtures import FAST, T0, copy_database
 
 POLICY = LoginPolicy(threshold=5, minutes=15)
 SEC = dt.timedelta(seconds=1)
 MIN = dt.timedelta(minutes=1)
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_database(tmp_path_factory.mktemp("auth_login"))
 
 
 @pytest.fixture

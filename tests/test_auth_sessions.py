@@ -10,14 +10,9 @@ from cockpit.auth import displays, sessions
 from cockpit.auth.audit_log import AuditFilter, read_audit
 from cockpit.auth.sessions import SessionPolicy, WebSession, why_invalid
 from cockpit.auth.users import add_user, set_active, set_password, set_role
-from tests.auth_fixtures import FAST, T0, VILLAGE_A, copy_database, tiny_database
+from tests.auth_fixtures import FAST, T0, VILLAGE_A, copy_database
 
 POLICY = SessionPolicy(idle_minutes=30, lifetime_hours=12)
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_database(tmp_path_factory.mktemp("sessions"))
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ from cockpit.schema import SCHEMA_VERSION
 from cockpit.store.build import upgrade_database
 from cockpit.store.migrate import migrate
 from cockpit.schema import MIGRATIONS
-from tests.auth_fixtures import FAST, T0, VILLAGE_A, VILLAGE_B, copy_database, tiny_database
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_database(tmp_path_factory.mktemp("auth_tiny"))
+from tests.auth_fixtures import FAST, T0, VILLAGE_A, VILLAGE_B, copy_database
 
 
 @pytest.fixture

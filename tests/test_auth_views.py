@@ -15,16 +15,11 @@ from cockpit.i18n import Translator, catalog
 from cockpit.ui import admin_view as av
 from cockpit.ui.auth_view import allowed_pages
 from cockpit.ui.pages import PAGES
-from tests.auth_fixtures import FAST, T0, VILLAGE_A, VILLAGE_B, connector, copy_database, tiny_database
+from tests.auth_fixtures import FAST, T0, VILLAGE_A, VILLAGE_B, connector, copy_database
 
 EN, ZH = Translator("en"), Translator("zh")
 NAMES = {VILLAGE_A: "城关社区", VILLAGE_B: "岭头村"}
 ADMIN = User("root", "", "administrator", (), True, False)
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_database(tmp_path_factory.mktemp("auth_views"))
 
 
 @pytest.fixture

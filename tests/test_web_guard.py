@@ -27,17 +27,12 @@ from cockpit.auth.users import add_user, set_active
 from cockpit.web.gatekeeper import Gatekeeper
 from cockpit.web.guard import SessionGuard
 from cockpit.web.routes import CSRF_COOKIE, auth_routes
-from tests.auth_fixtures import FAST, copy_database, tiny_database
+from tests.auth_fixtures import FAST, copy_database
 
 CSV = b"case_id,name\nC1,Zhang San\n"
 PNG = b"\x89PNG fake image"
 MEDIA = {"aaa": SimpleNamespace(content=CSV, kind="MediaFileKind.DOWNLOADABLE"),
          "bbb": SimpleNamespace(content=PNG, kind="MediaFileKind.MEDIA")}
-
-
-@pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return tiny_database(tmp_path_factory.mktemp("web_guard"))
 
 
 @pytest.fixture
