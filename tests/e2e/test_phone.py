@@ -7,6 +7,9 @@ which shows their own village. Screenshots go to screenshots/phone_*.png.
 
 from __future__ import annotations
 
+import re
+
+import duckdb
 import pytest
 
 from cockpit.auth.roles import role
@@ -52,9 +55,15 @@ def phone(chromium_browser, app_server):
     context.close()
 
 
-def test_a_secretary_signing_in_on_a_phone_lands_on_today(phone, app_server):
+def test_a_secretary_signing_in_on_a_phone_lands_on_today(phone, app_server, sample_db):
     assert phone.url.split("?")[0].rstrip("/").endswith("/today")
     phone.get_by_role("heading", name="今日待办：溪口村").wait_for()
+    cells = phone.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [role="gridcell"]')]
+        .map(c => c.innerText.trim())""")
+    shown = {c for c in cells if re.fullmatch(r"QX\d+", c)}
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        own = {r[0] for r in con.execute("SELECT case_id FROM cases WHERE village_id = '350781105201'").fetchall()}
+    assert shown and shown <= own                     # the lists hold the secretary's village's cases only
     assert phone.locator('[data-testid="stSidebar"][aria-expanded="true"]').count() == 0   # starts closed
     assert phone.get_by_role("heading", name="村情档案").count() == 1
     save_screenshot(phone, "phone_today", full_page=True)
