@@ -71,13 +71,16 @@ def test_queries_not_scoped_are_refused(scoped):
     with pytest.raises(AttributeError):  # ScopeError is one: hasattr() says False
         scoped.close()
     assert not hasattr(scoped, "coverage_funding_history")
+    with pytest.raises(ScopeError, match="cursor"):   # no raw access round the scope
+        scoped.cursor()
 
 
 def test_every_store_query_is_scoped_shared_or_refused(store, scoped):
     public = {n for n in dir(Store) if not n.startswith("_")}
     # a month close freezes the township's figures: a scope reads its villages' current ones
+    # a raw cursor reads every village: a scoped store has none to give
     refused = {"close", "coverage_funding_history", "due_mix", "queue_history", "month_close_counts", "planner_model",
-               "month_close_case_changes"}
+               "month_close_case_changes", "cursor"}
     handled = set(CASE_QUERIES) | set(SHARED_QUERIES) | set(vars(ScopedStore))
     assert public - handled == refused, "a new store query: scope it in cockpit/store/scope.py"
 

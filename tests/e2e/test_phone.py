@@ -58,6 +58,8 @@ def phone(chromium_browser, app_server):
 def test_a_secretary_signing_in_on_a_phone_lands_on_today(phone, app_server, sample_db):
     assert phone.url.split("?")[0].rstrip("/").endswith("/today")
     phone.get_by_role("heading", name="今日待办：溪口村").wait_for()
+    phone.locator('[data-testid="stMain"] [role="gridcell"]').first.wait_for(state="attached")
+    phone.wait_for_timeout(500)
     cells = phone.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] [role="gridcell"]')]
         .map(c => c.innerText.trim())""")
     shown = {c for c in cells if re.fullmatch(r"QX\d+", c)}
