@@ -83,9 +83,9 @@ def test_a_package_holding_a_personal_field_is_refused(package, tmp_path):
         con.execute(f"COPY (SELECT *, '138 0000 0000' AS phone FROM read_parquet('{path}')) TO '{path}.new' (FORMAT PARQUET)")
     (out / "cases.parquet.new").replace(out / "cases.parquet")
     doc = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    from cockpit.county.package import _sha256   # the manifest made to match: the column itself is refused
+    from cockpit.store.backup import file_sha256   # the manifest made to match: the column itself is refused
     doc["files"]["cases.parquet"].update(bytes=(out / "cases.parquet").stat().st_size,
-                                         sha256=_sha256(out / "cases.parquet"))
+                                         sha256=file_sha256(out / "cases.parquet"))
     (out / MANIFEST).write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(PackageError, match=r"cases.parquet carries personal data \(phone\)"):
         verify(out)

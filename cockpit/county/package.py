@@ -11,7 +11,6 @@ format or schema version is not this cockpit's, or that carries a personal colum
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from cockpit.auth.audit_log import audit, now
 from cockpit.privacy import PERSONAL_COLUMNS
 from cockpit.schema import MIGRATIONS
 from cockpit.store import package_sql as sql
+from cockpit.store.backup import file_sha256
 from cockpit.store.migrate import current_version
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "PackageError", "Manifest", "township_code", "publish", "verify"]
@@ -80,14 +80,6 @@ def township_code(meta: dict, village_ids: list[str]) -> str:
                        "digits; set meta township_code")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def publish(con: duckdb.DuckDBPyConnection, geodata_path: Path | None, out: Path, user: str,
             as_zip: bool = False, at: datetime | None = None) -> Manifest:
     """Write the package of the database ``con`` to the folder ``out`` (or the zip ``out`` with
@@ -110,7 +102,7 @@ def publish(con: duckdb.DuckDBPyConnection, geodata_path: Path | None, out: Path
             files[BOUNDARIES] = {"table": "boundaries",
                                  "rows": len(json.loads((work / BOUNDARIES).read_text(encoding="utf-8"))["features"])}
         for name, entry in files.items():
-            entry.update(bytes=(work / name).stat().st_size, sha256=_sha256(work / name))
+            entry.update(bytes=(work / name).stat().st_size, sha256=file_sha256(work / name))
         manifest = Manifest(code, facts["meta"].get("township_name_zh", ""), facts["meta"].get("township_name_en", ""),
                             tuple(facts["months"]), tuple(facts["closed"]), current_version(con), files,
                             (at or now()).isoformat(), user)
@@ -173,7 +165,7 @@ def verify(package: Path) -> Manifest:
                 path = folder / name
                 if not path.is_file():
                     raise PackageError(f"{package}: {name} is missing")
-                if path.stat().st_size != entry.get("bytes") or _sha256(path) != entry.get("sha256"):
+                if path.stat().st_size != entry.get("bytes") or file_sha256(path) != entry.get("sha256"):
                     raise PackageError(f"{package}: {name} does not match its checksum: changed or damaged")
                 if name.endswith(".parquet"):
                     columns = set(sql.parquet_columns(con, path))

@@ -29,7 +29,7 @@ import duckdb
 from cockpit.store.health import Health, check_database
 from cockpit.store.owner import current_owner
 
-__all__ = ["BackupError", "Backup", "make_backup", "verify_backup", "restore_backup", "MANIFEST", "LAST",
+__all__ = ["BackupError", "Backup", "file_sha256", "make_backup", "verify_backup", "restore_backup", "MANIFEST", "LAST",
            "list_backups", "prune_backups", "backup_due", "record_last", "read_last"]
 
 MANIFEST = "manifest.json"
@@ -47,7 +47,8 @@ class Backup:
     manifest: dict
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file ``path``, read in blocks (a database or a package may be large)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -110,7 +111,7 @@ def make_backup(db: Path, out_dir: Path, imports_dir: Path | None = None, *, by:
             "made_at": dt.datetime.now().replace(microsecond=0).isoformat(" "), "made_by": by,
             "source": str(db), "schema_version": health.schema_version, "rows": health.rows,
             "broken_references": health.broken,
-            "files": {str(p.relative_to(partial)): _sha256(p) for p in files},
+            "files": {str(p.relative_to(partial)): file_sha256(p) for p in files},
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(partial, final)
@@ -134,7 +135,7 @@ def verify_backup(folder: Path) -> Backup:
         raise BackupError(f"{folder}: the manifest lists no database")
     for name, digest in files.items():
         path = folder / name
-        if not path.is_file() or _sha256(path) != digest:
+        if not path.is_file() or file_sha256(path) != digest:
             raise BackupError(f"{folder}: {name} is missing or changed since the backup (checksum)")
     try:
         health = _health(folder / _DB_NAME)
