@@ -7,7 +7,13 @@ or the click to the script idle (``[data-testid=stApp]`` not running), every pag
 visit after the server started) and warm (a reload), a month change on /cases, a what-if change on
 /planner, then N = 1, 5, 10 sessions opening /cases at once, and prints the figures against the
 targets of issue 19 (warm under 2 s, cold under 5 s, a month change under 1.5 s, ten sessions each
-within 10 s). ``--sample`` runs the same on the sample township. Run from the repository root::
+within 10 s). ``--sample`` runs the same on the sample township.
+
+The planner's calibration is done once per data version and kept in the database: it is timed on
+its own before the server starts (target 10 s), so /planner cold is the page a person opens after
+it. A month change is timed from the click on the month in the opened list, a what-if change from
+the click on its button, each after the browser has finished drawing the page before (no long task
+for half a second). Run from the repository root::
 
     .venv/bin/python -m bench.bench_pages [--sample] [--sessions 1,5,10]
 """
@@ -26,7 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["/", "/map", "/services", "/cases", "/village", "/planner", "/party", "/command", "/presenter",
          "/data", "/admin"]
-TARGETS = {"cold": 5.0, "warm": 2.0, "month change": 1.5, "what-if change": 2.0, "sessions": 10.0}
+TARGETS = {"cold": 5.0, "warm": 2.0, "month change": 1.5, "what-if change": 2.0, "sessions": 10.0,
+           "calibration": 10.0}
+SETTLE_MS = 500
+# installed in every page: the end of the browser's last long task (drawing, scripts)
+LONG_TASKS = """window.__lastLongTask = 0; new PerformanceObserver(l => { for (const e of l.getEntries())
+  window.__lastLongTask = Math.max(window.__lastLongTask, e.startTime + e.duration); })
+  .observe({type: 'longtask', buffered: true});"""
 IDLE = """() => { const a = document.querySelector('[data-testid="stApp"]');
   return !!a && a.getAttribute('data-test-connection-state') === 'CONNECTED'
       && a.getAttribute('data-test-script-state') === 'notRunning'
@@ -53,6 +65,12 @@ async def _idle(page, timeout_s: float = 300.0) -> None:
     await page.wait_for_function(IDLE, timeout=timeout_s * 1000)
 
 
+async def _settled(page) -> None:
+    """Wait until the browser has drawn what the server sent (no long task for SETTLE_MS)."""
+    await page.wait_for_function(f"() => performance.now() - window.__lastLongTask > {SETTLE_MS}",
+                                 timeout=120_000)
+
+
 async def _open(page, url: str) -> float:
     t = time.perf_counter()
     await page.goto(url)
@@ -67,6 +85,7 @@ async def _open(page, url: str) -> float:
 
 async def _signed_in_context(browser, base: str):
     context = await browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    await context.add_init_script(LONG_TASKS)
     page = await context.new_page()
     await _open(page, f"{base}/auth/login?lang=zh")
     return context, page
@@ -94,14 +113,13 @@ async def run(base: str, sessions: list[int], pages: list[str]) -> list[tuple[st
             rows += [(path, "cold", cold, TARGETS["cold"]), (path, "warm", warm, TARGETS["warm"])]
             print(f"  {path:<11} cold {cold:6.2f} s  warm {warm:6.2f} s", flush=True)
         await _open(page, f"{base}/cases")
-        box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1)
-
-        async def previous_month():
-            await box.click()
-            await page.locator('[role="option"]').nth(1).click()
-
-        rows.append(("/cases", "month change", await _click_and_wait(page, previous_month), TARGETS["month change"]))
+        await _settled(page)
+        await page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(1).click()
+        month = page.locator('[role="option"]').nth(1)
+        await month.wait_for()
+        rows.append(("/cases", "month change", await _click_and_wait(page, month.click), TARGETS["month change"]))
         await _open(page, f"{base}/planner")
+        await _settled(page)
         apply = page.locator(".st-key-planner_quick_apply button")
         if await apply.count():
             rows.append(("/planner", "what-if change", await _click_and_wait(page, apply.click),
@@ -117,6 +135,25 @@ async def run(base: str, sessions: list[int], pages: list[str]) -> list[tuple[st
     return rows
 
 
+def _calibrate(db: Path) -> float:
+    """Calibrate the planner's model on ``db`` and keep it there, as the server's first /planner
+    would; the seconds it took."""
+    from cockpit.auth.audit_log import now
+    from cockpit.planner.model_cache import stored_or_calibrated, to_json
+    from cockpit.store import Store
+    from cockpit.store.planner_sql import save_planner_model
+
+    t = time.perf_counter()
+    store = Store(db, read_only=False)
+    try:
+        model, key, fresh = stored_or_calibrated(store)
+        if fresh:
+            save_planner_model(store.cursor(), key, to_json(model), now())
+    finally:
+        store.close()
+    return time.perf_counter() - t
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true", help="the sample township instead of the county")
@@ -130,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-pages-db-"))
     db = work / "cockpit.duckdb"
     shutil.copy2(source, db)
+    calibration = _calibrate(db)
+    print(f"planner calibration, once per data version: {calibration:.2f} s", flush=True)
     print(f"serving {db} ({'sample' if args.sample else 'county'}); load {os.getloadavg()[0]:.2f}", flush=True)
     env = {"COCKPIT_DB": str(db), "COCKPIT_GEODATA": str(geodata), "COCKPIT_SESSION_TIMEOUT": "120"}
     try:
@@ -138,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                                    [p for p in args.pages.split(",") if p]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    rows.insert(0, ("/planner", "calibration (once)", calibration, TARGETS["calibration"]))
     print(f"\n{'page':<11} {'what':<22} {'seconds':>8} {'target':>7}  ok")
     for path, what, seconds, target in rows:
         print(f"{path:<11} {what:<22} {seconds:8.2f} {target:7.1f}  {'yes' if seconds <= target else 'NO'}")

@@ -283,7 +283,8 @@ def _admin(db: str, user_name: str | None, lang: str = "en") -> None:
         user = get_user(con, user_name) if user_name else None
         villages = con.execute("SELECT village_id, name_zh, name_en FROM villages").df()
         domains = con.execute("SELECT * FROM domains").df()
-    data = types.SimpleNamespace(villages=lambda: pd.DataFrame(villages), domains=lambda: pd.DataFrame(domains))
+    data = types.SimpleNamespace(villages=lambda: pd.DataFrame(villages), domains=lambda: pd.DataFrame(domains),
+                                 domain_names=lambda lang: domains.set_index("domain_id")[f"name_{lang}"])
     ctx = types.SimpleNamespace(t=Translator(lang), lang=lang, data=data, user=user,
                                 connect=connect if user_name else None)
     admin_page(ctx)

@@ -156,3 +156,31 @@ def test_data_scope_never_widens():
     assert mine.scoped(None).scope == (OWN,)
     assert mine.scoped([OWN, OTHER]).scope == (OWN,)
     assert data.scoped([]).scope == ()
+
+
+def test_data_reads_a_reference_table_once_per_run_and_hands_out_copies(sample_db, monkeypatch):
+    from cockpit.ui import data as data_module
+
+    reads = []
+
+    def reference(path, version, name, scope=None):
+        reads.append((name, scope))
+        return {"domains": pd.DataFrame({"domain_id": ["edu", "health"], "name_zh": ["教育", "卫生"],
+                                         "name_en": ["Education", "Health"]}),
+                "periods": ["2026-09", "2026-10"]}[name]
+
+    monkeypatch.setattr(data_module, "_reference", reference)
+    data = data_module.Data(str(sample_db), 1, (0.3, 0.35, 0.35)).scoped([OWN])
+    first = data.domains()
+    first["name_zh"] = "changed"  # a page changing its frame changes nobody else's
+    first.drop(columns="name_en", inplace=True)
+    assert list(data.domains()["name_zh"]) == ["教育", "卫生"]
+    assert list(data.domains().columns) == ["domain_id", "name_zh", "name_en"]
+    assert data.domain_names("en").to_dict() == {"edu": "Education", "health": "Health"}
+    assert data.domain_names("zh")["health"] == "卫生"
+    data.periods().append("2026-11")
+    assert data.periods() == ["2026-09", "2026-10"]
+    assert reads == [("domains", None), ("periods", None)]  # once each, whatever the calls
+    # another run (a new Data) reads again
+    data_module.Data(str(sample_db), 1, (0.3, 0.35, 0.35)).domains()
+    assert reads[-1] == ("domains", None)

@@ -115,3 +115,15 @@ def test_streamlit_shows_no_tracebacks():
 
     config = (Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert 'showErrorDetails = "none"' in config
+
+
+def test_the_server_neither_watches_files_nor_collects_all_garbage_after_every_run():
+    """Both cost every session time at county scale (issue 19): a full collection after each page
+    run held up the other sessions for about a tenth of the server's time with ten people."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml")
+                           .read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["runner"]["postScriptGC"] is False

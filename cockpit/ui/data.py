@@ -19,7 +19,8 @@ scope: it never sees an unscoped Data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import copy
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -201,6 +202,23 @@ class Data:
     weights: tuple[float, float, float]
     scope: Scope = None
     targets: tuple[tuple[str, float], ...] | None = None  # case_targets setting; None: the defaults
+    # reference tables already read in this page run: a page asks for the domains a few dozen
+    # times, and every read of Streamlit's cache unpickles the frame again
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def _ref(self, name: str, scoped: bool = False):
+        key = (name, scoped)
+        if key not in self._memo:
+            self._memo[key] = _reference(self.path, self.version, name, self.scope if scoped else None)
+        value = self._memo[key]  # a copy, so a caller that changes its frame changes nobody else's
+        return value.copy(deep=False) if isinstance(value, pd.DataFrame) else copy.copy(value)
+
+    def domain_names(self, lang: str) -> pd.Series:
+        """The domains' names in ``lang`` by domain_id."""
+        key = ("domain_names", lang)
+        if key not in self._memo:
+            self._memo[key] = self._ref("domains").set_index("domain_id")[f"name_{lang}"]
+        return self._memo[key].copy(deep=False)
 
     def case_targets(self) -> dict[str, float]:
         """The targets of the appeals figures (cockpit.cases.scorecard)."""
@@ -221,23 +239,23 @@ class Data:
         return self.scope is None or village_id in self.scope
 
     def villages(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "villages", self.scope)
+        return self._ref("villages", scoped=True)
 
     def domains(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "domains")
+        return self._ref("domains")
 
     def facilities(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "facilities", self.scope)
+        return self._ref("facilities", scoped=True)
 
     def periods(self) -> list[str]:
-        return _reference(self.path, self.version, "periods")
+        return self._ref("periods")
 
     def contents(self) -> dict[str, int]:
         """What the whole township's data holds (:meth:`cockpit.store.Store.contents`)."""
-        return _reference(self.path, self.version, "contents")
+        return self._ref("contents")
 
     def meta(self) -> dict[str, str]:
-        return _reference(self.path, self.version, "meta")
+        return self._ref("meta")
 
     def village_table(self, period: str) -> pd.DataFrame:
         """One row per village in scope with all its figures (cockpit.snapshot.village_table)."""
@@ -255,13 +273,13 @@ class Data:
         return access if self.scope is None else access[access.index.isin(self.scope)]
 
     def norms(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "norms")
+        return self._ref("norms")
 
     def departments(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "departments")
+        return self._ref("departments")
 
     def categories(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "categories")
+        return self._ref("categories")
 
     def case_page(self, period: str, filt: CaseFilter, closed: bool = False):
         """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked.
@@ -326,16 +344,16 @@ class Data:
 
     def party_branches(self, village_id: str | None = None) -> pd.DataFrame:
         if village_id is None:
-            return _reference(self.path, self.version, "party_branches", self.scope)
+            return self._ref("party_branches", scoped=True)
         return _by_key(self.path, self.version, "party_branches", village_id, self.scope)
 
     def party_tasks(self, village_id: str | None = None) -> pd.DataFrame:
         if village_id is None:
-            return _reference(self.path, self.version, "party_tasks", self.scope)
+            return self._ref("party_tasks", scoped=True)
         return _by_key(self.path, self.version, "party_tasks", village_id, self.scope)
 
     def party_assessments(self) -> pd.DataFrame:
-        return _reference(self.path, self.version, "party_assessments", self.scope)
+        return self._ref("party_assessments", scoped=True)
 
     def party_trend(self, months: tuple[str, ...], by: str, as_of) -> pd.DataFrame:
         """Each branch's scoreboard by month or quarter (cockpit.party.branch_trend), cut at ``as_of``."""

@@ -20,7 +20,7 @@ SPARK_MONTHS = 12
 
 
 def metric_label(ctx: PageContext, key: str) -> str:
-    return catalog.label(ctx.t, ctx.data.domains().set_index("domain_id")[f"name_{ctx.lang}"], key)
+    return catalog.label(ctx.t, ctx.data.domain_names(ctx.lang), key)
 
 
 def markdown_label(ctx: PageContext, key: str) -> str:
@@ -47,8 +47,7 @@ def metric_help(ctx: PageContext, key: str) -> str:
 
 
 def _domain_name(ctx: PageContext, domain_id: str) -> str:
-    domains = ctx.data.domains().set_index("domain_id")
-    return domains.at[domain_id, f"name_{ctx.lang}"] if domain_id in domains.index else domain_id
+    return ctx.data.domain_names(ctx.lang).get(domain_id, domain_id)
 
 
 def _tile(ctx: PageContext, key: str, series: pd.DataFrame, extra_help: str = "") -> None:
