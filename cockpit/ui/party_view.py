@@ -109,6 +109,13 @@ _ALL_PANELS_UP_TO, _WEAKEST_SHOWN = 20, 8  # more branches than this: panels for
 _HEATMAP_ROW_PX, _HEATMAP_VIEW_PX = 22, 640
 
 
+# The figures are kept as built, shared by every session and run (not copied: nothing changes a
+# figure after it is built): Plotly's checks of 20 small multiples took 0.75 s a run, and a data
+# change gives the functions other frames, so a stale figure is never shown.
+_kept = st.cache_resource(max_entries=32, show_spinner=False)
+
+
+@_kept
 def _branch_heatmap(trend: pd.DataFrame, column: str, names: pd.Series, order: list, percent: bool) -> go.Figure:
     """Every branch (rows, weakest first, labelled by its village) × period: one trace, whatever the
     number of branches. Rates from red (0%) to green (100%); overdue counts from white to red."""
@@ -134,6 +141,7 @@ def _branch_heatmap(trend: pd.DataFrame, column: str, names: pd.Series, order: l
     return fig
 
 
+@_kept
 def _branch_panels(trend: pd.DataFrame, column: str, names: pd.Series, township_name: str,
                    town_column: str, percent: bool, town: pd.DataFrame) -> go.Figure:
     """Small multiples: one panel per branch of ``trend`` (titled by its village) with the branch's
@@ -167,6 +175,7 @@ def _branch_panels(trend: pd.DataFrame, column: str, names: pd.Series, township_
     return fig
 
 
+@_kept
 def _score_grid(trend: pd.DataFrame, names: pd.Series, township_name: str) -> go.Figure:
     """Assessment scores: one row per branch (its village), one column per quarter, the value
     written in the cell; the township mean as the last row."""
