@@ -16,6 +16,7 @@ from cockpit.literal import NAME, SHORT, clean, literal
 from cockpit.map_labels import printable
 from cockpit.metrics.catalog import MAP_METRICS, access_key, coverage_key, domain_of, metric
 from cockpit.ui import state
+from cockpit.ui.device import on_phone
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext
 
@@ -25,6 +26,7 @@ __all__ = ["MapOptions", "map_controls", "village_map", "township_deck", "build_
 MAP_KEY = "village_map"
 MAP_HEIGHT = 700
 MAP_VIEW_WIDTH = 1100  # px the view is fitted to; the chart stretches to its column
+PHONE_VIEW_WIDTH, PHONE_MAP_HEIGHT = 340, 420  # a phone's map: the whole of it in 390 px, the page scrolls past
 LABEL_MODES = ("zh", "en", "both", "none")
 _DOMAIN_COLORS = [(31, 119, 180), (214, 39, 40), (148, 103, 189), (255, 127, 14), (140, 86, 75),
                   (23, 190, 207), (227, 119, 194), (127, 127, 127)]
@@ -158,8 +160,9 @@ def _clicked_village(event) -> str | None:
 
 
 def township_deck(ctx: PageContext, vt: pd.DataFrame, opts: MapOptions, selected: str | None,
-                  height: int = MAP_HEIGHT) -> tuple[pdk.Deck, list]:
-    """The deck for ``vt`` coloured by ``opts.metric_key``, and its legend entries."""
+                  height: int = MAP_HEIGHT, width: int = MAP_VIEW_WIDTH) -> tuple[pdk.Deck, list]:
+    """The deck for ``vt`` coloured by ``opts.metric_key``, fitted to a ``width`` × ``height`` px
+    view, and its legend entries."""
     gdf = load_boundaries(ctx)
     vt = vt[vt["village_id"].isin(gdf["village_id"])]
     chor = choropleth(vt.set_index("village_id")[opts.metric_key], opts.metric_key, ctx.lang,
@@ -171,7 +174,7 @@ def township_deck(ctx: PageContext, vt: pd.DataFrame, opts: MapOptions, selected
     selected_fc = {"type": "FeatureCollection",
                    "features": [f for f in fc["features"] if f["properties"]["village_id"] == selected]}
     labels = []
-    view = geo.view_state(gdf, width_px=MAP_VIEW_WIDTH, height_px=height)
+    view = geo.view_state(gdf, width_px=width, height_px=height)
     if opts.label_mode != "none":
         points = geo.label_points(gdf).assign(weight=[g.area for g in gdf.geometry]).merge(
             vt[["village_id", "name_zh", "name_en"]], on="village_id")
@@ -190,9 +193,10 @@ def name_list(ctx: PageContext, villages: pd.DataFrame) -> str:
 def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[str | None, list]:
     """Draw the map; return the selected village id (kept across metric changes) and legend."""
     selected = state.selected_village(set(vt["village_id"]))
-    deck, legend = township_deck(ctx, vt, opts, selected)
+    width, height = (PHONE_VIEW_WIDTH, PHONE_MAP_HEIGHT) if on_phone() else (MAP_VIEW_WIDTH, MAP_HEIGHT)
+    deck, legend = township_deck(ctx, vt, opts, selected, height, width)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=MAP_KEY,
-                            height=MAP_HEIGHT)
+                            height=height)
     absent = vt[~vt["village_id"].isin(load_boundaries(ctx)["village_id"])]
     if len(absent):
         st.caption(ctx.t("map.without_boundary", n=len(absent), names=name_list(ctx, absent)))

@@ -47,16 +47,38 @@ def heatmap(ctx: PageContext, vt: pd.DataFrame) -> None:
     # rows placed by village id (two villages may share a name), labelled by name as plain text
     y = list(rows["village_id"])
     labels = [f"{plain(ctx.t('group.' + g))} · {plain(n, SHORT)}" for g, n in zip(rows["area_group"], rows[f"name_{ctx.lang}"])]
+    names = [plain(n, SHORT) for n in domains[f"name_{ctx.lang}"]]
     z = rows[[coverage_key(d) for d in domains["domain_id"]]].to_numpy()
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[plain(n, SHORT) for n in domains[f"name_{ctx.lang}"]], y=y, colorscale="RdYlGn", zmin=0.5, zmax=1.0,
-        text=[[f"{v:.0%}" for v in r] for r in z], texttemplate="%{text}", customdata=[[lab] * z.shape[1] for lab in labels],
-        colorbar=dict(tickformat=".0%"), hovertemplate="%{customdata}<br>%{x}: %{z:.1%}<extra></extra>"))
+    st.plotly_chart(_domains_down(z, y, labels, names) if len(y) < _DOMAINS_DOWN_BELOW
+                    else _villages_down(z, y, labels, names), key="services_heatmap", config={"displayModeBar": False})
+    st.caption(ctx.t("services.heatmap_note"))
+
+
+_DOMAINS_DOWN_BELOW = 3  # one or two villages (a village secretary's, often on a phone): a domain a row
+_HEAT = dict(colorscale="RdYlGn", zmin=0.5, zmax=1.0, texttemplate="%{text}", colorbar=dict(tickformat=".0%"))
+
+
+def _villages_down(z, y: list, labels: list, names: list) -> go.Figure:
+    """A village a row, a domain a column."""
+    fig = go.Figure(go.Heatmap(z=z, x=names, y=y, text=[[f"{v:.0%}" for v in r] for r in z],
+                               customdata=[[lab] * z.shape[1] for lab in labels],
+                               hovertemplate="%{customdata}<br>%{x}: %{z:.1%}<extra></extra>", **_HEAT))
     fig.update_layout(height=40 + 28 * len(y), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
                       yaxis=dict(autorange="reversed", type="category", tickmode="array", tickvals=y, ticktext=labels),
-                      xaxis=dict(side="top"))
-    st.plotly_chart(fig, key="services_heatmap", config={"displayModeBar": False})
-    st.caption(ctx.t("services.heatmap_note"))
+                      xaxis=dict(side="top", automargin=True))
+    return fig
+
+
+def _domains_down(z, y: list, labels: list, names: list) -> go.Figure:
+    """A domain a row, a village a column: six names down the side fit a phone, six across do not."""
+    fig = go.Figure(go.Heatmap(z=z.T.tolist(), x=y, y=names, text=[[f"{v:.0%}" for v in r] for r in z.T],
+                               customdata=[labels for _ in names],
+                               hovertemplate="%{customdata}<br>%{y}: %{z:.1%}<extra></extra>", **_HEAT))
+    fig.update_layout(height=70 + 40 * len(names), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      yaxis=dict(autorange="reversed", type="category", automargin=True),
+                      xaxis=dict(side="top", type="category", tickmode="array", tickvals=y, ticktext=labels,
+                                 automargin=True))
+    return fig
 
 
 def equity_panel(ctx: PageContext, trend: pd.DataFrame) -> None:

@@ -52,6 +52,8 @@ _CSS = """
     flex: 1 1 calc(50% - 0.25rem) !important; }
   [data-testid^="stBaseButton"], [data-testid="stPageLink-NavLink"], [data-testid="stDownloadButton"] button,
   [data-testid="stButtonGroup"] button { min-height: 44px !important; }
+  /* one finger up or down over the map scrolls the page; sideways, or two fingers, move the map */
+  [data-testid="stDeckGlJsonChart"], [data-testid="stDeckGlJsonChart"] * { touch-action: pan-y !important; }
 }
 /* the system's "more contrast" setting: no grey text, clear borders */
 @media (prefers-contrast: more) {

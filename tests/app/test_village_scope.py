@@ -198,9 +198,15 @@ def test_services_page_lists_own_village_only(sample_db, world):
     _scope_note(at, "en", world)
     needs_two = EN("services.needs_two_villages", n=1)
     assert [i.value for i in at.info].count(needs_two) == 2  # equity indices and composite ranking
+    # one village: a domain a row (six names down the side fit a phone), the village the one column
     heatmap = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert heatmap["data"][0]["y"] == [world["own"]]  # placed by id, labelled by name
-    assert len(heatmap["layout"]["yaxis"]["ticktext"]) == 1 and world["row"]["name_en"] in heatmap["layout"]["yaxis"]["ticktext"][0]
+    domains = world["domains"]
+    assert heatmap["data"][0]["y"] == list(domains["name_en"])
+    assert heatmap["data"][0]["x"] == [world["own"]]  # placed by id, labelled by name
+    ticks = heatmap["layout"]["xaxis"]["ticktext"]
+    assert len(ticks) == 1 and world["row"]["name_en"] in ticks[0]
+    assert [row[0] for row in heatmap["data"][0]["z"]] == pytest.approx(
+        [world["row"][f"coverage:{d}"] for d in domains.index])
     access = at.dataframe[-1].value
     assert list(access["Village"]) == [world["row"]["name_en"]]
     # accessibility is the village's own figure, the same as without a scope (map, village card)

@@ -7,17 +7,22 @@ which shows their own village. Screenshots go to screenshots/phone_*.png.
 
 from __future__ import annotations
 
+import io
 import re
 
 import duckdb
 import pytest
+from PIL import Image
 
 from cockpit.auth.roles import role
 from cockpit.ui.pages import PAGES
 from tests.e2e.conftest import CHROMIUM, on_sign_in_page, save_screenshot, sign_in, wait_for_app_idle
 
+# an Android phone's Chrome says "Mobile" in its user agent: the map is then fitted to the phone
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+         "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+         "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/131.0.0.0 Mobile Safari/537.36"}
 ZOOMED = {"viewport": {"width": 640, "height": 450}, "device_scale_factor": 2, "locale": "zh-CN",
           "timezone_id": "Asia/Shanghai"}   # a 1280-wide window at 200% zoom: 640 CSS px
 SECRETARY_PAGES = [p for p in PAGES if p.name in role("village_secretary").pages]
@@ -94,6 +99,27 @@ def test_every_page_of_the_secretary_fits_a_phone(phone, app_server, spec):
     phone.wait_for_timeout(800)
     _check(phone, spec.name, 390)
     save_screenshot(phone, f"phone_{spec.name}", full_page=False)
+
+
+def test_the_map_on_a_phone_shows_the_whole_village_and_lets_a_finger_scroll_the_page(phone, app_server):
+    phone.goto(f"{app_server}/map?lang=zh")
+    wait_for_app_idle(phone)
+    canvas = phone.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for()
+    phone.wait_for_timeout(1500)                     # deck.gl draws after the script is idle
+    box = canvas.bounding_box()
+    assert box["width"] <= 390 and 380 <= box["height"] <= 460   # the page goes on below the map
+    assert canvas.evaluate("c => getComputedStyle(c).touchAction") == "pan-y"
+    shot = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    w, h = shot.size
+
+    def blank(x):                                    # a column of the map with no village drawn
+        return sum(1 for y in range(0, h, 4) if min(shot.getpixel((x, y))) > 235) > 0.95 * len(range(0, h, 4))
+
+    # the village is fitted inside the map: empty margins left and right, the polygon in between
+    assert blank(2) and blank(w - 3), "the village is cut at the map's edge"
+    assert not blank(w // 2)
+    save_screenshot(phone, "phone_map_fitted", full_page=False)
 
 
 @pytest.fixture(scope="module")
