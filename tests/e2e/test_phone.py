@@ -12,7 +12,7 @@ import re
 
 import duckdb
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from cockpit.auth.roles import role
 from cockpit.ui.pages import PAGES
@@ -120,6 +120,39 @@ def test_the_map_on_a_phone_shows_the_whole_village_and_lets_a_finger_scroll_the
     assert blank(2) and blank(w - 3), "the village is cut at the map's edge"
     assert not blank(w // 2)
     save_screenshot(phone, "phone_map_fitted", full_page=False)
+
+
+def _swipe(cdp, page, start, step, steps=10):
+    """One finger from ``start``, ``steps`` moves of ``step`` (dx, dy) CSS px, then lifted."""
+    def touch(kind, points):
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y} for x, y in points]})
+
+    touch("touchStart", [start])
+    for i in range(1, steps + 1):
+        touch("touchMove", [(start[0] + step[0] * i, start[1] + step[1] * i)])
+        page.wait_for_timeout(20)
+    touch("touchEnd", [])
+    page.wait_for_timeout(800)
+
+
+def test_a_finger_moves_the_map_sideways_and_scrolls_the_page_up_and_down(phone, app_server):
+    phone.goto(f"{app_server}/map?lang=zh")
+    wait_for_app_idle(phone)
+    canvas = phone.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.scroll_into_view_if_needed()
+    phone.wait_for_timeout(1500)
+    box = canvas.bounding_box()
+    start = (box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.5)
+    cdp = phone.context.new_cdp_session(phone)
+    before = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    _swipe(cdp, phone, start, (-12, 0))
+    after = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    assert ImageChops.difference(before, after).getbbox() is not None, "a sideways swipe did not move the map"
+    scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop || window.scrollY"
+    top = phone.evaluate(scrolled)
+    box = canvas.bounding_box()
+    _swipe(cdp, phone, (box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8), (0, -15))
+    assert phone.evaluate(scrolled) > top + 50, "a swipe up over the map did not scroll the page"
 
 
 @pytest.fixture(scope="module")
