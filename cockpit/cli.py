@@ -76,31 +76,6 @@ def _new_township(args: argparse.Namespace) -> int:
     return 0
 
 
-def _publish(args: argparse.Namespace) -> int:
-    import duckdb
-
-    from cockpit import settings
-    from cockpit.county.package import PackageError, publish
-    from cockpit.store.owner import refuse_while_owned
-
-    db = Path(args.db) if args.db else settings.path("db_path")
-    if not db.is_file():
-        print(f"error: no database at {db}", file=sys.stderr)
-        return 2
-    refuse_while_owned(db, "Stop the app first, or publish from a backup (python -m cockpit backup).")
-    geodata = Path(args.geodata) if args.geodata else settings.path("geodata_path")
-    try:
-        with duckdb.connect(str(db)) as con:
-            manifest = publish(con, geodata, Path(args.out), args.user or _actor(), as_zip=args.zip)
-    except PackageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    rows = ", ".join(f"{e['table']} {e['rows']:,}" for e in manifest.files.values())
-    months = f"{manifest.months[0]}..{manifest.months[-1]}" if manifest.months else "no months"
-    print(f"{args.out}: package of township {manifest.township_code} {manifest.name_zh} ({months}; {rows})")
-    return 0
-
-
 def _settings(args: argparse.Namespace) -> int:
     from cockpit.settings import settings_table_markdown, update_readme
 
@@ -138,14 +113,6 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--db", default=None, help="database file to create (default: db_path setting)")
     new.set_defaults(func=_new_township)
 
-    pub = sub.add_parser("publish", help="write the township's data package for the county (no personal data)")
-    pub.add_argument("--out", required=True, help="a new folder (or, with --zip, a new .zip file)")
-    pub.add_argument("--zip", action="store_true", help="write one zip file instead of a folder")
-    pub.add_argument("--db", default=None, help="database file (default: db_path setting)")
-    pub.add_argument("--geodata", default=None, help="boundary file (default: geodata_path setting)")
-    pub.add_argument("--user", default=None, help="who publishes (recorded; default: the login name)")
-    pub.set_defaults(func=_publish)
-
     st = sub.add_parser("settings", help="print the settings table (Markdown)")
     st.add_argument("--update-readme", metavar="README", default=None,
                     help="rewrite the table between the settings markers of this file")
@@ -162,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     from cockpit.store.cli import register as register_care
 
     register_care(sub)  # check|backup|restore (cockpit/store/cli.py)
+
+    from cockpit.county.cli import register as register_county
+
+    register_county(sub)  # publish|county add (cockpit/county/cli.py)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -34,7 +34,7 @@ def test_events_are_the_documented_ones():
                       "session_end", "display_change", "login_throttled",
                       "data_real", "scenario_rename", "scenario_delete",
                       "decision_create", "decision_edit", "decision_close",
-                      "month_close", "month_reopen", "index_definition", "publish")
+                      "month_close", "month_reopen", "index_definition", "publish", "county_add")
 
 
 def test_read_newest_first_with_json_detail(con):

@@ -21,7 +21,7 @@ EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import",
                            "session_end", "display_change", "login_throttled",
                            "data_real", "scenario_rename", "scenario_delete",
                            "decision_create", "decision_edit", "decision_close",
-                           "month_close", "month_reopen", "index_definition", "publish")
+                           "month_close", "month_reopen", "index_definition", "publish", "county_add")
 """Events the log records; their labels are the catalog keys ``admin.event.<event>``."""
 
 _SECRET_WORDS = ("password", "passwd", "secret", "hash")

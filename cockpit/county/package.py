@@ -16,9 +16,11 @@ import os
 import shutil
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -29,7 +31,8 @@ from cockpit.store import package_sql as sql
 from cockpit.store.backup import file_sha256
 from cockpit.store.migrate import current_version
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "PackageError", "Manifest", "township_code", "publish", "verify"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "PackageError", "Manifest", "township_code", "publish", "verify",
+           "unpacked"]
 
 FORMAT, FORMAT_VERSION = "cockpit-township-package", 1
 MANIFEST = "manifest.json"
@@ -137,6 +140,17 @@ def _folder(package: Path) -> tuple[Path, Path | None]:
                 raise PackageError(f"{package}: {name!r} is not a file of a package")
         z.extractall(tmp)
     return tmp, tmp
+
+
+@contextmanager
+def unpacked(package: Path) -> Iterator[Path]:
+    """The folder of ``package`` while the block runs (a zip is unpacked into a temporary folder)."""
+    folder, tmp = _folder(Path(package))
+    try:
+        yield folder
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def verify(package: Path) -> Manifest:
