@@ -17,7 +17,7 @@ import duckdb
 
 from cockpit.store.package_sql import package_columns
 
-__all__ = ["OWN_TABLES", "SHARED_TABLES", "QUALIFIED", "ensure_register", "level", "set_level", "registered", "villages_elsewhere",
+__all__ = ["OWN_TABLES", "SHARED_TABLES", "QUALIFIED", "ensure_register", "level", "set_level", "township_villages", "registered", "villages_elsewhere",
            "remove_township", "load_own", "load_shared", "register_township"]
 
 SHARED_TABLES = ("domains", "departments", "categories", "norms")
@@ -51,6 +51,18 @@ def level(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def set_level(con: duckdb.DuckDBPyConnection, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('level', ?)", [value])
+
+
+def township_villages(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(township_code, name_zh, name_en, village_id) of a county's villages by township; none in a
+    township's database."""
+    known = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'county_township_villages'"
+                        ).fetchone()[0]
+    if not known:
+        return []
+    return con.execute("SELECT t.township_code, t.name_zh, t.name_en, m.village_id FROM county_townships t "
+                       "JOIN county_township_villages m USING (township_code) "
+                       "ORDER BY t.township_code, m.village_id").fetchall()
 
 
 def registered(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:

@@ -144,6 +144,9 @@ class ScopedStore:
     def facilities(self) -> pd.DataFrame:
         return self._rows(self._store.facilities())
 
+    def townships(self) -> pd.DataFrame:
+        return self._rows(self._store.townships())
+
     def coverage_history(self, village_id: str) -> pd.DataFrame:
         history = self._store.coverage_history(village_id)
         return history if village_id in self.village_ids else history.iloc[0:0]

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cockpit.store.county_sql import township_villages
 from cockpit.store.migrate import current_version
 from cockpit.store.case_queries import CaseQueries
 from cockpit.store.month_close_sql import MonthCloseQueries
@@ -135,6 +136,12 @@ class Store(CaseQueries, RepeatQueries, QualityQueries, PlannerQueries, MonthClo
 
     def norms(self) -> pd.DataFrame:
         return self._df("SELECT * FROM norms ORDER BY norm_id")
+
+    def townships(self) -> pd.DataFrame:
+        """A county database's townships and their villages: township_code, name_zh, name_en,
+        village_id, one row per village (empty for a township's database)."""
+        return pd.DataFrame(township_villages(self._cursor()),
+                            columns=["township_code", "name_zh", "name_en", "village_id"])
 
     # -- one village ------------------------------------------------------------------------
 

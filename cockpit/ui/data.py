@@ -105,7 +105,7 @@ def _reference(path: str, version: int, name: str, scope: Scope = None):
             "periods": store.periods, "meta": store.meta, "norms": store.norms, "contents": store.contents,
             "party_branches": store.party_branches, "party_tasks": store.party_tasks,
             "party_assessments": store.party_assessments, "departments": store.departments,
-            "categories": store.categories}[name]()
+            "categories": store.categories, "townships": store.townships}[name]()
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -243,6 +243,11 @@ class Data:
 
     def domains(self) -> pd.DataFrame:
         return self._ref("domains")
+
+    def townships(self) -> pd.DataFrame:
+        """A county's townships, one row per village (cockpit.store.Store.townships); empty for a
+        township's database."""
+        return self._ref("townships", scoped=True)
 
     def facilities(self) -> pd.DataFrame:
         return self._ref("facilities", scoped=True)

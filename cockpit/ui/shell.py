@@ -167,6 +167,19 @@ def _scope_notice(t: Translator, lang: str, data: Data) -> None:
             icon=":material/filter_alt:")
 
 
+def _township(t: Translator, lang: str, data: Data, townships, kiosk: bool) -> Data:
+    """The township the county's pages show (chosen in the sidebar, kept in the URL), or the county."""
+    names = townships.drop_duplicates("township_code").set_index("township_code")[f"name_{lang}"]
+    codes = [""] + list(names.index)
+    chosen = state.init_township(codes)
+    if not kiosk:
+        with st.sidebar:
+            persistent_selectbox(t("county.township"), codes, state.TOWNSHIP,
+                                 lambda c: names.get(c, c) if c else t("county.whole"))
+        chosen = st.session_state[state.TOWNSHIP]
+    return data.scoped(townships.loc[townships["township_code"] == chosen, "village_id"]) if chosen else data
+
+
 def page(name: str) -> PageContext:
     """Start page ``name``: config, language, sidebar, data and period; return the context."""
     spec = page_spec(name)
@@ -207,6 +220,9 @@ def page(name: str) -> PageContext:
     if not kiosk and not periods:
         with st.sidebar:
             account(t, lang, user, data)
+    townships = data.townships()
+    if not townships.empty:  # a county's database: every page works inside one township, or the county
+        data = _township(t, lang, data, townships, kiosk)
     if not_ready(t, name, data, can(user, "import")):
         st.stop()  # a township without the data this page needs: it says what and where to add it
     period = state.init_period(periods) if periods else ""
@@ -253,6 +269,10 @@ def refreshed(ctx: PageContext) -> PageContext:
         if user is None or not can_open(user, ctx.name):
             st.rerun()
         data = data.scoped(village_scope(user))
+        township = st.session_state.get(state.TOWNSHIP)
+        if township:   # a county's screen showing one township keeps showing it
+            townships = data.townships()
+            data = data.scoped(townships.loc[townships["township_code"] == township, "village_id"])
         periods = data.periods()
         if not periods or (data.scope is not None and data.villages().empty):
             st.rerun()

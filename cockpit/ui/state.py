@@ -14,10 +14,10 @@ import streamlit as st
 from cockpit import settings
 from cockpit.i18n import LANGUAGES, normalize_language
 
-__all__ = ["LANG", "PERIOD", "VILLAGE", "init_language", "init_period", "selected_village",
-           "select_village", "shared_query_params"]
+__all__ = ["LANG", "PERIOD", "VILLAGE", "TOWNSHIP", "init_language", "init_period", "init_township",
+           "selected_village", "select_village", "shared_query_params"]
 
-LANG, PERIOD, VILLAGE = "lang", "period", "village"
+LANG, PERIOD, VILLAGE, TOWNSHIP = "lang", "period", "village", "township"
 
 
 def init_language() -> str:
@@ -42,6 +42,20 @@ def init_period(periods: list[str]) -> str:
     return st.session_state[PERIOD]
 
 
+def init_township(codes: list[str]) -> str:
+    """Settle the township a county's pages show ("" for the whole county) and return it."""
+    url = st.query_params.get(TOWNSHIP)
+    if url in codes:
+        st.session_state[TOWNSHIP] = url
+    elif st.session_state.get(TOWNSHIP) not in codes:
+        st.session_state[TOWNSHIP] = ""
+    if st.session_state[TOWNSHIP]:
+        st.query_params[TOWNSHIP] = st.session_state[TOWNSHIP]
+    elif TOWNSHIP in st.query_params:
+        del st.query_params[TOWNSHIP]
+    return st.session_state[TOWNSHIP]
+
+
 def selected_village(valid_ids) -> str | None:
     """The selected village (from the URL or the session), or None."""
     url = st.query_params.get(VILLAGE)
@@ -61,7 +75,7 @@ def select_village(village_id: str | None) -> None:
 
 def shared_query_params() -> dict[str, str]:
     """The query parameters every internal link carries."""
-    return {k: st.session_state[k] for k in (LANG, PERIOD) if st.session_state.get(k)}
+    return {k: st.session_state[k] for k in (LANG, PERIOD, TOWNSHIP) if st.session_state.get(k)}
 
 
 def profile_url(village_id: str) -> str:

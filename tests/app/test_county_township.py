@@ -1,0 +1,83 @@
+"""AppTest: a county database (``python -m cockpit county add``) opens every page over the whole
+county, and the sidebar's township choice (kept in the URL) puts every page inside one township."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cockpit.auth.passwords import ScryptParams
+from cockpit.auth.users import add_user
+from cockpit.county.assemble import add_packages, create_county
+from tests.app.conftest import sign_in
+from tests.test_county_assemble import A, B, _publish, _township
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST = ScryptParams(n=2**10, r=8, p=1)
+
+
+@pytest.fixture(scope="module")
+def county_db(tmp_path_factory):
+    root = tmp_path_factory.mktemp("county-app")
+    packages = [_publish(_township(root / code, code, name_zh, name_en), root / f"pkg-{code}")
+                for code, name_zh, name_en in ((A, "小溪镇", "Xiaoxi Town"), (B, "大溪镇", "Daxi Town"))]
+    db = root / "county.duckdb"
+    create_county(db, "青溪县", "Qingxi County")
+    assert all(r.loaded for r in add_packages(db, packages, "clerk"))
+    with duckdb.connect(str(db)) as con:
+        add_user(con, "head", "a long enough password 2", "leader", params=FAST)
+    return db
+
+
+@pytest.fixture
+def county(county_db, monkeypatch):
+    monkeypatch.setenv("COCKPIT_DB", str(county_db))
+    monkeypatch.setenv("COCKPIT_GEODATA", str(county_db.with_suffix(".geojson")))
+    return county_db
+
+
+def _services(**query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, "head")
+    at.query_params["lang"] = "en"
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/2_services.py")
+    return at.run()
+
+
+def _heatmap_villages(at: AppTest) -> list[str]:
+    import json
+
+    trace = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    return trace["y"] if len(trace["y"]) != 2 else trace["x"]   # two villages: the domains go down the side
+
+
+def test_the_county_shows_every_township_s_villages_until_one_township_is_chosen(county):
+    at = _services()
+    assert not at.exception, at.exception
+    choice = at.sidebar.selectbox(key="_w_township")
+    assert choice.options == ["Whole county", "Xiaoxi Town", "Daxi Town"] and choice.value == ""
+    assert sorted(_heatmap_villages(at)) == sorted([f"{A}001", f"{A}002", f"{B}001", f"{B}002"])
+    choice.set_value(B)
+    at.run()
+    assert not at.exception, at.exception
+    assert sorted(_heatmap_villages(at)) == [f"{B}001", f"{B}002"]
+    assert at.query_params["township"] == B
+
+
+def test_a_link_with_a_township_opens_inside_it(county):
+    at = _services(township=A)
+    assert sorted(_heatmap_villages(at)) == [f"{A}001", f"{A}002"]
+    assert at.sidebar.selectbox(key="_w_township").value == A
+
+
+def test_a_township_s_database_has_no_township_choice(sample_db, monkeypatch):
+    monkeypatch.setenv("COCKPIT_DB", str(sample_db))
+    at = _services()
+    assert not at.exception
+    assert "_w_township" not in [s.key for s in at.sidebar.selectbox]
