@@ -1,0 +1,90 @@
+"""The county's figures by township: which of my townships, and how unequal are they.
+
+Everything is computed from the villages' own figures (cockpit.snapshot.village_table) and the
+department × village case counts, grouped by the township each village belongs to: counts are
+summed and the rates recomputed from the sums (a township's on-time rate is its on-time cases over
+its due cases, not a mean of its villages' rates); coverage and the service index are
+population-weighted means, as a township's own figures are. The service index is the county's
+definition (one set of weights for every township), so townships compare on one scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cockpit.equity import theil_decomposition
+from cockpit.metrics.cases import case_rates
+
+__all__ = ["COUNT_COLUMNS", "township_table", "township_equality", "department_township"]
+
+COUNT_COLUMNS = ("received", "responded_on_time", "due", "closed_of_due", "on_time_of_due", "closed", "rated",
+                 "satisfied", "resolution_flagged", "resolved", "open_at_end", "overdue_at_end")
+
+
+def _with_township(frame: pd.DataFrame, townships: pd.DataFrame) -> pd.DataFrame:
+    member = townships.drop_duplicates("village_id").set_index("village_id")["township_code"]
+    return frame.assign(township_code=frame["village_id"].map(member)).dropna(subset=["township_code"])
+
+
+def _weighted(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Population-weighted mean of ``column`` by township (villages without a value left out)."""
+    known = frame[frame[column].notna() & (frame["population"] > 0)]
+    sums = (known[column] * known["population"]).groupby(known["township_code"]).sum()
+    return sums / known.groupby("township_code")["population"].sum()
+
+
+def township_table(villages: pd.DataFrame, townships: pd.DataFrame,
+                   weights: tuple[float, float, float]) -> pd.DataFrame:
+    """One row per township (index township_code): name_zh, name_en, villages, population, the
+    population-weighted coverage of each domain and service index, the case counts summed with their
+    rates (cockpit.metrics.cases.case_rates, cases_per_10k on the township's population), funding and
+    staff summed, funding per resident; ordered by service index, highest first.
+
+    ``villages``: cockpit.snapshot.village_table of a month; ``townships``: Store.townships.
+    """
+    vt = _with_township(villages, townships)
+    by = vt.groupby("township_code")
+    names = townships.drop_duplicates("township_code").set_index("township_code")[["name_zh", "name_en"]]
+    out = names.join(by.size().rename("villages"), how="inner")
+    out["population"] = by["population"].sum()
+    for column in [c for c in vt.columns if c.startswith("coverage:")] + ["service_index"]:
+        out[column] = _weighted(vt, column)
+    counts = by[list(COUNT_COLUMNS)].sum()
+    rates = case_rates(counts, out["population"].reindex(counts.index), weights)
+    out = out.join(rates)
+    out["funding_yuan"] = by["funding_yuan"].sum(min_count=1)
+    out["staff_fte"] = by["staff_fte"].sum(min_count=1)
+    out["funding_per_resident"] = out["funding_yuan"] / out["population"].where(out["population"] > 0)
+    return out.sort_values("service_index", ascending=False, kind="stable")
+
+
+def township_equality(villages: pd.DataFrame, townships: pd.DataFrame, column: str = "service_index") -> dict:
+    """How unequal the county's villages are in ``column`` (population-weighted Theil T), and how much
+    of it lies between townships and how much between urban and rural villages: ``total``,
+    ``between_townships``, ``within_townships``, ``between_urban_rural``, ``within_urban_rural`` and
+    the shares ``townships_share`` and ``urban_rural_share`` of the total."""
+    vt = _with_township(villages, townships)
+    vt = vt[vt[column].notna() & (vt["population"] > 0)]
+    if vt.empty:
+        nan = float("nan")
+        return dict(total=nan, between_townships=nan, within_townships=nan, between_urban_rural=nan,
+                    within_urban_rural=nan, townships_share=nan, urban_rural_share=nan)
+    by_town = theil_decomposition(vt[column], vt["township_code"], vt["population"])
+    by_area = theil_decomposition(vt[column], vt["area_group"], vt["population"])
+    share = (lambda part: part / by_town.total if by_town.total > 0 else np.nan)
+    return dict(total=by_town.total, between_townships=by_town.between, within_townships=by_town.within,
+                between_urban_rural=by_area.between, within_urban_rural=by_area.within,
+                townships_share=share(by_town.between), urban_rural_share=share(by_area.between))
+
+
+def department_township(matrix: pd.DataFrame, townships: pd.DataFrame, value: str = "received") -> pd.DataFrame:
+    """The 条块 matrix of the county: departments (rows) × townships (columns), ``value`` being
+    ``received`` (cases) or a rate of cockpit.metrics.cases (recomputed from the summed counts).
+
+    ``matrix``: Store.case_counts_matrix (one row per department and village)."""
+    m = _with_township(matrix, townships)
+    counts = m.groupby(["department_id", "township_code"])[list(COUNT_COLUMNS)].sum()
+    if value != "received":
+        counts = case_rates(counts)
+    return counts[value].unstack("township_code")
