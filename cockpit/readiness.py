@@ -33,6 +33,7 @@ PARTS: tuple[Part, ...] = (
 NEEDS: dict[str, tuple[str, ...]] = {
     "today": ("villages", "month"),
     "overview": ("villages", "month"),
+    "county": ("villages", "month"),
     "map": ("villages", "boundaries", "month"),
     "services": ("villages", "coverage"),
     "cases": ("villages", "cases"),

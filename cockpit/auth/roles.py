@@ -15,7 +15,7 @@ from dataclasses import dataclass
 __all__ = ["PAGE_NAMES", "CAPABILITIES", "Role", "ROLES", "ROLE_IDS", "DISPLAY", "role", "can_open", "can",
            "village_scope", "scoped", "roles_table_markdown"]
 
-PAGE_NAMES: tuple[str, ...] = ("today", "overview", "map", "village", "services", "cases", "party", "command",
+PAGE_NAMES: tuple[str, ...] = ("today", "overview", "county", "map", "village", "services", "cases", "party", "command",
                                "presenter", "whatif", "data", "admin")
 """Every page of the cockpit, existing or planned, by registry name."""
 

@@ -14,18 +14,19 @@ reads a township, with the same queries and indexes (measured in bench/bench_cou
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from cockpit.auth.audit_log import audit, now
-from cockpit.county.package import MANIFEST, Manifest, PackageError, unpacked, verify
+from cockpit.county.package import BOUNDARIES, MANIFEST, Manifest, PackageError, unpacked, verify
 from cockpit.store import county_sql as sql
 from cockpit.store.atomic import atomic
-from cockpit.store.new_township import REFERENCE_TABLES, create_township
-from cockpit.store.package_sql import package_columns
+from cockpit.store.migrate import migrate
+from cockpit.store.real_data import mark_real_data
 
 __all__ = ["Added", "CountyError", "add_packages", "create_county"]
 
@@ -50,19 +51,37 @@ class Added:
     refused: str = ""
 
 
-def create_county(db: Path, name_zh: str, name_en: str, actor: str | None = None) -> str:
-    """Create the empty county database ``db`` (no townships yet); one line saying so."""
-    empty = {t: pd.DataFrame(columns=package_columns(t)) for t in REFERENCE_TABLES}
-    create_township(db, name_zh, name_en, empty, actor=actor)
-    with duckdb.connect(str(db)) as con:
-        sql.ensure_register(con)
-        sql.set_level(con, COUNTY_LEVEL)
+def create_county(db: Path, name_zh: str, name_en: str, actor: str | None = None,
+                  synthetic: bool = False) -> str:
+    """Create the empty county database ``db`` (no townships yet; built beside it and renamed into
+    place); one line saying so. ``synthetic``: the sample county (its demo accounts may sign in)."""
+    db = Path(db)
+    if db.exists():
+        raise CountyError(f"{db}: exists; a new county needs a new file")
+    if not name_zh.strip() or not name_en.strip():
+        raise CountyError("the county needs a name in Chinese and in English")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db.with_name(f".{db.name}.{os.getpid()}.building")
+    tmp.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            migrate(con)
+            sql.new_county(con, name_zh.strip(), name_en.strip(), synthetic)
+            if not synthetic:
+                mark_real_data(con, actor, {"via": "county", "county": name_zh.strip()}, new_database=True)
+            sql.checkpoint(con)
+        os.replace(tmp, db)
+    finally:
+        tmp.unlink(missing_ok=True)
     return f"{db}: new county {name_zh.strip()} / {name_en.strip()} (no townships yet)"
 
 
-def add_packages(db: Path, packages: list[Path], user: str) -> list[Added]:
-    """Add each of ``packages`` to the county database ``db``; what became of each, in order."""
+def add_packages(db: Path, packages: list[Path], user: str, geodata: Path | None = None) -> list[Added]:
+    """Add each of ``packages`` to the county database ``db``; what became of each, in order. The
+    villages' boundaries a package carries go into ``geodata`` (default: ``db`` with the suffix
+    .geojson, the county app's COCKPIT_GEODATA), in place of the township's earlier ones."""
     db = Path(db)
+    geodata = Path(geodata) if geodata is not None else db.with_suffix(".geojson")
     if not db.is_file():
         raise CountyError(f"{db}: no county database (make one with --name-zh and --name-en)")
     out, seen = [], set()
@@ -80,11 +99,11 @@ def add_packages(db: Path, packages: list[Path], user: str) -> list[Added]:
                                  refused=f"township {manifest.township_code} comes twice in this run"))
                 continue
             seen.add(manifest.township_code)
-            out.append(_add(con, package, manifest, user))
+            out.append(_add(con, package, manifest, user, geodata))
     return out
 
 
-def _add(con: duckdb.DuckDBPyConnection, package: Path, manifest: Manifest, user: str) -> Added:
+def _add(con: duckdb.DuckDBPyConnection, package: Path, manifest: Manifest, user: str, geodata: Path) -> Added:
     code = manifest.township_code
     held = sql.registered(con).get(code)
     if held is not None and manifest.made_at <= (held["made_at"] or ""):
@@ -117,4 +136,20 @@ def _add(con: duckdb.DuckDBPyConnection, package: Path, manifest: Manifest, user
                                                 "replaced": held is not None})
         except (duckdb.Error, OSError) as exc:
             return Added(str(package), code, manifest.name_zh, refused=f"not loaded, nothing changed: {exc}")
+        if (folder / BOUNDARIES).is_file():
+            own = {v for c, _, _, v in sql.township_villages(con) if c == code}
+            _merge_boundaries(geodata, own, folder / BOUNDARIES)
     return Added(str(package), code, manifest.name_zh, True, rows, held is not None, conflicts)
+
+
+def _merge_boundaries(geodata: Path, villages: set[str], boundaries: Path) -> None:
+    """Put the package's village boundaries into the county's file, in place of those of
+    ``villages`` (the township's), written beside it and renamed into place."""
+    county = json.loads(geodata.read_text(encoding="utf-8")) if geodata.is_file() else {
+        "type": "FeatureCollection", "features": []}
+    theirs = json.loads(boundaries.read_text(encoding="utf-8"))["features"]
+    kept = [f for f in county["features"] if (f.get("properties") or {}).get("village_id") not in villages]
+    county["features"] = kept + theirs
+    tmp = geodata.with_name(f".{geodata.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(county, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, geodata)

@@ -20,6 +20,7 @@ import duckdb
 from cockpit import settings
 from cockpit.county.assemble import CountyError, add_packages, create_county
 from cockpit.county.package import PackageError, publish
+from cockpit.sample.county import generate_county
 from cockpit.store.build import BuildError
 from cockpit.store.owner import refuse_while_owned
 
@@ -77,6 +78,19 @@ def _county_add(args: argparse.Namespace) -> int:
     return 0 if all(r.loaded for r in results) else 1
 
 
+def _county_sample(args: argparse.Namespace) -> int:
+    try:
+        summary = generate_county(Path(args.out), townships=args.townships, months=args.months, end=args.end)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summary)
+    db = Path(args.out) / "county.duckdb"
+    print(f"start it: COCKPIT_DB={db} COCKPIT_GEODATA={db.with_suffix('.geojson')} make run "
+          "(demo accounts as for the sample township)")
+    return 0
+
+
 def register(sub) -> None:
     """Add ``publish`` and ``county add`` to the ``python -m cockpit`` parser's subcommands."""
     pub = sub.add_parser("publish", help="write the township's data package for the county (no personal data)")
@@ -96,3 +110,9 @@ def register(sub) -> None:
     add.add_argument("--name-en", default=None, help="the county's name in English, when the database is made")
     add.add_argument("--user", default=None, help="who adds (recorded; default: the login name)")
     add.set_defaults(func=_county_add)
+    sample = actions.add_parser("sample", help="make a synthetic county of townships, from packages to the database")
+    sample.add_argument("--out", default="county_sample", help="a new folder (default: county_sample)")
+    sample.add_argument("--townships", type=int, default=12, help="townships (default 12)")
+    sample.add_argument("--months", type=int, default=24, help="months of history")
+    sample.add_argument("--end", default="2026-10", help="last month YYYY-MM (default 2026-10, as the sample)")
+    sample.set_defaults(func=_county_sample)

@@ -17,7 +17,7 @@ import duckdb
 
 from cockpit.store.package_sql import package_columns
 
-__all__ = ["OWN_TABLES", "SHARED_TABLES", "QUALIFIED", "ensure_register", "level", "set_level", "township_villages", "registered", "villages_elsewhere",
+__all__ = ["OWN_TABLES", "SHARED_TABLES", "QUALIFIED", "ensure_register", "new_county", "checkpoint", "add_users", "level", "set_level", "township_villages", "registered", "villages_elsewhere",
            "remove_township", "load_own", "load_shared", "register_township"]
 
 SHARED_TABLES = ("domains", "departments", "categories", "norms")
@@ -41,6 +41,30 @@ def ensure_register(con: duckdb.DuckDBPyConnection) -> None:
     """The county's register of townships and of which township each village belongs to."""
     con.execute(_REGISTER)
     con.execute(_MEMBERS)
+
+
+def new_county(con: duckdb.DuckDBPyConnection, name_zh: str, name_en: str, synthetic: bool) -> None:
+    """Name a freshly migrated database as a county's (no townships yet); ``synthetic``: the sample
+    county, whose demo accounts may sign in (cockpit.store.real_data)."""
+    ensure_register(con)
+    con.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [["township_name_zh", name_zh], ["township_name_en", name_en], ["level", "county"],
+                     ["synthetic", "true" if synthetic else "false"]])
+
+
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write everything into the file itself (before it is renamed into place)."""
+    con.execute("CHECKPOINT")
+
+
+def add_users(con: duckdb.DuckDBPyConnection, users) -> None:
+    """Insert the rows of the frame ``users`` (the users table's columns: the sample's demo accounts)."""
+    con.register("_users", users)
+    try:
+        columns = ", ".join(users.columns)
+        con.execute(f"INSERT INTO users ({columns}) SELECT {columns} FROM _users")
+    finally:
+        con.unregister("_users")
 
 
 def level(con: duckdb.DuckDBPyConnection) -> str | None:

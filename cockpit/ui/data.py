@@ -111,7 +111,7 @@ def _reference(path: str, version: int, name: str, scope: Scope = None):
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def _by_key(path: str, version: int, query: str, key: str, scope: Scope = None) -> pd.DataFrame:
     """Queries of one argument (a period or a village id), by store method name."""
-    allowed = ("allocations", "coverage", "party_branches", "party_tasks", "coverage_history")
+    allowed = ("allocations", "coverage", "party_branches", "party_tasks", "coverage_history", "case_counts_matrix")
     if query not in allowed:
         raise ValueError(f"not a cached query: {query!r}")
     return getattr(_store(path, version, scope), query)(key)
@@ -285,6 +285,10 @@ class Data:
 
     def categories(self) -> pd.DataFrame:
         return self._ref("categories")
+
+    def case_matrix(self, period: str) -> pd.DataFrame:
+        """The month's case counts by department and village in scope (Store.case_counts_matrix)."""
+        return _by_key(self.path, self.version, "case_counts_matrix", period, self.scope)
 
     def case_page(self, period: str, filt: CaseFilter, closed: bool = False):
         """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked.

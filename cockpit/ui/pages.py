@@ -19,6 +19,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("today", "pages/11_today.py", "nav.today", ":material/today:"),
     PageSpec("overview", "app.py", "nav.overview", ":material/dashboard:"),
+    PageSpec("county", "pages/12_county.py", "nav.county", ":material/account_tree:"),
     PageSpec("map", "pages/1_map.py", "nav.map", ":material/map:"),
     PageSpec("services", "pages/2_services.py", "nav.services", ":material/balance:"),
     PageSpec("cases", "pages/3_cases.py", "nav.cases", ":material/support_agent:"),

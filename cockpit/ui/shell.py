@@ -205,7 +205,10 @@ def page(name: str) -> PageContext:
         st.rerun()
     if not kiosk and check.identity is not None:  # links first, so a refused page still offers the allowed ones
         with links:
+            county = not data.townships().empty   # the county page only in a county's database
             for p in auth_view.allowed_pages(check.identity.user, PAGES):
+                if p.name == "county" and not county:
+                    continue
                 st.page_link(p.path, label=t(p.title_key), icon=p.icon,
                              query_params=state.shared_query_params())
     identity = auth_view.require(t, name, check=check)
@@ -221,7 +224,7 @@ def page(name: str) -> PageContext:
         with st.sidebar:
             account(t, lang, user, data)
     townships = data.townships()
-    if not townships.empty:  # a county's database: every page works inside one township, or the county
+    if not townships.empty and name != "county":  # a county's: every page inside one township, or the county
         data = _township(t, lang, data, townships, kiosk)
     if not_ready(t, name, data, can(user, "import")):
         st.stop()  # a township without the data this page needs: it says what and where to add it

@@ -81,3 +81,56 @@ def test_a_township_s_database_has_no_township_choice(sample_db, monkeypatch):
     at = _services()
     assert not at.exception
     assert "_w_township" not in [s.key for s in at.sidebar.selectbox]
+
+
+def _county_page(lang: str = "en", user: str = "head") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, user)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/12_county.py")
+    return at.run()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_county_page_ranks_the_townships_on_their_figures(county, lang):
+    from cockpit import snapshot
+    from cockpit.county.figures import township_equality, township_table
+    from cockpit.i18n import Translator
+    from cockpit.store import Store
+
+    t = Translator(lang)
+    at = _county_page(lang)
+    assert not at.exception and not at.error, [*at.exception, *at.error]
+    assert [x.value for x in at.title] == [t("county.title")]
+    store = Store(county)
+    try:
+        period = store.periods()[-1]
+        vt = snapshot.village_table(store, period)
+        table = township_table(vt, store.townships(), (0.30, 0.35, 0.35))
+        eq = township_equality(vt, store.townships())
+    finally:
+        store.close()
+    shown = at.dataframe[0].value
+    assert list(shown[t("county.township")]) == list(table[f"name_{lang}"])
+    assert list(shown[t("county.villages")]) == [2, 2]
+    assert at.metric[0].value == f"{eq['total']:.4f}"
+    assert "%" in at.metric[1].value
+    links = {link.proto.page for link in at.get("page_link")}
+    assert "county" in links
+
+
+def test_choosing_a_township_in_the_ranking_opens_its_villages_on_the_map(county):
+    at = _county_page()
+    order = list(at.dataframe[0].value["Township"])
+    at.session_state["county_ranking"] = {"selection": {"rows": [order.index("Daxi Town")], "columns": []}}
+    at.run()
+    assert at.session_state["township"] == B
+
+
+def test_a_township_s_database_offers_no_county_page(sample_db, monkeypatch):
+    monkeypatch.setenv("COCKPIT_DB", str(sample_db))
+    at = _county_page(user="leader")
+    assert not at.exception
+    assert at.info[0].value.startswith("This database is a township's")
+    assert "county" not in {link.proto.page for link in at.get("page_link")}
