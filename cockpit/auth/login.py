@@ -20,6 +20,7 @@ from cockpit.auth.audit_log import audit, now as _now
 from cockpit.auth.passwords import DEFAULT_PARAMS, ScryptParams, burn_time, hash_password, needs_rehash, \
     verify_password
 from cockpit.auth.users import User, get_user, password_hash, replace_hash
+from cockpit.store.real_data import is_synthetic
 
 __all__ = ["LoginPolicy", "LockStatus", "AuthResult", "REASONS", "lock_status", "authenticate",
            "session_expired", "is_synthetic", "logout", "setting_number"]
@@ -80,12 +81,6 @@ def lock_status(con: duckdb.DuckDBPyConnection, name: str, now: dt.datetime,
 
 def _record(con, name: str, at: dt.datetime, outcome: str) -> None:
     con.execute("INSERT INTO login_attempts (user_name, attempted_at, outcome) VALUES (?, ?, ?)", [name, at, outcome])
-
-
-def is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the database's meta says the data are synthetic (the sample township)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'synthetic'").fetchone()
-    return bool(row) and str(row[0]).strip().lower() == "true"
 
 
 def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.datetime | None = None,
