@@ -2,6 +2,7 @@
 and the account changes that end a person's sessions at once (cockpit/auth/users.py)."""
 
 import datetime as dt
+from dataclasses import fields
 
 import duckdb
 import pytest
@@ -10,6 +11,7 @@ from cockpit.auth import displays, sessions
 from cockpit.auth.audit_log import AuditFilter, read_audit
 from cockpit.auth.sessions import SessionPolicy, WebSession, why_invalid
 from cockpit.auth.users import add_user, set_active, set_password, set_role
+from cockpit.store import displays_sql, sessions_sql
 from tests.auth_fixtures import FAST, T0, VILLAGE_A, copy_database
 
 POLICY = SessionPolicy(idle_minutes=30, lifetime_hours=12)
@@ -139,3 +141,9 @@ def test_the_display_role_opens_the_command_screen_only():
     assert [p for p in PAGE_NAMES if can_open(user, p)] == ["command"]
     assert not any(can(user, c) for c in CAPABILITIES)
     assert "display" not in ROLE_IDS  # no account can be given it
+
+
+def test_the_store_s_rows_are_the_records_fields_in_order():
+    """A row of cockpit/store/sessions_sql.py is a WebSession, one of displays_sql.py a Display."""
+    assert sessions_sql.COLUMNS == tuple(f.name for f in fields(WebSession))
+    assert displays_sql.COLUMNS == tuple(f.name for f in fields(displays.Display))

@@ -8,11 +8,12 @@ This module offers two operations only, :func:`audit` (insert one event) and
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+
+from cockpit.store.audit_sql import actor_name, append_event, now, select_events
 
 __all__ = ["EVENTS", "AuditFilter", "audit", "read_audit", "now"]
 
@@ -25,17 +26,6 @@ EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import",
 """Events the log records; their labels are the catalog keys ``admin.event.<event>``."""
 
 _SECRET_WORDS = ("password", "passwd", "secret", "hash")
-
-
-def now() -> dt.datetime:
-    """Local time without zone, to the second: the convention of every timestamp in the database."""
-    return dt.datetime.now().replace(microsecond=0)
-
-
-def _actor(user) -> str | None:
-    if user is None or isinstance(user, str):
-        return user
-    return user.name
 
 
 def audit(con: duckdb.DuckDBPyConnection, user, event: str, detail: dict | None = None,
@@ -61,10 +51,7 @@ def audit(con: duckdb.DuckDBPyConnection, user, event: str, detail: dict | None 
     secret = [k for k in detail if any(w in str(k).lower() for w in _SECRET_WORDS)]
     if secret:
         raise ValueError(f"audit detail must not carry secrets: {secret}")
-    con.execute(
-        "INSERT INTO audit_log (logged_at, user_name, event, detail) VALUES (?, ?, ?, ?)",
-        [at or now(), _actor(user), event, json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)],
-    )
+    append_event(con, at or now(), actor_name(user), event, detail)
 
 
 @dataclass(frozen=True)
@@ -88,25 +75,5 @@ def read_audit(con: duckdb.DuckDBPyConnection, filters: AuditFilter | None = Non
     unknown = set(f.events) - set(EVENTS)
     if unknown:
         raise ValueError(f"unknown audit event(s): {sorted(unknown)}")
-    where, params = [], []
-    if f.user:
-        where.append("user_name = ?")
-        params.append(f.user)
-    if f.events:
-        where.append("list_contains(?, event)")
-        params.append(list(f.events))
-    if f.since is not None:
-        where.append("logged_at >= ?")
-        params.append(f.since)
-    if f.until is not None:
-        where.append("logged_at < ?")
-        params.append(f.until)
-    if f.text:
-        where.append("contains(lower(detail), lower(?))")
-        params.append(f.text)
-    sql = "SELECT event_id, logged_at, user_name, event, detail FROM audit_log"
-    if where:
-        sql += " WHERE " + " AND ".join(where)  # fixed clauses only; every value is a parameter
-    sql += " ORDER BY event_id DESC LIMIT ?"
-    params.append(max(0, int(f.limit)))
-    return con.execute(sql, params).df()
+    return select_events(con, user=f.user, events=tuple(f.events), since=f.since, until=f.until, text=f.text,
+                         limit=max(0, int(f.limit)))

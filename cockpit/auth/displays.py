@@ -19,12 +19,12 @@ import duckdb
 from cockpit.auth.audit_log import audit
 from cockpit.auth.sessions import hash_token, new_token
 from cockpit.auth.users import User
+from cockpit.store import displays_sql
 
 __all__ = ["DISPLAY_ROLE", "Display", "register_display", "find_display", "revoke_display", "list_displays",
            "display_user", "seen"]
 
 DISPLAY_ROLE = "display"
-_COLUMNS = "display_id, name, lang, metric, created_by, created_at, last_seen, revoked_at"
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,7 @@ def register_display(con: duckdb.DuckDBPyConnection, name: str, lang: str, metri
         raise ValueError("a display needs a name")
     token = new_token()
     display = Display(secrets.token_hex(6), name, lang, metric, by, now, None, None)
-    con.execute(f"INSERT INTO displays (token_hash, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [hash_token(token), display.display_id, display.name, lang, metric, by, now, None, None])
+    displays_sql.insert_display(con, hash_token(token), display.display_id, display.name, lang, metric, by, now)
     audit(con, by, "display_change", {"action": "register", "display": display.display_id, "name": name}, now)
     return token, display
 
@@ -61,28 +60,26 @@ def find_display(con: duckdb.DuckDBPyConnection, token: str | None) -> Display |
     """The display of ``token`` (revoked or not), or None."""
     if not token:
         return None
-    row = con.execute(f"SELECT {_COLUMNS} FROM displays WHERE token_hash = ?", [hash_token(token)]).fetchone()
+    row = displays_sql.display_row(con, hash_token(token))
     return Display(*row) if row else None
 
 
 def revoke_display(con: duckdb.DuckDBPyConnection, display_id: str, *, by: str, now: dt.datetime) -> bool:
     """Revoke a display's link; True when it was still working. Audited."""
-    done = con.execute("UPDATE displays SET revoked_at = ? WHERE display_id = ? AND revoked_at IS NULL "
-                       "RETURNING name", [now, display_id]).fetchone()
-    if done:
-        audit(con, by, "display_change", {"action": "revoke", "display": display_id, "name": done[0]}, now)
-    return bool(done)
+    name = displays_sql.revoke_display(con, display_id, now)
+    if name is not None:
+        audit(con, by, "display_change", {"action": "revoke", "display": display_id, "name": name}, now)
+    return name is not None
 
 
 def seen(con: duckdb.DuckDBPyConnection, display_id: str, at: dt.datetime) -> None:
     """Record that the display opened the command screen at ``at``."""
-    con.execute("UPDATE displays SET last_seen = ? WHERE display_id = ?", [at, display_id])
+    displays_sql.mark_seen(con, display_id, at)
 
 
 def list_displays(con: duckdb.DuckDBPyConnection) -> list[Display]:
     """Every registered display, working ones first, newest first."""
-    rows = con.execute(f"SELECT {_COLUMNS} FROM displays ORDER BY revoked_at IS NOT NULL, created_at DESC").fetchall()
-    return [Display(*row) for row in rows]
+    return [Display(*row) for row in displays_sql.display_rows(con)]
 
 
 def display_user(display: Display) -> User:

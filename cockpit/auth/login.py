@@ -20,6 +20,8 @@ from cockpit.auth.audit_log import audit, now as _now
 from cockpit.auth.passwords import DEFAULT_PARAMS, ScryptParams, burn_time, hash_password, needs_rehash, \
     verify_password
 from cockpit.auth.users import User, get_user, password_hash, replace_hash
+from cockpit.store.login_attempts_sql import recent_failures, record_attempt
+from cockpit.store.real_data import is_synthetic
 
 __all__ = ["LoginPolicy", "LockStatus", "AuthResult", "REASONS", "lock_status", "authenticate",
            "session_expired", "is_synthetic", "logout", "setting_number"]
@@ -66,26 +68,14 @@ def lock_status(con: duckdb.DuckDBPyConnection, name: str, now: dt.datetime,
                 policy: LoginPolicy = LoginPolicy()) -> LockStatus:
     """Failures of ``name`` counted against the policy at ``now``, and until when it is locked."""
     window = dt.timedelta(minutes=policy.minutes)
-    count, latest = con.execute(
-        "SELECT count(*), max(attempted_at) FROM login_attempts "
-        "WHERE user_name = ? AND outcome = 'failure' AND attempted_at > ? AND attempted_at <= ? "
-        "AND attempt_id > (SELECT coalesce(max(attempt_id), -1) FROM login_attempts "
-        "                  WHERE user_name = ? AND outcome IN ('success', 'reset'))",
-        [name, now - window, now, name],
-    ).fetchone()
+    count, latest = recent_failures(con, name, now - window, now)
     if policy.threshold > 0 and count >= policy.threshold and latest + window > now:
         return LockStatus(count, latest + window)
     return LockStatus(count, None)
 
 
 def _record(con, name: str, at: dt.datetime, outcome: str) -> None:
-    con.execute("INSERT INTO login_attempts (user_name, attempted_at, outcome) VALUES (?, ?, ?)", [name, at, outcome])
-
-
-def is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the database's meta says the data are synthetic (the sample township)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'synthetic'").fetchone()
-    return bool(row) and str(row[0]).strip().lower() == "true"
+    record_attempt(con, name, at, outcome)
 
 
 def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: dt.datetime | None = None,

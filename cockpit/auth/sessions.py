@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from cockpit.store import sessions_sql
+
 __all__ = ["COOKIE", "END_REASONS", "SessionPolicy", "WebSession", "new_token", "hash_token", "start_session",
            "find_session", "why_invalid", "touch", "end_session", "end_user_sessions", "end_session_by_id",
            "active_sessions"]
@@ -31,9 +33,6 @@ COOKIE = "cockpit_session"
 END_REASONS = ("user", "timeout", "expired", "admin", "disabled", "role", "password")
 """Why a session ended: signed out, idle, too old, ended by an administrator, account disabled,
 role changed, password changed."""
-
-_COLUMNS = "token_hash, session_id, user_name, created_at, last_seen, client_address, user_agent, ended_at, end_reason"
-
 
 @dataclass(frozen=True)
 class SessionPolicy:
@@ -79,9 +78,8 @@ def start_session(con: duckdb.DuckDBPyConnection, user_name: str, now: dt.dateti
     token = new_token()
     session = WebSession(hash_token(token), secrets.token_hex(6), user_name, now, now, client_address,
                          (user_agent or "")[:200] or None, None, None)
-    con.execute(f"INSERT INTO web_sessions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [session.token_hash, session.session_id, session.user_name, session.created_at, session.last_seen,
-                 session.client_address, session.user_agent, None, None])
+    sessions_sql.insert_session(con, session.token_hash, session.session_id, session.user_name, session.created_at,
+                                session.last_seen, session.client_address, session.user_agent)
     return token, session
 
 
@@ -89,7 +87,7 @@ def find_session(con: duckdb.DuckDBPyConnection, token: str | None) -> WebSessio
     """The session of ``token`` (ended or not), or None when there is none."""
     if not token:
         return None
-    row = con.execute(f"SELECT {_COLUMNS} FROM web_sessions WHERE token_hash = ?", [hash_token(token)]).fetchone()
+    row = sessions_sql.session_row(con, hash_token(token))
     return WebSession(*row) if row else None
 
 
@@ -123,44 +121,33 @@ def why_invalid(session: WebSession, now: dt.datetime, policy: SessionPolicy,
 
 def touch(con: duckdb.DuckDBPyConnection, token_hash: str, at: dt.datetime) -> None:
     """Write back the session's last activity (never moves it backwards)."""
-    con.execute("UPDATE web_sessions SET last_seen = ? WHERE token_hash = ? AND last_seen < ?",
-                [at, token_hash, at])
+    sessions_sql.touch_session(con, token_hash, at)
 
 
 def end_session(con: duckdb.DuckDBPyConnection, token_hash: str, reason: str, now: dt.datetime) -> bool:
     """End one session (if it still lasts); True when it did."""
     _check_reason(reason)
-    ended = con.execute("UPDATE web_sessions SET ended_at = ?, end_reason = ? "
-                        "WHERE token_hash = ? AND ended_at IS NULL RETURNING session_id",
-                        [now, reason, token_hash]).fetchall()
-    return bool(ended)
+    return sessions_sql.end_by_token(con, token_hash, reason, now)
 
 
 def end_session_by_id(con: duckdb.DuckDBPyConnection, session_id: str, reason: str, now: dt.datetime) -> str | None:
     """End the session with public id ``session_id``; return its user name, or None when none lasted."""
     _check_reason(reason)
-    row = con.execute("UPDATE web_sessions SET ended_at = ?, end_reason = ? "
-                      "WHERE session_id = ? AND ended_at IS NULL RETURNING user_name",
-                      [now, reason, session_id]).fetchone()
-    return row[0] if row else None
+    return sessions_sql.end_by_id(con, session_id, reason, now)
 
 
 def end_user_sessions(con: duckdb.DuckDBPyConnection, user_name: str, reason: str, now: dt.datetime) -> int:
     """End every lasting session of ``user_name``; return how many ended."""
     _check_reason(reason)
-    return len(con.execute("UPDATE web_sessions SET ended_at = ?, end_reason = ? "
-                           "WHERE user_name = ? AND ended_at IS NULL RETURNING session_id",
-                           [now, reason, user_name]).fetchall())
+    return sessions_sql.end_by_user(con, user_name, reason, now)
 
 
 def active_sessions(con: duckdb.DuckDBPyConnection, now: dt.datetime, policy: SessionPolicy) -> pd.DataFrame:
     """Sessions that still hold at ``now`` (not ended, not idle, not too old), newest first.
 
     Columns: session_id, user_name, created_at, last_seen, client_address, user_agent."""
-    rows = con.execute(f"SELECT {_COLUMNS} FROM web_sessions WHERE ended_at IS NULL "
-                       "ORDER BY created_at DESC").fetchall()
     columns = ["session_id", "user_name", "created_at", "last_seen", "client_address", "user_agent"]
-    held = [WebSession(*row) for row in rows]
+    held = [WebSession(*row) for row in sessions_sql.open_session_rows(con)]
     return pd.DataFrame([[getattr(s, c) for c in columns] for s in held if why_invalid(s, now, policy) is None],
                         columns=columns)
 

@@ -18,6 +18,8 @@ from cockpit.auth.audit_log import audit, now as _now
 from cockpit.auth.passwords import DEFAULT_PARAMS, ScryptParams, hash_password
 from cockpit.auth.roles import ROLE_IDS, role as _role
 from cockpit.auth.sessions import end_user_sessions
+from cockpit.store import accounts_sql
+from cockpit.store.login_attempts_sql import record_attempt
 
 __all__ = ["User", "UserError", "MIN_PASSWORD_LENGTH", "ERROR_CODES", "normalize_name", "check_password",
            "add_user", "set_password", "set_role", "set_active", "disable_user", "enable_user",
@@ -57,9 +59,6 @@ class User:
         return self.display_name or self.name
 
 
-_COLUMNS = "user_name, display_name, role, village_ids, active, demo, created_at, updated_at"
-
-
 def _from_row(row) -> User:
     name, display, role_id, villages, active, demo, created, updated = row
     return User(name, display or "", role_id, tuple((villages or "").split()), bool(active), bool(demo),
@@ -92,8 +91,7 @@ def _check_role(con, role_id: str, villages) -> tuple[str, ...]:
     if _role(role_id).village_scoped:
         if not villages:
             raise UserError("villages_required", f"role {role_id} needs at least one village")
-        known = {r[0] for r in con.execute(
-            "SELECT village_id FROM villages WHERE list_contains(?, village_id)", [list(villages)]).fetchall()}
+        known = accounts_sql.existing_villages(con, list(villages))
         missing = [v for v in villages if v not in known]
         if missing:
             raise UserError("village_unknown", f"unknown village id(s): {', '.join(missing)}")
@@ -104,14 +102,13 @@ def _check_role(con, role_id: str, villages) -> tuple[str, ...]:
 
 def get_user(con: duckdb.DuckDBPyConnection, name: str) -> User | None:
     """The user called ``name`` (any case), or None."""
-    row = con.execute(f"SELECT {_COLUMNS} FROM users WHERE user_name = ?",
-                      [(name or "").strip().lower()]).fetchone()
+    row = accounts_sql.user_row(con, (name or "").strip().lower())
     return _from_row(row) if row else None
 
 
 def list_users(con: duckdb.DuckDBPyConnection) -> list[User]:
     """Every user, by name."""
-    return [_from_row(r) for r in con.execute(f"SELECT {_COLUMNS} FROM users ORDER BY user_name").fetchall()]
+    return [_from_row(r) for r in accounts_sql.user_rows(con)]
 
 
 def _require(con, name: str) -> User:
@@ -123,13 +120,12 @@ def _require(con, name: str) -> User:
 
 def password_hash(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     """The stored hash of ``name`` (for :mod:`cockpit.auth.login` only), or None."""
-    row = con.execute("SELECT password_hash FROM users WHERE user_name = ?", [name]).fetchone()
-    return row[0] if row else None
+    return accounts_sql.password_hash(con, name)
 
 
 def replace_hash(con: duckdb.DuckDBPyConnection, name: str, new_hash: str) -> None:
     """Store a rehashed password (same password, new parameters) after a successful login."""
-    con.execute("UPDATE users SET password_hash = ? WHERE user_name = ?", [new_hash, name])
+    accounts_sql.replace_password_hash(con, name, new_hash)
 
 
 def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str, *,
@@ -142,10 +138,8 @@ def add_user(con: duckdb.DuckDBPyConnection, name: str, password: str, role: str
     if get_user(con, key) is not None:
         raise UserError("name_taken", f"user {key!r} already exists")
     at = at or _now()
-    con.execute(
-        f"INSERT INTO users ({_COLUMNS}, password_hash) VALUES (?, ?, ?, ?, true, false, ?, ?, ?)",
-        [key, (display_name or "").strip(), role, " ".join(villages), at, at, hash_password(password, params)],
-    )
+    accounts_sql.insert_user(con, key, (display_name or "").strip(), role, " ".join(villages), at,
+                             hash_password(password, params))
     audit(con, by, "user_change", {"action": "add", "user": key, "role": role, "villages": list(villages)}, at)
     return _require(con, key)
 
@@ -156,15 +150,14 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, *, by
     user = _require(con, name)
     check_password(user.name, password)
     at = at or _now()
-    con.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE user_name = ?",
-                [hash_password(password, params), at, user.name])
-    con.execute("INSERT INTO login_attempts (user_name, attempted_at, outcome) VALUES (?, ?, 'reset')", [user.name, at])
+    accounts_sql.update_password(con, user.name, hash_password(password, params), at)
+    record_attempt(con, user.name, at, "reset")
     audit(con, by, "user_change", {"action": "password", "user": user.name}, at)
     _end_sessions(con, user.name, "password", at, by)
 
 
 def _active_admins(con) -> int:
-    return con.execute("SELECT count(*) FROM users WHERE role = 'administrator' AND active").fetchone()[0]
+    return accounts_sql.count_active(con, "administrator")
 
 
 def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, *, villages=(), by=None,
@@ -175,8 +168,7 @@ def set_role(con: duckdb.DuckDBPyConnection, name: str, role: str, *, villages=(
     if user.role == "administrator" and role != "administrator" and user.active and _active_admins(con) <= 1:
         raise UserError("last_admin", "the last active administrator cannot lose the role")
     at = at or _now()
-    con.execute("UPDATE users SET role = ?, village_ids = ?, updated_at = ? WHERE user_name = ?",
-                [role, " ".join(villages), at, user.name])
+    accounts_sql.update_role(con, user.name, role, " ".join(villages), at)
     audit(con, by, "user_change", {"action": "role", "user": user.name, "role": role,
                                    "villages": list(villages), "before": user.role}, at)
     if (role, villages) != (user.role, user.villages):
@@ -192,7 +184,7 @@ def set_active(con: duckdb.DuckDBPyConnection, name: str, active: bool, *, by=No
     if not active and user.active and user.role == "administrator" and _active_admins(con) <= 1:
         raise UserError("last_admin", "the last active administrator cannot be disabled")
     at = at or _now()
-    con.execute("UPDATE users SET active = ?, updated_at = ? WHERE user_name = ?", [bool(active), at, user.name])
+    accounts_sql.update_active(con, user.name, bool(active), at)
     audit(con, by, "user_change", {"action": "enable" if active else "disable", "user": user.name}, at)
     if not active:
         _end_sessions(con, user.name, "disabled", at, by)

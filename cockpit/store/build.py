@@ -16,10 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from cockpit.auth.login import is_synthetic
 from cockpit.schema import MIGRATIONS, TABLES, Table
 from cockpit.store.migrate import current_version, migrate
-from cockpit.store.real_data import mark_real_data
+from cockpit.store.real_data import is_synthetic, mark_real_data
 
 __all__ = ["BuildError", "build_database", "upgrade_database", "REQUIRED_FILES", "REFERENCES"]
 

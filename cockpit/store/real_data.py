@@ -1,7 +1,7 @@
 """Sample or real data: the meta key ``synthetic`` of a cockpit database.
 
 The sample database (built from sample_data/) says ``synthetic = 'true'``, and its demo accounts
-can sign in only while it does (:func:`cockpit.auth.login.is_synthetic`). Real data ends that
+can sign in only while it does (:func:`is_synthetic`). Real data ends that
 for good. :func:`mark_real_data` sets ``synthetic`` to ``'false'`` and records it in the audit
 log (event ``data_real``); it is called
 
@@ -17,13 +17,18 @@ from __future__ import annotations
 
 import duckdb
 
-from cockpit.auth.audit_log import audit
-from cockpit.auth.login import is_synthetic
+from cockpit.store.audit_sql import actor_name, append_event, now
 
-__all__ = ["EVENT", "mark_real_data"]
+__all__ = ["EVENT", "is_synthetic", "mark_real_data"]
 
 EVENT = "data_real"
 """The audit event of the change from sample to real data."""
+
+
+def is_synthetic(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the database's meta says the data are synthetic (the sample township)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'synthetic'").fetchone()
+    return bool(row) and str(row[0]).strip().lower() == "true"
 
 
 def mark_real_data(con: duckdb.DuckDBPyConnection, user, detail: dict | None = None, *,
@@ -44,5 +49,5 @@ def mark_real_data(con: duckdb.DuckDBPyConnection, user, detail: dict | None = N
         con.execute("UPDATE meta SET value = ? WHERE key = ?", ["false", "synthetic"])
     if not (was_synthetic or new_database):
         return False
-    audit(con, user, EVENT, detail)
+    append_event(con, now(), actor_name(user), EVENT, dict(detail or {}))
     return True
