@@ -50,7 +50,7 @@ def ranking(ctx: PageContext, table: pd.DataFrame) -> None:
         ctx.t("county.population"): [format_value(v, "count", ctx.lang) for v in table["population"]],
         **{ctx.t(f"metric.{key}.label"): [format_value(v, metric(key).unit, ctx.lang) for v in table[key]]
            for key in _RANKED}})
-    event = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+    event = st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, on_select="rerun",
                          selection_mode="single-row", key="county_ranking")
     st.caption(ctx.t("county.ranking_note"))
     rows = event.selection.rows if event is not None else []

@@ -25,7 +25,7 @@ __all__ = ["MapOptions", "map_controls", "village_map", "township_deck", "build_
 
 MAP_KEY = "village_map"
 MAP_HEIGHT = 700
-MAP_VIEW_WIDTH = 1100  # px the view is fitted to; the chart stretches to its column
+MAP_VIEW_WIDTH = 800  # px the view is fitted to (the map column of a 1600 px screen)
 PHONE_VIEW_WIDTH, PHONE_MAP_HEIGHT = 340, 420  # a phone's map: the whole of it in 390 px, the page scrolls past
 LABEL_MODES = ("zh", "en", "both", "none")
 _DOMAIN_COLORS = [(31, 119, 180), (214, 39, 40), (148, 103, 189), (255, 127, 14), (140, 86, 75),

@@ -1,0 +1,57 @@
+"""In Chromium: the sample county's page, a township chosen in its ranking opens that township's
+villages on the map, and the sidebar's township choice goes back to the whole county."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cockpit.sample.county import generate_county
+from tests.e2e.conftest import APP_SCRIPT, open_page, save_screenshot, start_streamlit, wait_for_app_idle
+
+XIKOU = "350781102"   # the second township of the sample county
+
+
+@pytest.fixture(scope="module")
+def county_server(tmp_path_factory, server_logs):
+    out = tmp_path_factory.mktemp("e2e_county") / "county"
+    generate_county(out, townships=3, months=3, end="2026-10")
+    env = {"COCKPIT_DB": str(out / "county.duckdb"), "COCKPIT_GEODATA": str(out / "county.geojson")}
+    with start_streamlit(APP_SCRIPT, env=env, log_registry=server_logs) as url:
+        yield url
+
+
+def _grid_texts(page, key: str) -> list[str]:
+    return page.evaluate(f"""() => [...document.querySelectorAll('.st-key-{key} [role="gridcell"]')]
+        .map(c => c.innerText.trim())""")
+
+
+def test_a_township_opens_from_the_county_and_the_county_comes_back(browser_page, county_server):
+    page = browser_page
+    open_page(page, f"{county_server}/county?lang=zh")
+    page.get_by_role("heading", name="县域总览：各乡镇比较").wait_for()
+    grid = page.locator(".st-key-county_ranking [data-testid='stDataFrameResizable']")
+    grid.wait_for()
+    page.locator(".st-key-county_ranking [role='gridcell']").first.wait_for(state="attached")
+    cells = _grid_texts(page, "county_ranking")
+    towns = [c for c in cells if c in ("城关镇", "溪口镇", "青山乡")]
+    assert sorted(towns) == ["城关镇", "溪口镇", "青山乡"]
+    save_screenshot(page, "county_page", full_page=False)
+    box = grid.bounding_box()
+    row = towns.index("溪口镇")
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)      # the row's selection box
+    page.wait_for_url(re.compile(rf"/map\?.*township={XIKOU}"), timeout=60_000)
+    wait_for_app_idle(page)
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for()
+    choice = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="乡镇")
+    shown = lambda: choice.evaluate("e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")  # noqa: E731
+    assert "溪口镇" in shown()
+    page.wait_for_timeout(1500)
+    save_screenshot(page, "county_township_map", full_page=False)
+    choice.click()
+    page.get_by_role("option", name="全县").click()
+    wait_for_app_idle(page)
+    page.wait_for_timeout(500)
+    assert "township=" not in page.url
+    assert "全县" in shown()
