@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cockpit.auth.demo import DEMO_ACCOUNTS, demo_accounts_markdown, demo_users_frame, offered_demo_accounts
+from cockpit.auth.demo import COUNTY_DEMO_ACCOUNTS, DEMO_ACCOUNTS, demo_accounts_markdown, demo_users_frame, offered_demo_accounts
 from cockpit.auth.login import LoginPolicy, authenticate
 from cockpit.auth.passwords import DEMO_PARAMS, params_of, verify_password
 from cockpit.auth.roles import ROLE_IDS, roles_table_markdown
@@ -17,7 +17,8 @@ USERS_CSV = ROOT / "sample_data" / "users.csv"
 
 
 def test_one_demo_account_per_role():
-    assert sorted(a.role for a in DEMO_ACCOUNTS) == sorted(ROLE_IDS)
+    """The township's roles in the sample township; the county's own in the sample county."""
+    assert sorted(a.role for a in DEMO_ACCOUNTS + COUNTY_DEMO_ACCOUNTS) == sorted(ROLE_IDS)
 
 
 def test_users_csv_holds_hashes_not_passwords():

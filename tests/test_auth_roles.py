@@ -17,6 +17,8 @@ EXPECTED = {
     "planner": (AGGREGATE | {"whatif", "presenter"}, {"run_scenarios", "export"}),
     "village_secretary": (AGGREGATE | {"today", "cases", "party", "whatif"}, {"see_case_lists", "see_personal_data", "export"}),
     "viewer": (AGGREGATE, set()),
+    "township_leader": (AGGREGATE | {"cases", "whatif", "party", "command", "presenter"},
+                        {"see_case_lists", "export", "run_scenarios"}),
 }
 
 
@@ -24,8 +26,9 @@ def _user(role_id, villages=(), active=True):
     return User("u", "", role_id, tuple(villages), active, False)
 
 
-def test_the_six_roles():
-    assert ROLE_IDS == ("administrator", "leader", "party", "planner", "village_secretary", "viewer")
+def test_the_seven_roles():
+    assert ROLE_IDS == ("administrator", "leader", "party", "planner", "village_secretary", "viewer",
+                        "township_leader")
     assert set(EXPECTED) == set(ROLE_IDS)
 
 
@@ -67,7 +70,15 @@ def test_secretary_without_villages_sees_nothing():
     assert scoped(_user("village_secretary", []), ["a", "b"]) == []
 
 
-@pytest.mark.parametrize("role_id", [r for r in ROLE_IDS if r != "village_secretary"])
+def test_a_township_leader_sees_their_township_s_villages_only():
+    town = _user("township_leader", ["350781102001", "350781102201"])
+    assert village_scope(town) == ("350781102001", "350781102201")
+    assert scoped(town, ["350781101001", "350781102201"]) == ["350781102201"]
+    assert village_scope(_user("township_leader", [])) == ()
+    assert not can_open(town, "county") and not can(town, "define_index") and not can(town, "close_months")
+
+
+@pytest.mark.parametrize("role_id", [r for r in ROLE_IDS if r not in ("village_secretary", "township_leader")])
 def test_other_roles_see_all_villages(role_id):
     assert village_scope(_user(role_id)) is None
     assert scoped(_user(role_id), ["a", "b"]) == ["a", "b"]

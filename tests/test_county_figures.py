@@ -93,7 +93,9 @@ def test_a_township_s_figures_in_the_county_are_its_own(tmp_path):
         series = snapshot.township_series(own).loc[period]
     finally:
         own.close()
-    for column in ("received", "on_time_rate", "closure_rate", "satisfaction_rate", "funding_per_resident",
-                   "coverage:health", "cases_per_10k"):
-        assert table.loc[A, column] == pytest.approx(series[column]), column
+    # every figure both have, but the index (the county weighs the domains on its own data)
+    shared = [c for c in table.columns if c in series.index and c != "service_index"]
+    assert len(shared) >= 20, shared
+    for column in shared:
+        assert table.loc[A, column] == pytest.approx(series[column], nan_ok=True), column
     assert table.loc[A, "population"] == table.loc[B, "population"]

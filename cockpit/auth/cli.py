@@ -18,6 +18,8 @@ import getpass
 import sys
 from pathlib import Path
 
+from cockpit.store.county_sql import township_villages
+
 __all__ = ["register"]
 
 
@@ -43,6 +45,8 @@ def register(sub) -> None:
     add.add_argument("--role", required=True, choices=ROLE_IDS)
     add.add_argument("--village", action="append", default=[], metavar="ID",
                      help="village id a village_secretary may see (repeat for several)")
+    add.add_argument("--township", default=None, metavar="CODE",
+                     help="in a county's database: every village of this township (a township_leader's)")
     add.add_argument("--display-name", default="", help="name shown in the app")
     with_password(add)
     pw = actions.add_parser("passwd", parents=[common], help="set a new password (also lifts a lock-out)")
@@ -52,6 +56,7 @@ def register(sub) -> None:
     role.add_argument("name")
     role.add_argument("--role", required=True, choices=ROLE_IDS)
     role.add_argument("--village", action="append", default=[], metavar="ID")
+    role.add_argument("--township", default=None, metavar="CODE", help="every village of this township")
     for action, text in (("disable", "disable an account (it cannot sign in)"), ("enable", "enable it again")):
         p = actions.add_parser(action, parents=[common], help=text)
         p.add_argument("name")
@@ -104,6 +109,13 @@ def _table(users) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1] for r in rows)
 
 
+def _township_villages(con, code: str) -> list[str]:
+    villages = [v for c, _, _, v in township_villages(con) if c == code]
+    if not villages:
+        raise _CliError(f"no township {code!r} in this database (a county's database lists its townships)")
+    return villages
+
+
 def _run(args: argparse.Namespace) -> int:
     from cockpit import settings
     from cockpit.auth import users as u
@@ -113,6 +125,8 @@ def _run(args: argparse.Namespace) -> int:
         con = _connect(db)
         try:
             by = _actor()
+            if getattr(args, "township", None):
+                args.village += _township_villages(con, args.township)
             if args.action == "list":
                 print(_table(u.list_users(con)))
             elif args.action == "add":

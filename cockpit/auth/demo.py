@@ -15,7 +15,7 @@ import pandas as pd
 
 from cockpit.auth.passwords import DEMO_PARAMS, hash_password
 
-__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "demo_users_frame", "demo_accounts_markdown", "offered_demo_accounts"]
+__all__ = ["DemoAccount", "DEMO_ACCOUNTS", "COUNTY_DEMO_ACCOUNTS", "demo_users_frame", "demo_accounts_markdown", "offered_demo_accounts"]
 
 
 @dataclass(frozen=True)
@@ -35,24 +35,33 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("viewer", "demo-viewer", "viewer", "演示公众 Demo public viewer"),
 )
 
+COUNTY_DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("township", "demo-township", "township_leader", "演示乡镇领导 Demo township leader in the county"),
+)
+"""Accounts of the sample county only (cockpit/sample/county.py): a role bound to one township."""
+
 
 def _secretary_village(villages: pd.DataFrame) -> str:
     rural = villages[villages["kind"] == "village"]
     return str((rural if len(rural) else villages)["village_id"].iloc[0])
 
 
-def demo_users_frame(villages: pd.DataFrame, rng: np.random.Generator, created_at: str) -> pd.DataFrame:
+def demo_users_frame(villages: pd.DataFrame, rng: np.random.Generator, created_at: str,
+                     township: tuple[str, ...] = ()) -> pd.DataFrame:
     """The rows of users.csv: the demo accounts, hashed; the secretary gets the first administrative
-    village. ``created_at`` is ``YYYY-MM-DD HH:MM:SS``."""
+    village. ``created_at`` is ``YYYY-MM-DD HH:MM:SS``. ``township``: the villages of the sample
+    county's first township, which adds its township leader (COUNTY_DEMO_ACCOUNTS)."""
     from cockpit.schema import table
 
     village = _secretary_village(villages)
+    accounts = DEMO_ACCOUNTS + (COUNTY_DEMO_ACCOUNTS if township else ())
+    bound = {"village_secretary": village, "township_leader": " ".join(township)}
     rows = [{
         "user_name": a.name, "display_name": a.display_name, "role": a.role,
-        "village_ids": village if a.role == "village_secretary" else "",
+        "village_ids": bound.get(a.role, ""),
         "password_hash": hash_password(a.password, DEMO_PARAMS, salt=rng.bytes(16)),
         "active": "true", "demo": "true", "created_at": created_at, "updated_at": created_at,
-    } for a in DEMO_ACCOUNTS]
+    } for a in accounts]
     return pd.DataFrame(rows, columns=table("users").column_names)
 
 

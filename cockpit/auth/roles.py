@@ -80,6 +80,12 @@ ROLES: tuple[Role, ...] = (
           ("see_case_lists", "see_personal_data", "export"), scoped=True),
     # The public ("data for the people"): aggregate figures in plain language, nothing personal.
     _role("viewer", _AGGREGATE_PAGES, ()),
+    # In a county's database (cockpit/county): a township's leader sees their township's villages
+    # only, on every page and export, as a village secretary sees a village; the county's
+    # definitions, months and accounts stay with the county.
+    _role("township_leader", ("overview", "map", "village", "services", "cases", "whatif", "party", "command",
+                              "presenter"),
+          ("see_case_lists", "export", "run_scenarios"), scoped=True),
 )
 
 ROLE_IDS: tuple[str, ...] = tuple(r.id for r in ROLES)

@@ -216,6 +216,11 @@ def fit_queue(history: pd.DataFrame, holdout: int = 3, draws: int = 100, seed: i
     closed, mean_close_days; see ``Store.queue_history``)."""
     q = history.dropna(subset=["mean_close_days"])
     q = q[(q["closed"] > 0) & (q["staff_fte"] > 0)].sort_values(["period", "village_id"]).reset_index(drop=True)
+    if q.empty:   # no village-month with closed cases and staff: nothing to fit, said on the page
+        one = np.ones(1)
+        return QueueFit(mu=1.0, share=1.0, mu_draws=one, share_draws=one, r2=float("nan"),
+                        backtest_mae=float("nan"), holdout=holdout, observations=0,
+                        closed_per_staff_month=float("nan"))
     lam, staff, obs, weight = _queue_arrays(q)
     mu, share = _solve(lam, staff, obs, weight)
     pred = _model_mean(mu, share, lam, staff)

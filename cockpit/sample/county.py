@@ -4,7 +4,8 @@ added to a county database, so the county cockpit runs out of the box.
 Each township has its own seed, size (15–30 villages) and caseload, its own code (the villages'
 codes start with it) and name, and is laid beside the others on a grid of the townships' extent,
 so the county map shows them side by side. The county is marked synthetic: the sample's demo
-accounts sign in (the village secretary's village is in the first township).
+accounts sign in (the village secretary's village is in the first township), and ``township``
+(password ``demo-township``) is the first township's leader.
 
     python -m cockpit county sample --out county_sample
 """
@@ -122,6 +123,7 @@ def generate_county(out: Path, townships: int = 12, months: int = 24, seed: int 
         store.close()
     first = villages[villages["village_id"].str.startswith(f"{COUNTY_CODE}101")]
     with duckdb.connect(str(db)) as con:   # the demo accounts; the secretary's village in the first township
-        county_sql.add_users(con, demo_users_frame(first, rng, datetime.now().strftime("%Y-%m-%d %H:%M:%S")))
+        county_sql.add_users(con, demo_users_frame(first, rng, datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+                                                    township=tuple(first["village_id"])))
     return (f"{db}: sample county {name[0]} / {name[1]}: {len(results)} townships, {len(villages)} villages, "
             f"{sum(r.rows.get('cases', 0) for r in results):,} cases; boundaries {db.with_suffix('.geojson')}")

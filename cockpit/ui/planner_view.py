@@ -67,6 +67,9 @@ def model_panel(ctx: PageContext, model: Model, baseline: Baseline) -> None:
             ctx.t("planner.model.backtest", months=fit.holdout): st.column_config.NumberColumn(format="%.2f"),
         })
         q = model.queue_fit
+        if not q.observations:
+            st.info(ctx.t("planner.model.no_queue_history"))
+            return
         cap_lo, cap_hi = np.percentile(q.capacity_draws, [10, 90])
         st.markdown(ctx.t("planner.model.queue", mu=f"{q.mu:.3f}", share=f"{q.share:.2f}", r2=f"{q.r2:.2f}",
                           mae=f"{q.backtest_mae:.1f}", months=int(q.holdout), throughput=f"{q.closed_per_staff_month:.1f}",

@@ -224,7 +224,7 @@ def page(name: str) -> PageContext:
         with st.sidebar:
             account(t, lang, user, data)
     townships = data.townships()
-    if not townships.empty and name != "county":  # a county's: every page inside one township, or the county
+    if townships["township_code"].nunique() > 1 and name != "county":  # a county's: one township, or all
         data = _township(t, lang, data, townships, kiosk)
     if not_ready(t, name, data, can(user, "import")):
         st.stop()  # a township without the data this page needs: it says what and where to add it

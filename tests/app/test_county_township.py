@@ -12,7 +12,10 @@ from streamlit.testing.v1 import AppTest
 from cockpit.auth.passwords import ScryptParams
 from cockpit.auth.users import add_user
 from cockpit.county.assemble import add_packages, create_county
+from cockpit.auth.roles import role
+from cockpit.ui.pages import PAGES
 from tests.app.conftest import sign_in
+from tests.app.test_village_scope import page_text
 from tests.test_county_assemble import A, B, _publish, _township
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +32,8 @@ def county_db(tmp_path_factory):
     assert all(r.loaded for r in add_packages(db, packages, "clerk"))
     with duckdb.connect(str(db)) as con:
         add_user(con, "head", "a long enough password 2", "leader", params=FAST)
+        add_user(con, "daxi", "a long enough password 3", "township_leader", villages=[f"{B}001", f"{B}002"],
+                 params=FAST)
     return db
 
 
@@ -134,3 +139,42 @@ def test_a_township_s_database_offers_no_county_page(sample_db, monkeypatch):
     assert not at.exception
     assert at.info[0].value.startswith("This database is a township's")
     assert "county" not in {link.proto.page for link in at.get("page_link")}
+
+
+_TOWNSHIP_PAGES = [p for p in PAGES if p.name in role("township_leader").pages]
+
+
+@pytest.mark.parametrize("spec", _TOWNSHIP_PAGES, ids=lambda p: p.name)
+def test_a_township_leader_sees_their_township_only_on_every_page(county, spec):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, "daxi")
+    at.query_params["lang"] = "zh"
+    at.run()
+    if spec.path != "app.py":
+        at.switch_page(spec.path)
+        at.run()
+    assert not at.exception, at.exception
+    text = page_text(at)
+    assert A not in text and "小溪镇" not in text, "another township on the page"
+    assert B in text or "大溪镇" in text or "岭头村" in text
+    assert "_w_township" not in [s.key for s in at.sidebar.selectbox]   # one township: nothing to choose
+
+
+def test_a_township_leader_s_case_list_download_holds_their_township_only(county, monkeypatch, click_download):
+    from cockpit.ui import cases_view
+
+    downloads = []
+    original = cases_view.to_csv_bytes
+    monkeypatch.setattr(cases_view, "to_csv_bytes", lambda table: downloads.append(original(table)) or downloads[-1])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, "daxi")
+    at.run()
+    at.switch_page("pages/3_cases.py")
+    at.run()
+    click_download(at, "download_overdue")
+    csv = b"".join(downloads).decode("utf-8-sig")
+    assert downloads and A not in csv
+    with duckdb.connect(str(county), read_only=True) as con:
+        theirs = {r[0] for r in con.execute("SELECT case_id FROM cases WHERE village_id LIKE ?", [f"{B}%"]).fetchall()}
+    shown = {line.split(",")[0] for line in csv.splitlines()[1:] if line}
+    assert shown <= theirs
