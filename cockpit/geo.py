@@ -44,6 +44,7 @@ __all__ = [
     "label_points",
     "view_state",
     "to_feature_collection",
+    "dissolve",
     "check_ids",
 ]
 
@@ -334,6 +335,21 @@ def _round_coords(coords: Any, ndigits: int) -> Any:
             return [round(float(c), ndigits) for c in coords]
         return [_round_coords(c, ndigits) for c in coords]
     return coords
+
+
+def dissolve(gdf: gpd.GeoDataFrame, groups: pd.DataFrame) -> gpd.GeoDataFrame:
+    """One shape per group, the union of its villages' polygons, in the columns a village frame has
+    (village_id: the group's id, name_zh, name_en), for the map functions above.
+
+    ``groups``: village_id, group_id, name_zh, name_en (one row per village; villages of ``gdf``
+    without a group are left out)."""
+    member = groups.drop_duplicates("village_id").set_index("village_id")
+    joined = gdf[["village_id", "geometry"]].merge(member[["group_id"]], left_on="village_id", right_index=True)
+    shapes = joined.dissolve(by="group_id").reset_index()[["group_id", "geometry"]]
+    names = member.drop_duplicates("group_id").set_index("group_id")[["name_zh", "name_en"]]
+    shapes = shapes.merge(names, left_on="group_id", right_index=True).rename(columns={"group_id": "village_id"})
+    return gpd.GeoDataFrame(shapes[["village_id", "name_zh", "name_en", "geometry"]], geometry="geometry",
+                            crs=gdf.crs)
 
 
 def to_feature_collection(gdf: gpd.GeoDataFrame, properties: pd.DataFrame | None = None, *,

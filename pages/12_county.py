@@ -14,5 +14,6 @@ table = county.townships_figures(ctx)
 st.caption(ctx.t("county.caption", period=ctx.t.period(ctx.period), townships=len(table),
                  villages=int(table["villages"].sum())))
 county.equality_tiles(ctx)
+county.county_map(ctx, table)
 county.ranking(ctx, table)
 county.department_matrix(ctx, table)

@@ -57,8 +57,9 @@ def test_every_dynamic_key_exists_in_both_languages():
 def test_roles_table_in_both_languages():
     en, zh = av.roles_frame(EN), av.roles_frame(ZH)
     assert list(en["Role"]) == ["Administrator", "Township leader", "Party-building committee",
-                                "Planner", "Village secretary", "Viewer (public)"]
-    assert list(zh["角色"]) == ["系统管理员", "乡镇领导", "党建工作委员会", "规划人员", "村支书", "公众查看"]
+                                "Planner", "Village secretary", "Viewer (public)", "Township leader (in a county)"]
+    assert list(zh["角色"]) == ["系统管理员", "乡镇领导", "党建工作委员会", "规划人员", "村支书", "公众查看",
+                              "乡镇领导（县级库）"]
     rows = en.set_index("Role")
     assert rows.loc["Village secretary", "Villages"] == "Own village(s) only"
     assert rows.loc["Viewer (public)", "May"] == "view only"
@@ -301,7 +302,7 @@ def test_admin_page_without_a_user_shows_only_the_roles(db):
     assert len(at.dataframe) == 0 and "Sign in as an administrator" in at.warning[0].value
     roles = at.table[0].value
     assert list(roles.index) == ["Administrator", "Township leader", "Party-building committee", "Planner",
-                                 "Village secretary", "Viewer (public)"]
+                                 "Village secretary", "Viewer (public)", "Township leader (in a county)"]
 
 
 def test_admin_page_for_an_administrator(db):

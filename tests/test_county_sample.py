@@ -68,3 +68,22 @@ def test_the_demo_accounts_sign_in_to_the_sample_county(county):
         leader, secretary = get_user(con, "leader"), get_user(con, "secretary")
     assert leader.role == "leader" and leader.demo
     assert secretary.villages and secretary.villages[0].startswith("350781101")
+
+
+def test_the_townships_dissolve_into_one_shape_each_covering_their_villages(county):
+    from cockpit import geo
+
+    gdf = geo.load_villages_geojson(county / "county.geojson")
+    store = Store(county / "county.duckdb")
+    try:
+        groups = store.townships().rename(columns={"township_code": "group_id"})
+    finally:
+        store.close()
+    shapes = geo.dissolve(gdf, groups).set_index("village_id")
+    assert sorted(shapes.index) == ["350781101", "350781102", "350781103"]
+    assert shapes.at["350781102", "name_zh"] == "溪口镇"
+    for code, shape in shapes.geometry.items():
+        villages = gdf[gdf["village_id"].str.startswith(code)]
+        # degrees squared: the same for both, no projection needed to compare them
+        assert shape.area == pytest.approx(sum(g.area for g in villages.geometry), rel=1e-6)
+        assert all(shape.buffer(1e-9).contains(v) for v in villages.geometry)

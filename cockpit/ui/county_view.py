@@ -7,15 +7,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from cockpit import geo, settings
+from cockpit.choropleth import choropleth, tooltip_fields
 from cockpit.county.figures import department_township, township_equality, township_table
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import metric
 from cockpit.slide_charts import plain
 from cockpit.ui import state
+from cockpit.ui.card_view import legend
 from cockpit.ui.charts import FONT
+from cockpit.ui.map_view import MAP_VIEW_WIDTH, build_deck, clicked_village, load_boundaries
 from cockpit.ui.shell import PageContext, translated_radio
 
-__all__ = ["is_county", "townships_figures", "equality_tiles", "ranking", "department_matrix"]
+__all__ = ["is_county", "townships_figures", "equality_tiles", "county_map", "ranking", "department_matrix"]
+
+_MAP_METRICS = ("service_index", "on_time_rate", "satisfaction_rate", "cases_per_10k", "funding_per_resident")
+_MAP_HEIGHT = 560
 
 _RANKED = ("service_index", "on_time_rate", "closure_rate", "satisfaction_rate", "cases_per_10k",
            "funding_per_resident")
@@ -41,6 +48,46 @@ def equality_tiles(ctx: PageContext) -> None:
                    border=True, help=ctx.t("county.between_urban_rural_help"))
 
 
+def _open_township(code: str) -> None:
+    st.session_state[state.TOWNSHIP] = code
+    st.query_params[state.TOWNSHIP] = code
+    st.switch_page("pages/1_map.py")
+
+
+def county_map(ctx: PageContext, table: pd.DataFrame) -> None:
+    """The townships (their villages' boundaries joined) coloured by a figure; a click opens one."""
+    st.subheader(ctx.t("county.map"))
+    key = translated_radio(ctx.lang, ctx.t("county.map_metric"), list(_MAP_METRICS), "county_map_metric",
+                           lambda k: ctx.t(f"metric.{k}.label"), horizontal=True)
+    if not settings.path("geodata_path").is_file():
+        st.info(ctx.t("county.no_boundaries"))
+        return
+    groups = ctx.data.townships().rename(columns={"township_code": "group_id"})
+    shapes = geo.dissolve(load_boundaries(ctx), groups)
+    if shapes.empty:
+        st.info(ctx.t("county.no_boundaries"))
+        return
+    chor = choropleth(table[key], key, ctx.lang, ctx.t("map.no_data"))
+    unit = metric(key).unit
+    props = pd.DataFrame([{
+        "village_id": code, "fill": fill,
+        **tooltip_fields(ctx.t.name(table.loc[code]), ctx.t("county.villages_n", n=int(table.at[code, "villages"])),
+                         [(ctx.t(f"metric.{k}.label"), format_value(table.at[code, k], metric(k).unit, ctx.lang))
+                          for k in dict.fromkeys((key,) + _MAP_METRICS)], ctx.t("punct.colon"))}
+        for code, fill in chor.colors.items()])
+    view = geo.view_state(shapes, width_px=MAP_VIEW_WIDTH, height_px=_MAP_HEIGHT)
+    labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": plain(table.at[r["village_id"], f"name_{ctx.lang}"])}
+              for _, r in geo.label_points(shapes).iterrows() if r["village_id"] in table.index]
+    legend(ctx, ctx.t(f"metric.{key}.label"), chor.legend, ctx.t(f"unit.{unit}"))
+    deck = build_deck(geo.to_feature_collection(shapes, props), {"type": "FeatureCollection", "features": []},
+                      labels, [], view)
+    event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="county_map",
+                            height=_MAP_HEIGHT)
+    clicked = clicked_village(event)
+    if clicked in table.index:
+        _open_township(clicked)
+
+
 def ranking(ctx: PageContext, table: pd.DataFrame) -> None:
     """The townships, best service index first; choosing one opens its villages on the map."""
     st.subheader(ctx.t("county.ranking"))
@@ -55,9 +102,7 @@ def ranking(ctx: PageContext, table: pd.DataFrame) -> None:
     st.caption(ctx.t("county.ranking_note"))
     rows = event.selection.rows if event is not None else []
     if rows:
-        st.session_state[state.TOWNSHIP] = str(table.index[rows[0]])
-        st.query_params[state.TOWNSHIP] = st.session_state[state.TOWNSHIP]
-        st.switch_page("pages/1_map.py")
+        _open_township(str(table.index[rows[0]]))
 
 
 def department_matrix(ctx: PageContext, table: pd.DataFrame) -> None:

@@ -20,8 +20,8 @@ from cockpit.ui.device import on_phone
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext
 
-__all__ = ["MapOptions", "map_controls", "village_map", "township_deck", "build_deck", "MAP_KEY",
-           "LABEL_MODES", "load_boundaries"]
+__all__ = ["MapOptions", "map_controls", "village_map", "township_deck", "build_deck", "clicked_village", "MAP_KEY",
+           "MAP_VIEW_WIDTH", "LABEL_MODES", "load_boundaries"]
 
 MAP_KEY = "village_map"
 MAP_HEIGHT = 700
@@ -151,7 +151,7 @@ def build_deck(villages_fc: dict, selected_fc: dict, labels: list[dict], facilit
                     tooltip={"text": TOOLTIP, "style": _TOOLTIP_STYLE})
 
 
-def _clicked_village(event) -> str | None:
+def clicked_village(event) -> str | None:
     try:
         objects = event["selection"]["objects"].get("villages") or []
         return objects[0]["properties"]["village_id"] if objects else None
@@ -200,7 +200,7 @@ def village_map(ctx: PageContext, opts: MapOptions, vt: pd.DataFrame) -> tuple[s
     absent = vt[~vt["village_id"].isin(load_boundaries(ctx)["village_id"])]
     if len(absent):
         st.caption(ctx.t("map.without_boundary", n=len(absent), names=name_list(ctx, absent)))
-    clicked = _clicked_village(event)
+    clicked = clicked_village(event)
     if clicked and clicked != st.session_state.get("_map_last_click"):
         st.session_state["_map_last_click"] = clicked
         state.select_village(clicked)

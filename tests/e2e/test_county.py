@@ -5,19 +5,34 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
+from cockpit import geo
 from cockpit.sample.county import generate_county
+from cockpit.store import Store
+from cockpit.ui.map_view import MAP_VIEW_WIDTH
+from tests.e2e.test_browser import _pixel
 from tests.e2e.conftest import APP_SCRIPT, open_page, save_screenshot, start_streamlit, wait_for_app_idle
 
 XIKOU = "350781102"   # the second township of the sample county
 
 
 @pytest.fixture(scope="module")
-def county_server(tmp_path_factory, server_logs):
+def county_out(tmp_path_factory):
     out = tmp_path_factory.mktemp("e2e_county") / "county"
     generate_county(out, townships=3, months=3, end="2026-10")
-    env = {"COCKPIT_DB": str(out / "county.duckdb"), "COCKPIT_GEODATA": str(out / "county.geojson")}
+    store = Store(out / "county.duckdb")    # read before the server holds the file
+    try:
+        (out / "townships.csv").write_text(store.townships().to_csv(index=False), encoding="utf-8")
+    finally:
+        store.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def county_server(county_out, server_logs):
+    env = {"COCKPIT_DB": str(county_out / "county.duckdb"), "COCKPIT_GEODATA": str(county_out / "county.geojson")}
     with start_streamlit(APP_SCRIPT, env=env, log_registry=server_logs) as url:
         yield url
 
@@ -38,6 +53,8 @@ def test_a_township_opens_from_the_county_and_the_county_comes_back(browser_page
     towns = [c for c in cells if c in ("城关镇", "溪口镇", "青山乡")]
     assert sorted(towns) == ["城关镇", "溪口镇", "青山乡"]
     save_screenshot(page, "county_page", full_page=False)
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     box = grid.bounding_box()
     row = towns.index("溪口镇")
     page.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)      # the row's selection box
@@ -55,3 +72,23 @@ def test_a_township_opens_from_the_county_and_the_county_comes_back(browser_page
     page.wait_for_timeout(500)
     assert "township=" not in page.url
     assert "全县" in shown()
+
+
+def test_a_click_on_a_township_on_the_county_map_opens_it(browser_page, county_server, county_out):
+    page = browser_page
+    open_page(page, f"{county_server}/county?lang=en")
+    gdf = geo.load_villages_geojson(county_out / "county.geojson")
+    groups = pd.read_csv(county_out / "townships.csv", dtype=str).rename(columns={"township_code": "group_id"})
+    shapes = geo.dissolve(gdf, groups)
+    view = geo.view_state(shapes, width_px=MAP_VIEW_WIDTH, height_px=560)
+    canvas = page.locator(".st-key-county_map canvas").first
+    canvas.wait_for(state="visible")
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    box = canvas.bounding_box()
+    point = geo.label_points(shapes).set_index("village_id").loc["350781103"]
+    x, y = _pixel(point["lon"], point["lat"], view, box)
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"/map\?.*township=350781103"), timeout=60_000)
+    wait_for_app_idle(page)
+    save_screenshot(page, "county_map_clicked", full_page=False)
