@@ -99,3 +99,19 @@ def test_a_township_s_figures_in_the_county_are_its_own(tmp_path):
     for column in shared:
         assert table.loc[A, column] == pytest.approx(series[column], nan_ok=True), column
     assert table.loc[A, "population"] == table.loc[B, "population"]
+
+
+def test_a_what_if_summed_by_township_by_hand():
+    from cockpit.county.figures import plan_by_township
+
+    frame = pd.DataFrame({"village_id": ["a1", "a2", "b1", "b2"], "population": [1000, 3000, 2000, 500],
+                          "funding_change_wan": [1.0, -0.5, 2.0, -2.5], "staff_change_fte": [0.5, 0.0, -0.5, 0.0],
+                          "coverage_before": [0.8, 0.6, 0.5, 0.7], "coverage_after": [0.82, 0.59, 0.56, 0.66],
+                          "on_time_before": [0.9, 0.7, 0.6, 0.8], "on_time_after": [0.9, 0.72, 0.65, 0.7]})
+    out = plan_by_township(frame, [1.0, 3.0, 0.0, 0.0], TOWNSHIPS)
+    a, b = out.loc["A"], out.loc["B"]
+    assert (a["funding_change_wan"], b["funding_change_wan"]) == (0.5, -0.5) and b["staff_change_fte"] == -0.5
+    assert a["coverage_after"] == pytest.approx((0.82 * 1000 + 0.59 * 3000) / 4000)
+    assert a["on_time_after"] == pytest.approx((0.9 * 1 + 0.72 * 3) / 4)                  # by cases
+    assert b["on_time_before"] == pytest.approx((0.6 * 2000 + 0.8 * 500) / 2500)         # no cases: population
+    assert a["coverage_change"] == pytest.approx(a["coverage_after"] - a["coverage_before"])

@@ -16,7 +16,7 @@ import pandas as pd
 from cockpit.equity import theil_decomposition
 from cockpit.metrics.cases import case_rates
 
-__all__ = ["COUNT_COLUMNS", "township_table", "township_equality", "department_township"]
+__all__ = ["COUNT_COLUMNS", "township_table", "township_equality", "department_township", "plan_by_township"]
 
 COUNT_COLUMNS = ("received", "responded_on_time", "due", "closed_of_due", "on_time_of_due", "closed", "rated",
                  "satisfied", "resolution_flagged", "resolved", "open_at_end", "overdue_at_end")
@@ -88,3 +88,24 @@ def department_township(matrix: pd.DataFrame, townships: pd.DataFrame, value: st
     if value != "received":
         counts = case_rates(counts)
     return counts[value].unstack("township_code")
+
+
+def plan_by_township(frame: pd.DataFrame, cases_a_day, townships: pd.DataFrame) -> pd.DataFrame:
+    """A what-if's villages (cockpit.planner.report.village_frame) summed up by township: the
+    funding (万元 a month) and staff moved to or from each, its coverage before and after
+    (population-weighted, as a township's index) and its on-time rate before and after (weighted by
+    each village's cases a day, ``cases_a_day`` aligned with ``frame``; by population where a
+    township has no cases). Index township_code; name_zh, name_en first."""
+    f = _with_township(frame.assign(_cases=np.asarray(cases_a_day, dtype=float)), townships)
+    by = f.groupby("township_code")
+    names = townships.drop_duplicates("township_code").set_index("township_code")[["name_zh", "name_en"]]
+    out = names.join(by[["funding_change_wan", "staff_change_fte"]].sum(), how="inner")
+    for column in ("coverage_before", "coverage_after"):
+        out[column] = _weighted(f, column)
+    cases = by["_cases"].sum()
+    for column in ("on_time_before", "on_time_after"):
+        by_cases = (f[column] * f["_cases"]).groupby(f["township_code"]).sum() / cases.where(cases > 0)
+        out[column] = by_cases.fillna(_weighted(f, column))
+    out["coverage_change"] = out["coverage_after"] - out["coverage_before"]
+    out["on_time_change"] = out["on_time_after"] - out["on_time_before"]
+    return out

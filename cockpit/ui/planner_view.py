@@ -13,15 +13,17 @@ import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
 
-from cockpit import geo
+from cockpit import geo, settings
 from cockpit.choropleth import LegendEntry, tooltip_fields
 from cockpit.classify import diverging
+from cockpit.county.figures import plan_by_township
 from cockpit.fmt import format_value
 from cockpit.literal import NAME, SHORT, clean, literal
 from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.moves import MODES, Problem, balance, check, shift_to_remotest
 from cockpit.planner.project import Moves, Projection, project, zero_moves
 from cockpit.planner.report import cost_per_point, equity_frame, gainers_losers, village_frame
+from cockpit.slide_charts import plain
 from cockpit.ui import card_view
 from cockpit.ui.charts import FONT
 from cockpit.ui.index_view import index_caption
@@ -257,6 +259,9 @@ def kpis(ctx: PageContext, moves: Moves, before: Projection, after: Projection) 
 
 def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> None:
     """Villages coloured by the projected change of coverage (percentage points)."""
+    if not settings.path("geodata_path").is_file():   # the tables beside it still show the change
+        st.info(ctx.t("planner.map.no_boundaries"))
+        return
     gdf = load_boundaries(ctx)
     names = dict(zip(baseline.village_ids, village_names(ctx, baseline)))
     change = frame.set_index("village_id")["coverage_change"] * 100
@@ -339,8 +344,10 @@ def projections(baseline: Baseline, model: Model, moves: Moves | None) -> tuple[
 def result_tabs(ctx: PageContext, baseline: Baseline, moves: Moves, before: Projection, after: Projection) -> None:
     """The change map, the villages before and after, the equality indices and who gains."""
     frame = village_frame(baseline, before, after, moves)
+    townships = ctx.data.townships()
+    county = townships["township_code"].nunique() > 1   # a county's: what moves between its townships
     tabs = st.tabs([ctx.t("planner.tab.map"), ctx.t("planner.tab.villages"), ctx.t("planner.tab.equity"),
-                    ctx.t("planner.tab.gains")])
+                    ctx.t("planner.tab.gains")] + ([ctx.t("planner.tab.townships")] if county else []))
     with tabs[0]:
         change_map(ctx, baseline, frame)
     with tabs[1]:
@@ -349,3 +356,22 @@ def result_tabs(ctx: PageContext, baseline: Baseline, moves: Moves, before: Proj
         equity_table(ctx, before, after)
     with tabs[3]:
         winners(ctx, baseline, frame)
+    if county:
+        with tabs[4]:
+            township_table(ctx, plan_by_township(frame, baseline.lam, townships))
+
+
+def township_table(ctx: PageContext, plan: pd.DataFrame) -> None:
+    """The what-if summed up by township: the county's funding and staff moved between townships."""
+    shown = pd.DataFrame({
+        ctx.t("county.township"): [plain(n) for n in plan[f"name_{ctx.lang}"]],
+        ctx.t("planner.col.funding"): plan["funding_change_wan"],
+        ctx.t("planner.col.staff"): plan["staff_change_fte"],
+        ctx.t("planner.col.coverage_before"): plan["coverage_before"] * 100,
+        ctx.t("planner.col.coverage_after"): plan["coverage_after"] * 100,
+        ctx.t("planner.col.on_time_before"): plan["on_time_before"] * 100,
+        ctx.t("planner.col.on_time_after"): plan["on_time_after"] * 100})
+    fmt = {c: st.column_config.NumberColumn(format="%.1f") for c in shown.columns[3:]}
+    fmt.update({c: st.column_config.NumberColumn(format="%+.2f") for c in shown.columns[1:3]})
+    st.dataframe(shown, hide_index=True, column_config=fmt, key="planner_townships")
+    st.caption(ctx.t("planner.townships_note"))

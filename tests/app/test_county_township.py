@@ -178,3 +178,17 @@ def test_a_township_leader_s_case_list_download_holds_their_township_only(county
         theirs = {r[0] for r in con.execute("SELECT case_id FROM cases WHERE village_id LIKE ?", [f"{B}%"]).fetchall()}
     shown = {line.split(",")[0] for line in csv.splitlines()[1:] if line}
     assert shown <= theirs
+
+
+def test_the_planner_of_a_county_says_what_moves_between_townships(county):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, "head")
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/10_planner.py")
+    at.run()
+    assert not at.exception and not at.error, [*at.exception, *at.error]
+    assert "planner.map.no_boundaries" not in str(at.info) and at.info[-1].value.startswith("No village boundaries")
+    tables = [d.value for d in at.dataframe if "Township" in d.value.columns]
+    assert tables, "a by-township table"
+    assert sorted(tables[0]["Township"]) == ["Daxi Town", "Xiaoxi Town"]
