@@ -105,8 +105,13 @@ class PageContext:
 
     @property
     def township_name(self) -> str:
+        """The township's name; in a county's database, the township the pages show (one chosen,
+        or a township leader's own), else the county's."""
         from cockpit import settings
 
+        names = self.data.townships().drop_duplicates("township_code")[f"name_{self.lang}"]
+        if len(names) == 1:
+            return names.iloc[0]
         return settings.get("township_name") or self.data.meta().get(
             f"township_name_{self.lang}", ""
         )

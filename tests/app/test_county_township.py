@@ -192,3 +192,19 @@ def test_the_planner_of_a_county_says_what_moves_between_townships(county):
     tables = [d.value for d in at.dataframe if "Township" in d.value.columns]
     assert tables, "a by-township table"
     assert sorted(tables[0]["Township"]) == ["Daxi Town", "Xiaoxi Town"]
+
+
+def test_the_overview_is_titled_by_the_township_shown(county):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, "head")
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert at.title[0].value == "青溪县"
+    at.sidebar.selectbox(key="_w_township").set_value(B)
+    at.run()
+    assert at.title[0].value == "大溪镇"
+    daxi = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(daxi, "daxi")
+    daxi.query_params["lang"] = "zh"
+    daxi.run()
+    assert daxi.title[0].value == "大溪镇"
