@@ -182,3 +182,20 @@ def test_the_command_line_makes_the_county_and_says_what_became_of_each_package(
     assert _count(db, "SELECT count(*) FROM county_townships") == 2
     assert main(["county", "add", str(towns["pa"]), "--db", str(towns["a"])]) == 2
     assert "a township's database, not a county's" in capsys.readouterr().err
+
+
+def test_a_package_carrying_a_personal_field_is_refused_by_the_county(county, towns, tmp_path):
+    from cockpit.store.backup import file_sha256
+
+    bad = _publish(towns["b"], tmp_path / "pkg-personal")
+    path = bad / "cases.parquet"
+    with duckdb.connect() as con:   # a phone column added, the manifest made to match: the column is refused
+        con.execute(f"COPY (SELECT *, '138 0000 0000' AS phone FROM read_parquet('{path}')) TO '{path}.new' "
+                    "(FORMAT PARQUET)")
+    Path(f"{path}.new").replace(path)
+    doc = json.loads((bad / MANIFEST).read_text(encoding="utf-8"))
+    doc["files"]["cases.parquet"].update(bytes=path.stat().st_size, sha256=file_sha256(path))
+    (bad / MANIFEST).write_text(json.dumps(doc), encoding="utf-8")
+    (result,) = add_packages(county, [bad], "clerk")
+    assert not result.loaded and "carries personal data (phone)" in result.refused
+    assert _count(county, "SELECT count(*) FROM cases") == 0
