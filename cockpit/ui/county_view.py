@@ -11,6 +11,7 @@ from cockpit import geo, settings
 from cockpit.choropleth import choropleth, tooltip_fields
 from cockpit.county.figures import department_township, township_equality, township_table
 from cockpit.fmt import format_value
+from cockpit.literal import NAME, SHORT, clean
 from cockpit.metrics.catalog import metric
 from cockpit.slide_charts import plain
 from cockpit.ui import state
@@ -76,8 +77,9 @@ def county_map(ctx: PageContext, table: pd.DataFrame) -> None:
                           for k in dict.fromkeys((key,) + _MAP_METRICS)], ctx.t("punct.colon"))}
         for code, fill in chor.colors.items()])
     view = geo.view_state(shapes, width_px=MAP_VIEW_WIDTH, height_px=_MAP_HEIGHT)
-    labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": plain(table.at[r["village_id"], f"name_{ctx.lang}"])}
-              for _, r in geo.label_points(shapes).iterrows() if r["village_id"] in table.index]
+    names = table[f"name_{ctx.lang}"]
+    labels = [{"lon": float(r["lon"]), "lat": float(r["lat"]), "text": clean(names[r["village_id"]], SHORT)}
+              for _, r in geo.label_points(shapes).iterrows() if r["village_id"] in names.index]
     legend(ctx, ctx.t(f"metric.{key}.label"), chor.legend, ctx.t(f"unit.{unit}"))
     deck = build_deck(geo.to_feature_collection(shapes, props), {"type": "FeatureCollection", "features": []},
                       labels, [], view)
@@ -92,7 +94,7 @@ def ranking(ctx: PageContext, table: pd.DataFrame) -> None:
     """The townships, best service index first; choosing one opens its villages on the map."""
     st.subheader(ctx.t("county.ranking"))
     shown = pd.DataFrame({
-        ctx.t("county.township"): [plain(n) for n in table[f"name_{ctx.lang}"]],
+        ctx.t("county.township"): [clean(n, NAME) for n in table[f"name_{ctx.lang}"]],
         ctx.t("county.villages"): table["villages"].astype(int),
         ctx.t("county.population"): [format_value(v, "count", ctx.lang) for v in table["population"]],
         **{ctx.t(f"metric.{key}.label"): [format_value(v, metric(key).unit, ctx.lang) for v in table[key]]

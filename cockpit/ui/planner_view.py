@@ -23,7 +23,6 @@ from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.moves import MODES, Problem, balance, check, shift_to_remotest
 from cockpit.planner.project import Moves, Projection, project, zero_moves
 from cockpit.planner.report import cost_per_point, equity_frame, gainers_losers, village_frame
-from cockpit.slide_charts import plain
 from cockpit.ui import card_view
 from cockpit.ui.charts import FONT
 from cockpit.ui.index_view import index_caption
@@ -364,7 +363,7 @@ def result_tabs(ctx: PageContext, baseline: Baseline, moves: Moves, before: Proj
 def township_table(ctx: PageContext, plan: pd.DataFrame) -> None:
     """The what-if summed up by township: the county's funding and staff moved between townships."""
     shown = pd.DataFrame({
-        ctx.t("county.township"): [plain(n) for n in plan[f"name_{ctx.lang}"]],
+        ctx.t("county.township"): [clean(n, NAME) for n in plan[f"name_{ctx.lang}"]],
         ctx.t("planner.col.funding"): plan["funding_change_wan"],
         ctx.t("planner.col.staff"): plan["staff_change_fte"],
         ctx.t("planner.col.coverage_before"): plan["coverage_before"] * 100,
