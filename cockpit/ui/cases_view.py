@@ -134,19 +134,30 @@ def trend_chart(ctx: PageContext, page: CasePage) -> None:
     st.subheader(ctx.t("cases.trend"))
     targets = page.kpis.set_index("metric")["target"]
     trend = page.trend.loc[: page.period.end].tail(24)
+    labels = tuple(metric_label(ctx, key) for key in _TREND_COLORS)
+    st.plotly_chart(_trend_figure(trend, targets, labels), key="cases_trend", config={"displayModeBar": False})
+    st.caption(ctx.t("cases.trend_note"))
+
+
+_TREND_COLORS = {"response_rate": "#1f5fa8", "closure_rate": "#2ca02c", "on_time_rate": "#d62728",
+                 "satisfaction_rate": "#9467bd", "resolution_rate": "#8c564b"}
+# Figures kept as built, shared by every session (nothing changes a figure after it is built): Plotly's
+# checks cost more than the page's data at county scale; other data or words give other arguments.
+_kept = st.cache_resource(max_entries=64, show_spinner=False)
+
+
+@_kept
+def _trend_figure(trend: pd.DataFrame, targets: pd.Series, labels: tuple[str, ...]) -> go.Figure:
     fig = go.Figure()
-    colors = {"response_rate": "#1f5fa8", "closure_rate": "#2ca02c", "on_time_rate": "#d62728",
-              "satisfaction_rate": "#9467bd", "resolution_rate": "#8c564b"}
-    for key, color in colors.items():
-        fig.add_scatter(x=list(trend.index), y=list(trend[key]), name=metric_label(ctx, key),
+    for (key, color), label in zip(_TREND_COLORS.items(), labels):
+        fig.add_scatter(x=list(trend.index), y=list(trend[key]), name=label,
                         mode="lines+markers", line=dict(color=color, width=3))
         if pd.notna(targets.get(key)):
             fig.add_hline(y=targets[key], line=dict(color=color, dash="dot", width=1))
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), font=FONT,
                       yaxis=dict(tickformat=".0%"), xaxis=dict(type="category", nticks=12, automargin=True),
                       legend=dict(orientation="h", y=1.15))
-    st.plotly_chart(fig, key="cases_trend", config={"displayModeBar": False})
-    st.caption(ctx.t("cases.trend_note"))
+    return fig
 
 
 MATRIX_VILLAGES = 30  # columns of the heatmap; more are unreadable on any screen and slow to draw
@@ -167,28 +178,9 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
     dnames, vnames = _names(departments, "department_id", ctx.lang), _names(villages, "village_id", ctx.lang)
     percent = value == "on_time_rate"
     # cells are placed by id (two villages may share a name) and labelled by name, as plain text
-    z, xs, ys = wide.to_numpy(dtype=float), list(wide.columns), list(wide.index)
-    xnames, ynames = [plain(vnames[v]) for v in xs], [plain(dnames[d]) for d in ys]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=xs, y=ys, customdata=[[[d, v] for v in wide.columns] for d in wide.index],
-        colorscale="RdYlGn" if percent else "Reds", zmin=0.5 if percent else 0,
-        texttemplate="%{z:.0%}" if percent else "%{z}", hoverinfo="skip"))
-    # A click selects no heatmap cell in the browser (Plotly heatmaps have no point selection), so an
-    # invisible square on every cell takes the click and the hover and carries the cell's ids.
-    cells = [(i, j) for i in range(len(ys)) for j in range(len(xs))]
-    fig.add_scatter(
-        x=[xs[j] for _, j in cells], y=[ys[i] for i, _ in cells], mode="markers", showlegend=False,
-        customdata=[[wide.index[i], wide.columns[j]] for i, j in cells],
-        text=[f"{ynames[i]} × {xnames[j]}{ctx.t('punct.colon')}"
-              + ("–" if pd.isna(z[i, j]) else f"{z[i, j]:.1%}" if percent else f"{z[i, j]:.0f}") for i, j in cells],
-        marker=dict(symbol="square", size=24, color="rgba(0,0,0,0)"),
-        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
-        hovertemplate="%{text}<extra></extra>")
-    fig.update_layout(height=60 + 34 * len(wide.index), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
-                      # every village labelled (Plotly would skip some long English names)
-                      xaxis=dict(side="top", tickangle=-60, tickmode="array", tickvals=xs, ticktext=xnames,
-                                 tickfont=dict(size=12), type="category"),
-                      yaxis=dict(tickmode="array", tickvals=ys, ticktext=ynames, type="category"))
+    xnames = tuple(plain(vnames[v]) for v in wide.columns)
+    ynames = tuple(plain(dnames[d]) for d in wide.index)
+    fig = _matrix_figure(wide, percent, xnames, ynames, ctx.t("punct.colon"))
     event = st.plotly_chart(fig, key="cases_matrix", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
     points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
@@ -210,6 +202,34 @@ def matrix_panel(ctx: PageContext, page: CasePage, departments: pd.DataFrame) ->
             st.rerun()
         return cell_filter(page.filt, *cell)
     return None
+
+
+@_kept
+def _matrix_figure(wide: pd.DataFrame, percent: bool, xnames: tuple[str, ...], ynames: tuple[str, ...],
+                   colon: str) -> go.Figure:
+    """The heatmap of ``wide`` (departments × villages), cells placed by id and labelled by name."""
+    z, xs, ys = wide.to_numpy(dtype=float), list(wide.columns), list(wide.index)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=xs, y=ys, customdata=[[[d, v] for v in wide.columns] for d in wide.index],
+        colorscale="RdYlGn" if percent else "Reds", zmin=0.5 if percent else 0,
+        texttemplate="%{z:.0%}" if percent else "%{z}", hoverinfo="skip"))
+    # A click selects no heatmap cell in the browser (Plotly heatmaps have no point selection), so an
+    # invisible square on every cell takes the click and the hover and carries the cell's ids.
+    cells = [(i, j) for i in range(len(ys)) for j in range(len(xs))]
+    fig.add_scatter(
+        x=[xs[j] for _, j in cells], y=[ys[i] for i, _ in cells], mode="markers", showlegend=False,
+        customdata=[[wide.index[i], wide.columns[j]] for i, j in cells],
+        text=[f"{ynames[i]} × {xnames[j]}{colon}"
+              + ("–" if pd.isna(z[i, j]) else f"{z[i, j]:.1%}" if percent else f"{z[i, j]:.0f}") for i, j in cells],
+        marker=dict(symbol="square", size=24, color="rgba(0,0,0,0)"),
+        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+        hovertemplate="%{text}<extra></extra>")
+    fig.update_layout(height=60 + 34 * len(wide.index), margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+                      # every village labelled (Plotly would skip some long English names)
+                      xaxis=dict(side="top", tickangle=-60, tickmode="array", tickvals=xs, ticktext=xnames,
+                                 tickfont=dict(size=12), type="category"),
+                      yaxis=dict(tickmode="array", tickvals=ys, ticktext=ynames, type="category"))
+    return fig
 
 
 def ranking_table(ctx: PageContext, page: CasePage) -> None:
