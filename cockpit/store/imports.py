@@ -1,9 +1,11 @@
 """SQL of imports: what a file is checked against, loading through a staging table, the batch
-record, the quarantine, saved column mappings, undo and export reads.
+record (and the boundary features a batch wrote), the quarantine, saved column mappings, undo and
+export reads.
 
 Every function takes a DuckDB connection (or cursor) of the cockpit database; the caller owns the
-transaction (:mod:`cockpit.importer.pipeline` wraps a load in one). Table and column names come
-from cockpit/schema.py, never from user input; every value is a bound parameter.
+transaction (:mod:`cockpit.importer.pipeline` wraps a load in one, begun and ended by
+:mod:`cockpit.store.atomic`). Table and column names come from cockpit/schema.py, never from user
+input; every value is a bound parameter.
 
 Loading is an upsert by primary key: new keys are inserted, existing rows whose values differ are
 updated (their old values kept in import_batch_rows.old_row), identical rows are left alone.
