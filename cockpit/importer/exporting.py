@@ -22,6 +22,7 @@ from cockpit.importer.pipeline import audit_event, now
 from cockpit.privacy import GRID_DEG, LOCATION_COLUMNS, PERSONAL_COLUMNS, generalise_coordinate, \
     generalise_frame, mask_frame
 from cockpit.store import imports as sql
+from cockpit.store.atomic import begin, commit, rollback
 
 __all__ = ["export_table", "mask_quarantine", "export_changes"]
 
@@ -84,7 +85,7 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, *, allow_
         data = buffer.getvalue()
     if record:
         at = now()
-        con.execute("BEGIN TRANSACTION")
+        begin(con)
         try:
             sql.record_batch(con, {"batch_id": sql.next_batch_id(con), "direction": "export", "kind": table,
                                    "file_name": f"{table}.{fmt}", "sha256": hashlib.sha256(data).hexdigest(),
@@ -95,8 +96,8 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, fmt: str, *, allow_
             audit_event(con, user, "export", {"table": table, "format": fmt, "rows": len(frame),
                                          "personal": allow_personal, "generalised": generalised,
                                          **({"grid_deg": GRID_DEG} if generalised else {})})
-            con.execute("COMMIT")
+            commit(con)
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
     return data

@@ -55,6 +55,7 @@ from cockpit.importer.reading import RawTable, read_table
 from cockpit.importer.report import quarantine_rows
 from cockpit.importer.validate import Checked, Options, validate
 from cockpit.store import imports as sql
+from cockpit.store.atomic import begin, commit, rollback
 from cockpit.store.real_data import mark_real_data
 
 __all__ = ["Upload", "Result", "MODES", "open_upload", "suggested_mapping", "check", "load", "undo",
@@ -204,7 +205,7 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
             "user_name": user, "started_at": started, "mode": mode, "rows_in": checked.rows_in,
             "rows_rejected": len(checked.rejected), "rows_flagged": checked.rows_flagged}
     pending_file: tuple[Path, Path] | None = None
-    con.execute("BEGIN TRANSACTION")
+    begin(con)
     try:
         batch_id = sql.next_batch_id(con)
         result = Result(batch_id, "loaded", checked.rows_in, rejected=len(checked.rejected),
@@ -240,9 +241,9 @@ def load(con: duckdb.DuckDBPyConnection, upload: Upload, checked: Checked, *, mo
                                        "file": upload.filename})
         step(0.9)
         _pause_for_tests()
-        con.execute("COMMIT")
+        commit(con)
     except BaseException as exc:
-        con.execute("ROLLBACK")
+        rollback(con)
         if pending_file:
             pending_file[0].unlink(missing_ok=True)
         if isinstance(exc, Exception):
@@ -316,8 +317,7 @@ def _stage_boundaries(con, batch_id: int, checked: Checked, geodata_path: Path |
         raise ValueError("a boundaries import needs geodata_path")
     geodata_path = Path(geodata_path)
     existing = bnd.read_collection(geodata_path)
-    villages = {r["village_id"]: r for r in con.execute(
-        "SELECT village_id, name_zh, name_en, kind, area_group FROM villages").df().to_dict("records")}
+    villages = sql.villages_by_id(con)
     doc = bnd.merged_collection(existing, checked, villages)
     tmp = geodata_path.with_name(f".{geodata_path.name}.{batch_id}.{os.getpid()}.new")
     details["result_sha256"] = bnd.write_atomic(doc, tmp)
@@ -328,8 +328,7 @@ def _stage_boundaries(con, batch_id: int, checked: Checked, geodata_path: Path |
         details["previous_copy"] = str(previous)
     keys = [(vid,) for vid in checked.extra["geometries"]]
     had = {str((f.get("properties") or {}).get("village_id")) for f in (existing or {}).get("features", [])}
-    con.executemany("INSERT INTO import_batch_rows VALUES (?, 'boundaries', ?, ?, NULL)",
-                    [[batch_id, json.dumps([k[0]]), "update" if k[0] in had else "insert"] for k in keys])
+    sql.record_boundary_rows(con, batch_id, [(k[0], "update" if k[0] in had else "insert") for k in keys])
     result.updated = sum(k[0] in had for k in keys)
     result.inserted = len(keys) - result.updated
     return tmp, geodata_path
@@ -338,13 +337,13 @@ def _stage_boundaries(con, batch_id: int, checked: Checked, geodata_path: Path |
 def _record_failure(con, base: dict, exc: Exception) -> None:
     message = exc.problem.text() if isinstance(exc, ImportFailed) else f"{type(exc).__name__}: {exc}"
     try:
-        con.execute("BEGIN TRANSACTION")
+        begin(con)
         sql.record_batch(con, {**base, "batch_id": sql.next_batch_id(con), "finished_at": now(),
                                "status": "failed", "rows_loaded": 0, "message": message[:2000]})
-        con.execute("COMMIT")
+        commit(con)
     except duckdb.Error:
         try:
-            con.execute("ROLLBACK")
+            rollback(con)
         except duckdb.Error:
             pass
 
@@ -362,7 +361,7 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Result:
     details = json.loads(info["details"] or "{}")
     restore: tuple[Path, Path | None] | None = None
     result = Result(batch_id, "undone")
-    con.execute("BEGIN TRANSACTION")
+    begin(con)
     try:
         for table in sql.batch_tables(con, batch_id):
             if table == "boundaries":
@@ -378,9 +377,9 @@ def undo(con: duckdb.DuckDBPyConnection, batch_id: int, user: str) -> Result:
             result.updated += restored
         sql.mark_undone(con, batch_id, user, now())
         audit_event(con, user, "import", {"batch_id": batch_id, "action": "undo", "kind": info["kind"]})
-        con.execute("COMMIT")
+        commit(con)
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     if restore:
         target, previous = restore
@@ -408,8 +407,7 @@ def finish_boundary_import(con, geodata_path: Path) -> int | None:
     (the app on opening a database, the CLI before an import).
     """
     geodata_path = Path(geodata_path)
-    row = con.execute("SELECT batch_id, details FROM import_batches WHERE direction = 'import' "
-                      "AND kind = 'boundaries' AND status = 'loaded' ORDER BY batch_id DESC LIMIT 1").fetchone()
+    row = sql.last_loaded_boundaries(con)
     if row is None:
         return None
     batch_id, details = row[0], json.loads(row[1] or "{}")

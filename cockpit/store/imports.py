@@ -1,9 +1,11 @@
 """SQL of imports: what a file is checked against, loading through a staging table, the batch
-record, the quarantine, saved column mappings, undo and export reads.
+record (and the boundary features a batch wrote), the quarantine, saved column mappings, undo and
+export reads.
 
 Every function takes a DuckDB connection (or cursor) of the cockpit database; the caller owns the
-transaction (:mod:`cockpit.importer.pipeline` wraps a load in one). Table and column names come
-from cockpit/schema.py, never from user input; every value is a bound parameter.
+transaction (:mod:`cockpit.importer.pipeline` wraps a load in one, begun and ended by
+:mod:`cockpit.store.atomic`). Table and column names come from cockpit/schema.py, never from user
+input; every value is a bound parameter.
 
 Loading is an upsert by primary key: new keys are inserted, existing rows whose values differ are
 updated (their old values kept in import_batch_rows.old_row), identical rows are left alone.
@@ -27,7 +29,7 @@ from cockpit.importer.validate import Context
 __all__ = ["context", "unlocated_villages", "place_villages", "next_batch_id", "record_batch", "load_rows", "check_references",
            "add_quarantine", "save_mapping", "saved_mapping", "batches", "batch", "batch_tables", "batch_row_actions",
            "later_conflicts", "undo_rows", "mark_undone", "read_table", "table_columns", "quarantine", "has_table",
-           "EXPORT_TABLES", "BOX_MARGIN_DEG"]
+           "villages_by_id", "record_boundary_rows", "last_loaded_boundaries", "EXPORT_TABLES", "BOX_MARGIN_DEG"]
 
 BOX_MARGIN_DEG = 0.5
 _NAMED = {"villages": ("village_id", "name_zh", "name_en"), "categories": ("category_id", "name_zh", "name_en"),
@@ -116,6 +118,26 @@ def place_villages(con: duckdb.DuckDBPyConnection, batch_id: int, points: dict[s
     con.executemany("UPDATE villages SET lon = ?, lat = ? WHERE village_id = ?",
                     [[lon, lat, vid] for vid, (lon, lat) in points.items()])
     return len(ids)
+
+
+def villages_by_id(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """village_id -> {village_id, name_zh, name_en, kind, area_group} of every village (what a
+    boundary feature's properties are made from)."""
+    return {r["village_id"]: r for r in con.execute(
+        "SELECT village_id, name_zh, name_en, kind, area_group FROM villages").df().to_dict("records")}
+
+
+def record_boundary_rows(con: duckdb.DuckDBPyConnection, batch_id: int, actions: list[tuple[str, str]]) -> None:
+    """Record the boundary features import ``batch_id`` wrote: (village_id, "insert" or "update")
+    pairs, in import_batch_rows as table "boundaries" (the file itself is outside the database)."""
+    con.executemany("INSERT INTO import_batch_rows VALUES (?, 'boundaries', ?, ?, NULL)",
+                    [[batch_id, json.dumps([vid]), action] for vid, action in actions])
+
+
+def last_loaded_boundaries(con: duckdb.DuckDBPyConnection) -> tuple[int, str | None] | None:
+    """(batch_id, details JSON) of the newest boundaries import still loaded, or None."""
+    return con.execute("SELECT batch_id, details FROM import_batches WHERE direction = 'import' "
+                       "AND kind = 'boundaries' AND status = 'loaded' ORDER BY batch_id DESC LIMIT 1").fetchone()
 
 
 def next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
