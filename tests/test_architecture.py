@@ -119,3 +119,15 @@ def test_nothing_reaches_into_the_store_s_private_connection():
                  if re.search(r"(?<!self)\._con\b", p.read_text(encoding="utf-8"))
                  and p.name != "test_architecture.py"]
     assert offenders == []
+
+
+def test_pages_and_views_reach_the_database_only_through_ctx_data():
+    """One route from a page to its data: the scoped, cached data object (cockpit/ui/data.py). Only
+    it and the connection it holds open the database; the web layer checks sessions through it."""
+    allowed = {"cockpit/ui/data.py", "cockpit/ui/connection.py"}
+    pattern = re.compile(r"connection\.(guarded_store|reading|writing|handle)\(|\bStore\(")
+    files = [p for folder in ("cockpit/ui", "pages") for p in (ROOT / folder).rglob("*.py")
+             if p.relative_to(ROOT).as_posix() not in allowed]
+    offenders = sorted(p.relative_to(ROOT).as_posix() for p in files if pattern.search(p.read_text(encoding="utf-8")))
+    offenders += ["app.py"] if pattern.search((ROOT / "app.py").read_text(encoding="utf-8")) else []
+    assert offenders == []

@@ -20,6 +20,7 @@ scope: it never sees an unscoped Data.
 from __future__ import annotations
 
 import copy
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -40,11 +41,18 @@ from cockpit.metrics.cases import parse_weights
 from cockpit.month_close import ClosedFigures, differences, standing_closes
 from cockpit.party import branch_trend
 from cockpit.service_index import IndexDefinition, index_definition
-from cockpit.store import StoreError, build_database
+from cockpit.auth.audit_log import now as audit_now
+from cockpit.planner.baseline import Baseline, Model, baseline_from_store
+from cockpit.planner.model_cache import stored_or_calibrated, to_json
+from cockpit.presenter import case_frames
+from cockpit.store import StoreError, build_database, decisions
+from cockpit.store.planner_sql import save_planner_model
 from cockpit.store.scope import ScopedStore
 from cockpit.ui import connection
 
 __all__ = ["Data", "open_data"]
+
+_LOG = logging.getLogger(__name__)
 
 
 Scope = tuple[str, ...] | None
@@ -190,6 +198,38 @@ def _party_trend(path: str, version: int, months: tuple, by: str, as_of, scope: 
     store = _store(path, version, scope)
     return branch_trend(store.party_tasks(), store.party_branches(), store.party_assessments(), list(months), by,
                         as_of=as_of)
+
+
+@st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
+def _planner_model(path: str, version: int) -> Model:
+    """The planner's model, calibrated on the whole township's history (parameters only), kept in the
+    database for the next start, process or session (the pages' caches stay valid)."""
+    model, key, fresh = stored_or_calibrated(connection.guarded_store(path))
+    if fresh:
+        try:
+            with connection.writing(path, data_changed=False) as cur:
+                save_planner_model(cur, key, to_json(model), audit_now())
+        except connection.WriteUnavailable:
+            _LOG.warning("the planner's calibration could not be kept in %s; it will be redone", path)
+    return model
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _planner_baseline(path: str, version: int, period: str, scope: Scope, definition: IndexDefinition) -> Baseline:
+    return baseline_from_store(connection.guarded_store(path), period, scope, definition)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _meeting_case_frames(path: str, version: int, period: str, filters, case_lists: bool, scope: Scope) -> dict:
+    return case_frames(_store(path, version, scope), period, filters, case_lists)
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def _decision_log(path: str, version: int, meeting: int | None) -> dict:
+    with connection.reading(path) as cur:
+        return {"departments": decisions.departments(cur),
+                "open_items": decisions.open_items(cur, exclude_meeting=meeting),
+                "meeting_items": decisions.items(cur, meeting_id=meeting if meeting is not None else -1)}
 
 
 @dataclass(frozen=True)
@@ -367,6 +407,24 @@ class Data:
     def party_trend(self, months: tuple[str, ...], by: str, as_of) -> pd.DataFrame:
         """Each branch's scoreboard by month or quarter (cockpit.party.branch_trend), cut at ``as_of``."""
         return _party_trend(self.path, self.version, tuple(months), by, as_of, self.scope)
+
+    def planner_model(self) -> Model:
+        """The what-if planner's model, calibrated once per data version on the whole township."""
+        return _planner_model(self.path, self.version)
+
+    def planner_baseline(self, period: str) -> Baseline:
+        """The planner's baseline of ``period`` over the villages in scope, with the township's
+        composite index weights (a village's coverage in the planner is the index every page shows)."""
+        return _planner_baseline(self.path, self.version, period, self.scope, self.index_definition())
+
+    def meeting_case_frames(self, period: str, filters, case_lists: bool) -> dict:
+        """The joint meeting's case figures (cockpit.presenter.case_frames) over the villages in scope."""
+        return _meeting_case_frames(self.path, self.version, period, filters, case_lists, self.scope)
+
+    def decision_log(self, meeting: int | None) -> dict:
+        """The decision log: departments, the open items of other meetings and those of ``meeting``
+        (cached by version: every write to the log changes it)."""
+        return _decision_log(self.path, self.version, meeting)
 
     def reader(self):
         """Context manager: a cursor for reads outside the cached queries (import records)."""

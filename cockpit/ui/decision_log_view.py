@@ -152,7 +152,7 @@ def decision_log(ctx: PageContext, deck: Deck, slide: Slide, filters: PresenterF
     st.divider()
     st.header(ctx.t("presenter.log"))
     _flash()
-    log = log_frames(ctx.data.path, ctx.data.version, meeting_id())
+    log = log_frames(ctx)
     left, right = st.columns([1, 1.2], gap="large")
     with left:
         _record_form(ctx, slide, filters, title)

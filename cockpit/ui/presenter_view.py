@@ -20,12 +20,10 @@ from cockpit import briefing, settings
 from cockpit.literal import LABEL, LONG, literal
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
 from cockpit.planner.compare import Comparison
-from cockpit.presenter import (MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck,
-                               case_frames)
+from cockpit.presenter import MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck
 from cockpit.scenario_slides import comparison_of, saved_scenarios
-from cockpit.store import decisions
 from cockpit.store.scenarios import list_scenarios
-from cockpit.ui import connection, planner_data
+from cockpit.ui import planner_data
 from cockpit.ui.card_view import legend
 from cockpit.ui.downloads import made_on_click, not_logged_warning, pdf_problem, record_download
 from cockpit.ui.kpi import metric_label
@@ -64,19 +62,9 @@ table.pr-table td { border-top: 1px solid #d5dce6; padding: 6px 8px; vertical-al
 
 # -- data ------------------------------------------------------------------------------------
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def _case_frames(path: str, version: int, period: str, filters: PresenterFilters, case_lists: bool) -> dict:
-    return case_frames(connection.guarded_store(path), period, filters, case_lists)
-
-
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
-def log_frames(path: str, version: int, meeting: int | None) -> dict:
-    """Departments, the open items of other meetings and the items of ``meeting`` (cached by
-    version: every write to the log changes it)."""
-    with connection.reading(path) as cur:
-        return {"departments": decisions.departments(cur),
-                "open_items": decisions.open_items(cur, exclude_meeting=meeting),
-                "meeting_items": decisions.items(cur, meeting_id=meeting if meeting is not None else -1)}
+def log_frames(ctx: PageContext) -> dict:
+    """The decision log of the meeting being recorded (cockpit.ui.data.Data.decision_log)."""
+    return ctx.data.decision_log(meeting_id())
 
 
 def meeting_id() -> int | None:
@@ -86,7 +74,7 @@ def meeting_id() -> int | None:
 
 
 def departments(ctx: PageContext) -> pd.DataFrame:
-    return log_frames(ctx.data.path, ctx.data.version, meeting_id())["departments"]
+    return log_frames(ctx)["departments"]
 
 
 def _saved_scenarios(ctx: PageContext) -> dict[int, str]:
@@ -147,13 +135,13 @@ def _comparison(ctx: PageContext, filters: PresenterFilters) -> Comparison | Non
 def load_deck(ctx: PageContext, filters: PresenterFilters) -> Deck:
     """The deck of the selected month and filters (data from the caches). A role without
     ``see_case_lists`` gets counts on the case slides, never case rows (nor in the briefing)."""
-    log = log_frames(ctx.data.path, ctx.data.version, meeting_id())
+    log = log_frames(ctx)
     case_lists = ctx.can("see_case_lists")
     inputs = PresenterInputs(
         period=ctx.period, filters=filters, meta=ctx.data.meta(), series=ctx.data.township_series(),
         villages=ctx.data.village_table(ctx.period), domains=ctx.data.domains(),
         departments=log["departments"],
-        **_case_frames(ctx.data.path, ctx.data.version, ctx.period, filters.without_scenarios(), case_lists),
+        **ctx.data.meeting_case_frames(ctx.period, filters.without_scenarios(), case_lists),
         party_tasks=ctx.data.party_tasks(), party_branches=ctx.data.party_branches(),
         party_assessments=ctx.data.party_assessments(), open_items=log["open_items"],
         meeting_items=log["meeting_items"], scenarios=_comparison(ctx, filters), case_lists=case_lists,
