@@ -1,4 +1,4 @@
-"""The village file PDF (cockpit/village_briefing.py): what it says comes from the data, it names
+"""The village file PDF (cockpit/village/briefing.py): what it says comes from the data, it names
 no other village when read through a village scope, and data values are printed as text."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from cockpit.fmt import format_value
 from cockpit.metrics.catalog import coverage_key
 from cockpit.store import decisions
 from cockpit.ui.data import Data
-from cockpit.village_briefing import HISTORY_MONTHS, profile_inputs, village_deck
+from cockpit.village.briefing import HISTORY_MONTHS, profile_inputs, village_deck
 from tests.conftest import SAMPLE_GEODATA
 from tests.test_briefing import _require, _squash, _text
 

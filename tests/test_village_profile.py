@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cockpit.village_profile import change_table, history, task_summary
+from cockpit.village.profile import change_table, history, task_summary
 
 
 def _tables():

@@ -13,7 +13,7 @@ from cockpit.ui import state
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.pages import page_spec
 from cockpit.ui.shell import PageContext
-from cockpit.village_card import case_rows, coverage_rows, resource_rows
+from cockpit.village.card import case_rows, coverage_rows, resource_rows
 
 __all__ = ["legend", "village_card"]
 

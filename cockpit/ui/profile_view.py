@@ -20,9 +20,9 @@ from cockpit.ui.kpi import metric_label
 from cockpit.ui.index_view import index_caption
 from cockpit.ui.shell import PageContext, persistent_selectbox
 from cockpit.store import decisions
-from cockpit.village_briefing import profile_inputs, village_deck
-from cockpit.village_card import case_rows, resource_rows
-from cockpit.village_profile import PROFILE_METRICS, change_table, history, task_summary
+from cockpit.village.briefing import profile_inputs, village_deck
+from cockpit.village.card import case_rows, resource_rows
+from cockpit.village.profile import PROFILE_METRICS, change_table, history, task_summary
 
 __all__ = ["choose_village", "header", "services", "appeals", "resources", "party", "changes",
            "print_button", "pdf_button", "export_buttons"]
@@ -222,7 +222,7 @@ def print_button(ctx: PageContext) -> None:
 
 
 def pdf_button(ctx: PageContext, village_id: str) -> None:
-    """The village file as a PDF in the page's language (cockpit.village_briefing), made when clicked."""
+    """The village file as a PDF in the page's language (cockpit.village.briefing), made when clicked."""
     not_logged_warning(ctx)  # the last download's audit entry could not be written
     problem = pdf_problem(ctx)
     if problem:

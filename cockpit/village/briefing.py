@@ -28,8 +28,8 @@ from cockpit.presenter import Chart, Deck, Figure, MapSpec, PresenterFilters, Sl
 from cockpit.service_index import IndexDefinition, statement
 from cockpit.slide_charts import trend_chart
 from cockpit.slide_context import day_text, known, text_frame
-from cockpit.village_card import case_rows, resource_rows
-from cockpit.village_profile import PROFILE_METRICS, change_table, history, task_summary
+from cockpit.village.card import case_rows, resource_rows
+from cockpit.village.profile import PROFILE_METRICS, change_table, history, task_summary
 
 __all__ = ["ProfileInputs", "profile_inputs", "village_deck", "HISTORY_MONTHS", "LOCATOR_COLOR"]
 
