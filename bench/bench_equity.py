@@ -14,9 +14,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from cockpit.accessibility import accessibility_by_domain
-from cockpit.composite import entropy_weights, topsis, weighted_index
-from cockpit.equity import equity_table
+from cockpit.services.accessibility import accessibility_by_domain
+from cockpit.services.composite import entropy_weights, topsis, weighted_index
+from cockpit.services.equity import equity_table
 
 N_VILLAGES, N_PERIODS, N_FACILITIES = 300, 36, 1000
 DOMAINS = ("education", "health", "elderly", "culture", "assistance", "digital")

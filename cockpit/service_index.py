@@ -3,7 +3,7 @@
 The index of a village is the weighted mean of its coverage in the service domains. The weights
 are fixed over a reference period, not re-estimated each month, so the index's trend and its
 equity trend move only when coverage moves. By default they are entropy weights (熵权法,
-:func:`cockpit.composite.entropy_weights`) estimated on every village-month of the reference
+:func:`cockpit.services.composite.entropy_weights`) estimated on every village-month of the reference
 period: the whole history, or one calendar year. A leader may set weights instead. The choice is
 the township's, kept in the database's meta table and audited, so every user reads the same index.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cockpit.auth.audit_log import audit
-from cockpit.composite import entropy_weights
+from cockpit.services.composite import entropy_weights
 from cockpit.store.atomic import atomic
 from cockpit.store.meta_sql import set_meta
 

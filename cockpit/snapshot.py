@@ -10,7 +10,7 @@ import pandas as pd
 
 from cockpit.metrics.cases import case_rates
 from cockpit.metrics.catalog import access_key, coverage_key
-from cockpit.services import village_accessibility
+from cockpit.services.figures import village_accessibility
 from cockpit.metrics.coverage import coverage_wide
 from cockpit.metrics.resources import funding_per_resident, staff_per_1000
 from cockpit.service_index import IndexDefinition, index_definition, index_values

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit.accessibility import (EARTH_RADIUS_KM, accessibility_by_domain, decay_weights,
+from cockpit.services.accessibility import (EARTH_RADIUS_KM, accessibility_by_domain, decay_weights,
                                    enhanced_two_step_fca, travel_cost_km, two_step_fca)
 
 access = pytest.importorskip("access")

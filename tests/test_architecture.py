@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
+
+import pytest
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,3 +135,12 @@ def test_pages_and_views_reach_the_database_only_through_ctx_data():
     offenders = sorted(p.relative_to(ROOT).as_posix() for p in files if pattern.search(p.read_text(encoding="utf-8")))
     offenders += ["app.py"] if pattern.search((ROOT / "app.py").read_text(encoding="utf-8")) else []
     assert offenders == []
+
+
+@pytest.mark.parametrize("module", ["cockpit.service_index", "cockpit.services.equity", "cockpit.store.real_data",
+                                    "cockpit.auth.login", "cockpit.importer.validate", "cockpit.village.briefing"])
+def test_a_module_imports_alone(module):
+    """A module imported first, in a fresh interpreter: a cycle through a package's ``__init__`` (which
+    the import graph above does not see) fails here."""
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-600:]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit.composite import NORMALIZATION, entropy_weights, normalize, topsis, weighted_index
+from cockpit.services.composite import NORMALIZATION, entropy_weights, normalize, topsis, weighted_index
 
 pymcdm = pytest.importorskip("pymcdm")
 from pymcdm import normalizations  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 
 from cockpit import snapshot
 from cockpit.county.figures import department_township, township_equality, township_table
-from cockpit.equity import theil_t
+from cockpit.services.equity import theil_t
 from cockpit.store import Store
 
 TOWNSHIPS = pd.DataFrame({"township_code": ["A", "A", "B", "B"], "name_zh": ["甲镇", "甲镇", "乙镇", "乙镇"],

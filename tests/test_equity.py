@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit.equity import (EPSILON, INDEX_COLUMNS, coefficient_of_variation, equity_indices,
+from cockpit.services.equity import (EPSILON, INDEX_COLUMNS, coefficient_of_variation, equity_indices,
                             equity_table, gini, group_gap, max_min_ratio, theil_decomposition,
                             theil_l, theil_t)
 
@@ -232,7 +232,7 @@ def test_equity_table_equals_equity_indices_per_group(rng):
 
 def test_a_village_without_residents_counts_in_no_figure():
     """Every inequality figure is the same with or without a village of population 0 (value 0)."""
-    from cockpit import equity
+    from cockpit.services import equity
 
     y, p, g = np.array([0.8, 0.6, 0.0]), np.array([100.0, 200.0, 0.0]), np.array(["urban", "rural", "rural"])
     for with_it, without in [

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from cockpit.norms import norm_gaps
+from cockpit.services.norms import norm_gaps
 
 VILLAGES = pd.DataFrame({"village_id": ["s", "a", "b"], "kind": ["seat", "village", "village"],
                          "broadband_share": [0.99, 0.70, 1.0]})

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import services, snapshot
+from cockpit import snapshot
+from cockpit.services import figures as services
 from cockpit.auth.audit_log import read_audit
-from cockpit.composite import entropy_weights
+from cockpit.services.composite import entropy_weights
 from cockpit.metrics.catalog import coverage_key
 from cockpit.service_index import (ALL_HISTORY, IndexDefinition, index_definition, index_values,
                                    parse_set_weights, reference_months, reference_weights, save_definition)

@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
 
-from cockpit.composite import topsis
-from cockpit.equity import gini
-from cockpit.services import INDEX_ID, composite, coverage_long, equity_trend, with_index
+from cockpit.services.composite import topsis
+from cockpit.services.equity import gini
+from cockpit.services.figures import INDEX_ID, composite, coverage_long, equity_trend, with_index
 
 VILLAGES = pd.DataFrame({"village_id": ["a", "b", "c"], "population": [100, 200, 300],
                          "area_group": ["urban", "rural", "rural"]})

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cockpit.equity import theil_decomposition
+from cockpit.services.equity import theil_decomposition
 from cockpit.metrics.cases import case_rates
 
 __all__ = ["COUNT_COLUMNS", "township_table", "township_equality", "department_township", "plan_by_township"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cockpit.equity import gini, group_gap, theil_decomposition
+from cockpit.services.equity import gini, group_gap, theil_decomposition
 from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.cells import village_coverage
 from cockpit.queueing import backlog_growth, handlers, mean_time, within_time

@@ -28,7 +28,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cockpit import services, settings, snapshot
+from cockpit import settings, snapshot
+from cockpit.services import figures as services
 from cockpit.cases.alerts import alerts
 from cockpit.cases.filters import CaseFilter
 from cockpit.cases.kpis import trend

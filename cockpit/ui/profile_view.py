@@ -11,7 +11,7 @@ from cockpit import briefing, settings
 from cockpit.fmt import format_value
 from cockpit.literal import LABEL, NAME, SHORT, clean, literal
 from cockpit.metrics.catalog import access_key, coverage_key, metric
-from cockpit.norms import norm_gaps
+from cockpit.services.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.ui import state
 from cockpit.ui.charts import coverage_bars, trend_lines

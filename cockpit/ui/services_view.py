@@ -12,8 +12,8 @@ from cockpit import settings
 from cockpit.fmt import format_value
 from cockpit.literal import SHORT, literal
 from cockpit.metrics.catalog import coverage_key
-from cockpit.norms import norm_gaps
-from cockpit.services import INDEX_ID, NORMALIZATION, composite
+from cockpit.services.norms import norm_gaps
+from cockpit.services.figures import INDEX_ID, NORMALIZATION, composite
 from cockpit.slide_charts import plain
 from cockpit.ui.charts import FONT
 from cockpit.ui import state

@@ -22,7 +22,7 @@ from cockpit.fmt import DASH, format_delta, format_value
 from cockpit.i18n import Translator
 from cockpit.metrics import catalog
 from cockpit.metrics.catalog import access_key, coverage_key, metric
-from cockpit.norms import norm_gaps
+from cockpit.services.norms import norm_gaps
 from cockpit.periods import month_bounds
 from cockpit.presenter import Chart, Deck, Figure, MapSpec, PresenterFilters, Slide, Table
 from cockpit.service_index import IndexDefinition, statement

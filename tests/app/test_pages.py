@@ -327,9 +327,9 @@ def test_command_screen_metric_from_url(sample_db):
 
 
 def test_services_page_equity_figures_and_the_index(sample_db, truth):
-    from cockpit.equity import gini
+    from cockpit.services.equity import gini
     from cockpit.service_index import index_definition
-    from cockpit.services import INDEX_ID
+    from cockpit.services.figures import INDEX_ID
 
     vt = truth["villages"]
     at = _run(ROOT / "pages" / "2_services.py", "en")
@@ -339,7 +339,7 @@ def test_services_page_equity_figures_and_the_index(sample_db, truth):
     expected = gini(vt["coverage:health"].to_numpy(), vt["population"].to_numpy())
     assert figures["Gini"] == f"{expected:.3f}"
     split = at.table[0].value  # Theil T and L, each split between and within urban and rural
-    from cockpit import services
+    from cockpit.services import figures as services
     store = Store(sample_db)
     try:
         trend = services.equity_trend(services.coverage_long(store.coverage_all(), store.villages()))

@@ -1,7 +1,7 @@
 """The services page (均等化) and the village profile (村情档案) in Chromium, in Chinese.
 
 The coverage heatmap, composite ranking, equity panel, norm gaps and accessibility table render;
-the equity figures and the other tables equal what cockpit.services / cockpit.norms compute on the
+the equity figures and the other tables equal what cockpit.services / cockpit.services.norms compute on the
 test database; accessibility is a layer of the map; a village clicked on the map opens its profile
 through the card's link, and the profile's own selector switches to another village.
 """
@@ -13,12 +13,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cockpit import services, settings
+from cockpit import settings
+from cockpit.services import figures as services
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
-from cockpit.norms import norm_gaps
+from cockpit.services.norms import norm_gaps
 from cockpit.service_index import index_definition
-from cockpit.services import INDEX_ID
+from cockpit.services.figures import INDEX_ID
 from cockpit.store import Store
 from cockpit.ui.services_view import EQUITY_FIGURES
 from tests.e2e.conftest import open_page, wait_for_app_idle

@@ -1,5 +1,5 @@
 """Service equalization figures for the services page: composite index, equity over time,
-accessibility. Composes the store's frames with cockpit.equity, composite and accessibility.
+accessibility. Composes the store's frames with cockpit.services.equity, composite and accessibility.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cockpit import settings
-from cockpit.accessibility import accessibility_by_domain
-from cockpit.composite import NORMALIZATION, topsis
-from cockpit.equity import equity_table
+from cockpit.services.accessibility import accessibility_by_domain
+from cockpit.services.composite import NORMALIZATION, topsis
+from cockpit.services.equity import equity_table
 from cockpit.service_index import index_values
 
 __all__ = ["INDEX_ID", "NORMALIZATION", "Composite", "coverage_long", "composite", "with_index",
