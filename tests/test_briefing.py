@@ -1,4 +1,4 @@
-"""The briefing PDF (cockpit/briefing.py): Chinese text, the right figures, charts, a map.
+"""The briefing PDF (cockpit/meeting/briefing.py): Chinese text, the right figures, charts, a map.
 
 Needs the Noto Sans CJK font (fonts-noto-cjk) and pdftotext / pdftoppm (poppler-utils); the
 chart tests also need Chromium (kaleido). Without them these tests skip saying why, except with CI=true, where
@@ -22,10 +22,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from cockpit import briefing, geo
+from cockpit import geo
+from cockpit.meeting import briefing
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
-from cockpit.presenter import PresenterFilters, build_deck, load_inputs
+from cockpit.meeting.deck import PresenterFilters, build_deck, load_inputs
 from cockpit.store import Store, decisions
 from cockpit.store.scenarios import Scenario, save_scenario
 from tests.conftest import PROJECT_ROOT, SAMPLE_GEODATA
@@ -182,7 +183,7 @@ def test_charts_without_browser_become_a_note(inputs, monkeypatch):
 
 
 def test_map_figure_draws_every_village(inputs, boundaries):
-    from cockpit.slide_charts import static_map
+    from cockpit.meeting.charts import static_map
 
     gdf, points = boundaries
     deck = build_deck(inputs, "zh")

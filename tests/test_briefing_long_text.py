@@ -13,11 +13,11 @@ import subprocess
 import pandas as pd
 import pytest
 
-from cockpit import briefing
+from cockpit.meeting import briefing
 from cockpit.i18n import Translator
 from cockpit.literal import LONG
-from cockpit.presenter import PresenterFilters, Table, build_deck, load_inputs
-from cockpit.slide_context import text_frame
+from cockpit.meeting.deck import PresenterFilters, Table, build_deck, load_inputs
+from cockpit.meeting.context import text_frame
 from cockpit.store import Store
 
 SUMMARY = "路灯坏了需要修理。" * 555 + "尾"  # 5,000 characters

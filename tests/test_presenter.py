@@ -1,4 +1,4 @@
-"""The joint-meeting deck (cockpit/presenter.py) against cockpit.snapshot and hand-computed values."""
+"""The joint-meeting deck (cockpit/meeting/deck.py) against cockpit.snapshot and hand-computed values."""
 
 import dataclasses
 import datetime as dt
@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import presenter, snapshot
+from cockpit import snapshot
+from cockpit.meeting import deck as presenter
 from cockpit.cases.matrix import matrix as case_matrix
 from cockpit.choropleth import choropleth
 from cockpit.fmt import format_delta, format_value
@@ -23,8 +24,8 @@ from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import Moves, zero_moves
 from cockpit.planner.scenario import scenario_of
 from cockpit.service_index import index_definition
-from cockpit.presenter import OVERVIEW_KPIS, SLIDE_KEYS, PresenterFilters, build_deck, load_inputs
-from cockpit.scenario_slides import store_comparison
+from cockpit.meeting.deck import OVERVIEW_KPIS, SLIDE_KEYS, PresenterFilters, build_deck, load_inputs
+from cockpit.meeting.scenario_slides import store_comparison
 from cockpit.store import Store, build_database, decisions
 from cockpit.store.scenarios import save_scenario
 from tests.tiny_township import write_tiny_township

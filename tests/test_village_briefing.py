@@ -11,7 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cockpit import briefing, geo
+from cockpit import geo
+from cockpit.meeting import briefing
 from cockpit.fmt import format_value
 from cockpit.metrics.catalog import coverage_key
 from cockpit.store import decisions

@@ -1,6 +1,6 @@
 """Saved scenarios side by side: the township figures before and after each, and each village's
 change of coverage, for the planner page (cockpit/ui/scenario_view.py) and the joint-meeting
-deck (cockpit/scenario_slides.py).
+deck (cockpit/meeting/scenario_slides.py).
 
 Every scenario is projected over its own baseline (the month it was saved in) with one model.
 A scenario that :func:`cockpit.planner.moves.check` refuses on that baseline (e.g. a village's

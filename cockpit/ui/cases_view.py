@@ -16,7 +16,7 @@ from cockpit.store import StoreError
 from cockpit.fmt import format_value, shows_no_change
 from cockpit.literal import NAME, SHORT, literal
 from cockpit.metrics.catalog import metric
-from cockpit.slide_charts import plain
+from cockpit.meeting.charts import plain
 from cockpit.ui.charts import FONT
 from cockpit.ui.downloads import AUDIT_FAILURES, made_on_click, not_logged_warning, record_download
 from cockpit.ui.kpi import markdown_label, metric_help, metric_label

@@ -13,7 +13,7 @@ from cockpit.county.figures import department_township, township_equality, towns
 from cockpit.fmt import format_value
 from cockpit.literal import NAME, SHORT, clean
 from cockpit.metrics.catalog import metric
-from cockpit.slide_charts import plain
+from cockpit.meeting.charts import plain
 from cockpit.ui import state
 from cockpit.ui.card_view import legend
 from cockpit.ui.charts import FONT

@@ -45,7 +45,7 @@ from cockpit.service_index import IndexDefinition, index_definition
 from cockpit.auth.audit_log import now as audit_now
 from cockpit.planner.baseline import Baseline, Model, baseline_from_store
 from cockpit.planner.model_cache import stored_or_calibrated, to_json
-from cockpit.presenter import case_frames
+from cockpit.meeting.deck import case_frames
 from cockpit.store import StoreError, build_database, decisions
 from cockpit.store.planner_sql import save_planner_model
 from cockpit.store.scope import ScopedStore
@@ -419,7 +419,7 @@ class Data:
         return _planner_baseline(self.path, self.version, period, self.scope, self.index_definition())
 
     def meeting_case_frames(self, period: str, filters, case_lists: bool) -> dict:
-        """The joint meeting's case figures (cockpit.presenter.case_frames) over the villages in scope."""
+        """The joint meeting's case figures (cockpit.meeting.deck.case_frames) over the villages in scope."""
         return _meeting_case_frames(self.path, self.version, period, filters, case_lists, self.scope)
 
     def decision_log(self, meeting: int | None) -> dict:

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.auth import audit
-from cockpit.presenter import Deck, PresenterFilters, Slide, Table
+from cockpit.meeting.deck import Deck, PresenterFilters, Slide, Table
 from cockpit.store.atomic import atomic
 from cockpit.literal import LABEL, clean, literal
 from cockpit.store import decisions

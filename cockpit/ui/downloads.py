@@ -29,7 +29,7 @@ import duckdb
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from cockpit.chart_images import ChartRenderError
+from cockpit.meeting.chart_images import ChartRenderError
 from cockpit.literal import LONG, clean, literal
 from cockpit.store import StoreError
 from cockpit.web.gatekeeper import gatekeeper
@@ -67,7 +67,7 @@ def not_logged_warning(ctx) -> bool:
 def failure_reason(exc: BaseException) -> str:
     """What went wrong, in a line a user can pass on: the message of the cockpit's own errors
     (they say why), the kind and message of anything else."""
-    from cockpit import briefing  # fpdf: loaded when a file is made, not with every page
+    from cockpit.meeting import briefing  # fpdf: loaded when a file is made, not with every page
 
     known = (briefing.BriefingError, ChartRenderError, StoreError, ValueError, OSError)
     text = str(exc) if isinstance(exc, known) and str(exc) else f"{type(exc).__name__}: {exc}"
@@ -76,7 +76,7 @@ def failure_reason(exc: BaseException) -> str:
 
 def pdf_problem(ctx) -> str | None:
     """Why no PDF can be made here (the Chinese font is missing, or the role may not export), or None."""
-    from cockpit import briefing
+    from cockpit.meeting import briefing
 
     problem = briefing.font_problem()
     if problem is None and not ctx.can("export"):
@@ -106,7 +106,7 @@ def made_on_click(ctx, make, pdf: bool = False) -> Callable[[], bytes]:
             if state is not None:
                 state[FAILED] = message
             if pdf:
-                from cockpit import briefing
+                from cockpit.meeting import briefing
 
                 data = briefing.message_pdf(t("download.failed_title"), message)
             else:

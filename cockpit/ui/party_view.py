@@ -12,7 +12,7 @@ from cockpit.literal import NAME, clean, literal
 from cockpit.party import (STATES, TREND_BY, monthly_completion, quarter_bounds, quarter_of,
                            responsibility_list, scoreboard, township_trend, weakest_branches)
 from cockpit.ui.charts import FONT, trend_lines
-from cockpit.slide_charts import plain
+from cockpit.meeting.charts import plain
 from cockpit.ui.shell import PageContext, translated_radio
 
 __all__ = ["quarter_summary", "branch_scoreboard", "completion_trend", "branch_trends", "task_list",

@@ -7,7 +7,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from cockpit import briefing, settings
+from cockpit import settings
+from cockpit.meeting import briefing
 from cockpit.fmt import format_value
 from cockpit.literal import LABEL, NAME, SHORT, clean, literal
 from cockpit.metrics.catalog import access_key, coverage_key, metric

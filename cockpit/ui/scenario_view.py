@@ -15,7 +15,7 @@ from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.compare import MAX_COMPARED, compare
 from cockpit.planner.project import Moves
 from cockpit.planner.scenario import moves_of, scenario_of
-from cockpit.slide_charts import plain
+from cockpit.meeting.charts import plain
 from cockpit.literal import NAME, literal
 from cockpit.auth import audit
 from cockpit.store.atomic import atomic

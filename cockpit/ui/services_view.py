@@ -14,7 +14,7 @@ from cockpit.literal import SHORT, literal
 from cockpit.metrics.catalog import coverage_key
 from cockpit.services.norms import norm_gaps
 from cockpit.services.figures import INDEX_ID, NORMALIZATION, composite
-from cockpit.slide_charts import plain
+from cockpit.meeting.charts import plain
 from cockpit.ui.charts import FONT
 from cockpit.ui import state
 from cockpit.ui.index_view import index_caption, index_form

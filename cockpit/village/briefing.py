@@ -2,8 +2,8 @@
 
 :func:`profile_inputs` reads what the village profile page shows from a data source (the pages'
 :class:`cockpit.ui.data.Data`, or anything with the same methods), already limited to the user's
-villages; :func:`village_deck` turns it into a :class:`cockpit.presenter.Deck` in one language,
-which :func:`cockpit.briefing.briefing_pdf` prints (cover, one section per part, the open
+villages; :func:`village_deck` turns it into a :class:`cockpit.meeting.deck.Deck` in one language,
+which :func:`cockpit.meeting.briefing.briefing_pdf` prints (cover, one section per part, the open
 decisions and action items of joint meetings that concern the village last).
 
 Only the village itself is named: the locator map labels it alone, and a village-scoped user's
@@ -24,10 +24,10 @@ from cockpit.metrics import catalog
 from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.services.norms import norm_gaps
 from cockpit.periods import month_bounds
-from cockpit.presenter import Chart, Deck, Figure, MapSpec, PresenterFilters, Slide, Table
+from cockpit.meeting.deck import Chart, Deck, Figure, MapSpec, PresenterFilters, Slide, Table
 from cockpit.service_index import IndexDefinition, statement
-from cockpit.slide_charts import trend_chart
-from cockpit.slide_context import day_text, known, text_frame
+from cockpit.meeting.charts import trend_chart
+from cockpit.meeting.context import day_text, known, text_frame
 from cockpit.village.card import case_rows, resource_rows
 from cockpit.village.profile import PROFILE_METRICS, change_table, history, task_summary
 

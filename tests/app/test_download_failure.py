@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit import briefing
+from cockpit.meeting import briefing
 from cockpit.ui import downloads
 from tests.app.conftest import sign_in
 

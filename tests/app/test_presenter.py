@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from cockpit import snapshot
 from cockpit.fmt import format_value
 from cockpit.i18n import Translator
-from cockpit.scenario_slides import store_comparison
+from cockpit.meeting.scenario_slides import store_comparison
 from cockpit.store import Store
 from tests.app.conftest import sign_in
 

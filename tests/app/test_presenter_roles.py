@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit import briefing
+from cockpit.meeting import briefing
 from cockpit.cases.filters import CaseFilter
 from cockpit.cases.overdue import overdue_list
-from cockpit.chart_images import ChartRenderError
+from cockpit.meeting.chart_images import ChartRenderError
 from cockpit.store import Store
 from tests.app.conftest import sign_in
 

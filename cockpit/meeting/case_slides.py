@@ -11,9 +11,9 @@ import pandas as pd
 
 from cockpit.cases.matrix import matrix as case_matrix
 from cockpit.fmt import DASH
-from cockpit.presenter import Chart, Figure, Slide, Table
-from cockpit.slide_charts import matrix_heatmap
-from cockpit.slide_context import SlideContext, day_text, known, rate, text_frame
+from cockpit.meeting.deck import Chart, Figure, Slide, Table
+from cockpit.meeting.charts import matrix_heatmap
+from cockpit.meeting.context import SlideContext, day_text, known, rate, text_frame
 
 __all__ = ["cross_department", "overdue", "TOP_PAIRS"]
 

@@ -1,7 +1,7 @@
 """Plotly figures of the joint-meeting slides and the briefing PDF (no Streamlit).
 
 The same figure is drawn on the presenter page (``st.plotly_chart``) and exported to PNG for
-the briefing (:mod:`cockpit.briefing`). :func:`static_map` draws the village polygons on plain
+the briefing (:mod:`cockpit.meeting.briefing`). :func:`static_map` draws the village polygons on plain
 axes (no tiles, no network) for the PDF; the page shows the interactive deck.gl map instead,
 coloured by the same classes.
 

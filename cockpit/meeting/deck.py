@@ -1,7 +1,7 @@
 """The joint-meeting presenter (联席会议): the slide sequence, built from live data.
 
 One :class:`Deck` per period, filters and language; the presenter page
-(cockpit/ui/presenter_view.py) and the briefing PDF (cockpit/briefing.py) both render it, so
+(cockpit/ui/presenter_view.py) and the briefing PDF (cockpit/meeting/briefing.py) both render it, so
 the meeting sees on screen exactly what the handout prints. Slides, in order (:data:`SLIDE_KEYS`):
 
 1. ``overview``: township KPIs with the change against the previous month, 12-month trend,
@@ -14,7 +14,7 @@ the meeting sees on screen exactly what the handout prints. Slides, in order (:d
    a case row (the list is not even read);
 4. ``map``: the villages coloured by one metric (cockpit.choropleth classes), worst villages;
 5. ``scenarios``: up to three saved what-if scenarios (情景推演) side by side
-   (cockpit.planner.compare, cockpit/scenario_slides.py); only when the presenter chose some;
+   (cockpit.planner.compare, cockpit/meeting/scenario_slides.py); only when the presenter chose some;
 6. ``party``: party-building quarter to date (cockpit.party.scoreboard), weakest branches;
 7. ``follow_up``: open decisions and action items of earlier meetings (cockpit.store.decisions).
 
@@ -217,7 +217,7 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
     ``model`` is the planner's calibrated model (cockpit.planner.baseline.Model), calibrated on
     the store's history when scenarios are chosen and none is given (a few seconds).
     ``case_lists=False``: for an audience without ``see_case_lists`` (counts, never case rows)."""
-    from cockpit.scenario_slides import store_comparison
+    from cockpit.meeting.scenario_slides import store_comparison
 
     meeting_items = (decisions.items(con, meeting_id=meeting_id) if meeting_id is not None
                      else decisions.items(con, meeting_id=-1))
@@ -240,8 +240,8 @@ def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,
                today: dt.date | None = None) -> Deck:
     """The slides of ``inputs`` in language ``lang``. ``township`` defaults to the name stored
     in the database; ``today`` is the meeting's day (items due before it are past due)."""
-    from cockpit.presenter_slides import build_slides, filter_lines, recorded_table
-    from cockpit.slide_context import SlideContext
+    from cockpit.meeting.slides import build_slides, filter_lines, recorded_table
+    from cockpit.meeting.context import SlideContext
 
     filters = inputs.filters
     t = Translator(lang)

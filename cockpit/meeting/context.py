@@ -1,7 +1,7 @@
 """What every slide builder reads (:class:`SlideContext`) and the small helpers they share:
 numbers that may be missing, dates as text, a KPI figure with its change, a table of text.
 
-Pure Python; see cockpit/presenter.py for the deck.
+Pure Python; see cockpit/meeting/deck.py for the deck.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from cockpit.literal import LONG, NAME, clean
 from cockpit.metrics import catalog
 from cockpit.metrics.catalog import metric
 from cockpit.periods import previous_period
-from cockpit.presenter import Figure, PresenterFilters, PresenterInputs
+from cockpit.meeting.deck import Figure, PresenterFilters, PresenterInputs
 
 __all__ = ["SlideContext", "known", "num", "rate", "day_text", "tone_of", "kpi_figure", "text_frame"]
 

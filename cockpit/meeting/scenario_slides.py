@@ -23,9 +23,9 @@ from cockpit.fmt import DASH
 from cockpit.planner.baseline import Baseline, Model, baseline_from_store, model_from_store
 from cockpit.planner.compare import Comparison, best, compare
 from cockpit.planner.report import CHANGE_TOLERANCE
-from cockpit.presenter import Chart, Figure, Slide, Table
-from cockpit.slide_charts import change_bars
-from cockpit.slide_context import SlideContext, text_frame
+from cockpit.meeting.deck import Chart, Figure, Slide, Table
+from cockpit.meeting.charts import change_bars
+from cockpit.meeting.context import SlideContext, text_frame
 from cockpit.store.scenarios import Scenario, load_scenario
 
 __all__ = ["scenarios", "saved_scenarios", "comparison_of", "store_comparison", "chart_villages", "scenario_line", "BEST_FIGURES"]

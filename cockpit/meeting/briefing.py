@@ -1,6 +1,6 @@
 """The briefing PDF of a joint meeting (联席会议简报), in the deck's language.
 
-Built from the same :class:`cockpit.presenter.Deck` the presenter page shows: a cover
+Built from the same :class:`cockpit.meeting.deck.Deck` the presenter page shows: a cover
 (township, period, the filters used, the date), one section per slide with its figures, charts
 and tables and the speaker notes as key points, a static village map, and the decisions and
 action items recorded in the meeting.
@@ -9,10 +9,10 @@ action items recorded in the meeting.
   (``NotoSansCJK-Regular.ttc``, collection index 2 = Simplified Chinese), embedded as a subset.
   Every string is written as plain text (fpdf2's markdown is never switched on), so a village
   called ``<img src=x onerror=alert(1)>`` is printed as exactly that.
-- Charts: Plotly → PNG with kaleido 1.x (cockpit.chart_images), which drives the system Chromium (``/usr/bin/chromium``;
+- Charts: Plotly → PNG with kaleido 1.x (cockpit.meeting.chart_images), which drives the system Chromium (``/usr/bin/chromium``;
   ``BROWSER_PATH`` overrides). One browser renders every chart of a briefing; a browser that
   fails to start is retried once. When charts cannot be drawn the PDF says so where they belong.
-- The map is drawn from the village polygons on plain axes (cockpit.slide_charts.static_map):
+- The map is drawn from the village polygons on plain axes (cockpit.meeting.charts.static_map):
   no tiles, no network.
 
 No Streamlit. ``briefing_pdf`` returns the PDF bytes.
@@ -30,11 +30,11 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import MethodReturnValue, WrapMode, XPos, YPos
 
 from cockpit import geo
-from cockpit.chart_images import ChartImage, ChartRenderError, chart_problem, render_pngs
+from cockpit.meeting.chart_images import ChartImage, ChartRenderError, chart_problem, render_pngs
 from cockpit.i18n import Translator
 from cockpit.literal import LABEL, LONG, clean
-from cockpit.presenter import Deck, Slide, Table
-from cockpit.slide_charts import static_map
+from cockpit.meeting.deck import Deck, Slide, Table
+from cockpit.meeting.charts import static_map
 
 __all__ = ["FONT_PATH", "BOLD_FONT_PATH", "FONT_INDEX", "BriefingError", "ChartRenderError",
            "font_problem", "chart_problem", "render_pngs", "briefing_pdf", "ChartImage", "map_layers",

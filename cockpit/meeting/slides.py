@@ -1,9 +1,9 @@
-"""The slides of the joint-meeting deck, one builder per slide (see cockpit/presenter.py).
+"""The slides of the joint-meeting deck, one builder per slide (see cockpit/meeting/deck.py).
 
-The case slides are in cockpit/case_slides.py. Each builder reads a
-:class:`cockpit.slide_context.SlideContext` (the inputs, the translator, the filters and the
-meeting's day) and returns a :class:`cockpit.presenter.Slide` whose figures and tables are
-formatted text, whose charts are Plotly figures (cockpit.slide_charts) and whose speaker notes
+The case slides are in cockpit/meeting/case_slides.py. Each builder reads a
+:class:`cockpit.meeting.context.SlideContext` (the inputs, the translator, the filters and the
+meeting's day) and returns a :class:`cockpit.meeting.deck.Slide` whose figures and tables are
+formatted text, whose charts are Plotly figures (cockpit.meeting.charts) and whose speaker notes
 are written in the deck's language. No Streamlit.
 """
 
@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from cockpit import case_slides, scenario_slides
+from cockpit.meeting import case_slides, scenario_slides
 from cockpit.attention import attention_ranking
 from cockpit.choropleth import choropleth
 from cockpit.fmt import DASH
@@ -21,10 +21,10 @@ from cockpit.metrics.catalog import metric
 from cockpit.party import quarter_bounds, quarter_of, scoreboard
 from cockpit.periods import previous_period
 from cockpit.literal import NAME, clean
-from cockpit.presenter import OVERVIEW_KPIS, Chart, Figure, MapSpec, Slide, Table
+from cockpit.meeting.deck import OVERVIEW_KPIS, Chart, Figure, MapSpec, Slide, Table
 from cockpit.service_index import statement
-from cockpit.slide_charts import completion_bars, trend_chart
-from cockpit.slide_context import SlideContext, day_text, known, kpi_figure, num, text_frame
+from cockpit.meeting.charts import completion_bars, trend_chart
+from cockpit.meeting.context import SlideContext, day_text, known, kpi_figure, num, text_frame
 
 __all__ = ["build_slides", "filter_lines", "recorded_table", "TREND_KEYS"]
 
@@ -234,7 +234,7 @@ def filter_lines(sc: SlideContext) -> tuple[tuple[str, str], ...]:
 
 
 def build_slides(sc: SlideContext) -> tuple[Slide, ...]:
-    """The deck's slides in the order of :data:`cockpit.presenter.SLIDE_KEYS`; the scenario slide
+    """The deck's slides in the order of :data:`cockpit.meeting.deck.SLIDE_KEYS`; the scenario slide
     only when scenarios were chosen."""
     chosen = sc.inputs.scenarios is not None and not sc.inputs.scenarios.table.empty
     return (overview(sc), case_slides.cross_department(sc), case_slides.overdue(sc), village_map(sc),
