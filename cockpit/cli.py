@@ -27,13 +27,9 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _actor() -> str:
-    """Who acts from the shell, for the audit log: ``cli:<login name>`` (as ``users`` records it)."""
-    import getpass
+    from cockpit.auth.audit_log import shell_actor  # the command line starts without the database's modules
 
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
+    return shell_actor()
 
 
 def _init_db(args: argparse.Namespace) -> int:

@@ -89,7 +89,7 @@ def test_default_time_is_now(con):
 
 def test_the_module_offers_insert_and_read_only():
     public = set(audit_module.__all__)
-    assert public == {"EVENTS", "AuditFilter", "audit", "read_audit", "now"}
+    assert public == {"EVENTS", "AuditFilter", "audit", "read_audit", "now", "shell_actor"}  # shell_actor: who, not a write
     assert set(audit_sql.__all__) == {"now", "actor_name", "append_event", "select_events"}
     code = " ".join(_code_only(Path(m.__file__).read_text(encoding="utf-8")).upper() for m in (audit_module, audit_sql))
     assert "INSERT INTO AUDIT_LOG" in code and "FROM AUDIT_LOG" in code

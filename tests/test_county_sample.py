@@ -37,26 +37,11 @@ def test_the_sample_county_holds_its_townships_and_their_boundaries(county):
     assert len(list((county / "packages").iterdir())) == 3
 
 
-def _box(features):
-    xs, ys = [], []
-
-    def walk(c):
-        if isinstance(c[0], (int, float)):
-            xs.append(c[0])
-            ys.append(c[1])
-        else:
-            for x in c:
-                walk(x)
-
-    for f in features:
-        walk(f["geometry"]["coordinates"])
-    return min(xs), min(ys), max(xs), max(ys)
-
-
 def test_the_townships_lie_side_by_side_not_on_top_of_each_other(county):
-    features = json.loads((county / "county.geojson").read_text(encoding="utf-8"))["features"]
-    boxes = [_box([f for f in features if f["properties"]["village_id"].startswith(code)])
-             for code in ("350781101", "350781102", "350781103")]
+    from cockpit import geo
+
+    gdf = geo.load_villages_geojson(county / "county.geojson")
+    boxes = [geo.bounds(gdf[gdf["village_id"].str.startswith(code)]) for code in ("350781101", "350781102", "350781103")]
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)   # disjoint

@@ -8,6 +8,7 @@ This module offers two operations only, :func:`audit` (insert one event) and
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from dataclasses import dataclass
 
 import duckdb
@@ -15,7 +16,7 @@ import pandas as pd
 
 from cockpit.store.audit_sql import actor_name, append_event, now, select_events
 
-__all__ = ["EVENTS", "AuditFilter", "audit", "read_audit", "now"]
+__all__ = ["EVENTS", "AuditFilter", "audit", "read_audit", "now", "shell_actor"]
 
 EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import", "export", "download",
                            "scenario_save", "user_change", "unmask",
@@ -24,6 +25,14 @@ EVENTS: tuple[str, ...] = ("login_success", "login_failure", "logout", "import",
                            "decision_create", "decision_edit", "decision_close",
                            "month_close", "month_reopen", "index_definition", "publish", "county_add")
 """Events the log records; their labels are the catalog keys ``admin.event.<event>``."""
+
+def shell_actor() -> str:
+    """Who acts from the shell, for the audit log: ``cli:<login name>`` (``cli`` without one)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some containers
+        return "cli"
+
 
 _SECRET_WORDS = ("password", "passwd", "secret", "hash")
 

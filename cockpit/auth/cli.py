@@ -18,6 +18,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from cockpit.auth.audit_log import shell_actor
 from cockpit.store.county_sql import township_villages
 
 __all__ = ["register"]
@@ -62,13 +63,6 @@ def register(sub) -> None:
         p.add_argument("name")
     actions.add_parser("list", parents=[common], help="list the users")
     users.set_defaults(func=_run)
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
 
 
 def _password(args) -> str:
@@ -124,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         con = _connect(db)
         try:
-            by = _actor()
+            by = shell_actor()
             if getattr(args, "township", None):
                 args.village += _township_villages(con, args.township)
             if args.action == "list":

@@ -25,7 +25,7 @@ from cockpit.auth.audit_log import audit, now
 from cockpit.county.package import BOUNDARIES, MANIFEST, Manifest, PackageError, unpacked, verify
 from cockpit.store import county_sql as sql
 from cockpit.store.atomic import atomic
-from cockpit.store.migrate import migrate
+from cockpit.store.new_township import new_database
 from cockpit.store.real_data import mark_real_data
 
 __all__ = ["Added", "CountyError", "add_packages", "create_county"]
@@ -56,23 +56,10 @@ def create_county(db: Path, name_zh: str, name_en: str, actor: str | None = None
     """Create the empty county database ``db`` (no townships yet; built beside it and renamed into
     place); one line saying so. ``synthetic``: the sample county (its demo accounts may sign in)."""
     db = Path(db)
-    if db.exists():
-        raise CountyError(f"{db}: exists; a new county needs a new file")
-    if not name_zh.strip() or not name_en.strip():
-        raise CountyError("the county needs a name in Chinese and in English")
-    db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db.with_name(f".{db.name}.{os.getpid()}.building")
-    tmp.unlink(missing_ok=True)
-    try:
-        with duckdb.connect(str(tmp)) as con:
-            migrate(con)
-            sql.new_county(con, name_zh.strip(), name_en.strip(), synthetic)
-            if not synthetic:
-                mark_real_data(con, actor, {"via": "county", "county": name_zh.strip()}, new_database=True)
-            sql.checkpoint(con)
-        os.replace(tmp, db)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with new_database(db, "county", name_zh, name_en) as con:
+        sql.new_county(con, name_zh.strip(), name_en.strip(), synthetic)
+        if not synthetic:
+            mark_real_data(con, actor, {"via": "county", "county": name_zh.strip()}, new_database=True)
     return f"{db}: new county {name_zh.strip()} / {name_en.strip()} (no townships yet)"
 
 

@@ -11,13 +11,13 @@ one or more were refused (each said with its reason), 2 when nothing could be do
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
 import duckdb
 
 from cockpit import settings
+from cockpit.auth.audit_log import shell_actor
 from cockpit.county.assemble import CountyError, add_packages, create_county
 from cockpit.county.package import PackageError, publish
 from cockpit.sample.county import generate_county
@@ -25,13 +25,6 @@ from cockpit.store.build import BuildError
 from cockpit.store.owner import refuse_while_owned
 
 __all__ = ["register"]
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # no login name in some containers
-        return "cli"
 
 
 def _publish(args: argparse.Namespace) -> int:
@@ -43,7 +36,7 @@ def _publish(args: argparse.Namespace) -> int:
     geodata = Path(args.geodata) if args.geodata else settings.path("geodata_path")
     try:
         with duckdb.connect(str(db)) as con:
-            manifest = publish(con, geodata, Path(args.out), args.user or _actor(), as_zip=args.zip)
+            manifest = publish(con, geodata, Path(args.out), args.user or shell_actor(), as_zip=args.zip)
     except PackageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -61,8 +54,8 @@ def _county_add(args: argparse.Namespace) -> int:
             if not (args.name_zh and args.name_en):
                 print(f"error: {db} does not exist; give --name-zh and --name-en to make it", file=sys.stderr)
                 return 2
-            print(create_county(db, args.name_zh, args.name_en, actor=_actor()))
-        results = add_packages(db, [Path(p) for p in args.packages], args.user or _actor())
+            print(create_county(db, args.name_zh, args.name_en, actor=shell_actor()))
+        results = add_packages(db, [Path(p) for p in args.packages], args.user or shell_actor())
     except (CountyError, BuildError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

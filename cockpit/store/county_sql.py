@@ -17,7 +17,7 @@ import duckdb
 
 from cockpit.store.package_sql import package_columns
 
-__all__ = ["OWN_TABLES", "SHARED_TABLES", "QUALIFIED", "ensure_register", "new_county", "checkpoint", "add_users", "level", "set_level", "township_villages", "registered", "villages_elsewhere",
+__all__ = ["OWN_TABLES", "SHARED_TABLES", "QUALIFIED", "ensure_register", "new_county", "add_users", "level", "set_level", "township_villages", "registered", "villages_elsewhere",
            "remove_township", "load_own", "load_shared", "register_township"]
 
 SHARED_TABLES = ("domains", "departments", "categories", "norms")
@@ -50,11 +50,6 @@ def new_county(con: duckdb.DuckDBPyConnection, name_zh: str, name_en: str, synth
     con.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                     [["township_name_zh", name_zh], ["township_name_en", name_en], ["level", "county"],
                      ["synthetic", "true" if synthetic else "false"]])
-
-
-def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
-    """Write everything into the file itself (before it is renamed into place)."""
-    con.execute("CHECKPOINT")
 
 
 def add_users(con: duckdb.DuckDBPyConnection, users) -> None:
