@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from cockpit.periods import previous_period
-from cockpit.literal import LABEL, literal
+from cockpit.values.periods import previous_period
+from cockpit.text.literal import LABEL, literal
 from cockpit.metrics.catalog import CASE_KPIS, RESOURCE_KPIS, coverage_key
 from cockpit.ui import shell
 from cockpit.ui.attention_view import attention_panel, spikes_panel

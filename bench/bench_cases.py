@@ -23,14 +23,14 @@ import duckdb
 from cockpit.cases import quality
 from cockpit.cases.alerts import alerts
 from cockpit.cases.exclusions import exclusions
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.cases.kpis import kpi_table, trend
 from cockpit.cases.matrix import department_village_matrix
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
 from cockpit.cases.ranking import village_ranking
 from cockpit.cases.repeats import caller_groups, place_groups
-from cockpit.schema import SCHEMA_VERSION
+from cockpit.store.schema import SCHEMA_VERSION
 from cockpit.store import Store, build_database
 from cockpit.store.migrate import current_version
 

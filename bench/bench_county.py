@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from cockpit.cases.filters import Period
+from cockpit.values.case_filter import Period
 from cockpit.county.assemble import add_packages, create_county
 from cockpit.county.package import publish, verify
 from cockpit.sample.generate import generate

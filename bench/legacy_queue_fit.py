@@ -13,7 +13,7 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 
 from cockpit.planner.calibrate import QueueFit
-from cockpit.queueing import handlers
+from cockpit.planner.queueing import handlers
 
 __all__ = ["erlang_c", "fit_queue"]
 

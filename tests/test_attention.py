@@ -1,7 +1,7 @@
 import pytest
 import pandas as pd
 
-from cockpit.attention import attention_ranking
+from cockpit.metrics.attention import attention_ranking
 
 TOWNSHIP = dict(service_index=0.7, response_rate=0.9, on_time_rate=0.8, satisfaction_rate=0.85,
                 overdue_at_end=6, population=4000)

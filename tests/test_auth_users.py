@@ -7,10 +7,10 @@ from cockpit.auth.audit_log import AuditFilter, read_audit
 from cockpit.auth.passwords import params_of, verify_password
 from cockpit.auth.users import UserError, add_user, disable_user, enable_user, get_user, list_users, \
     password_hash, set_password, set_role
-from cockpit.schema import SCHEMA_VERSION
+from cockpit.store.schema import SCHEMA_VERSION
 from cockpit.store.build import upgrade_database
 from cockpit.store.migrate import migrate
-from cockpit.schema import MIGRATIONS
+from cockpit.store.schema import MIGRATIONS
 from tests.auth_fixtures import FAST, T0, VILLAGE_A, VILLAGE_B, copy_database
 
 

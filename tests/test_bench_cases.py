@@ -1,7 +1,7 @@
 """The cases benchmark's queries run (on the tiny township), so the benchmark does not rot."""
 
 from bench.bench_cases import best_of, jobs
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.store import Store, build_database
 from tests.tiny_township import write_tiny_township
 

@@ -22,11 +22,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from cockpit import geo
+from cockpit.geo import boundaries as geo
 from cockpit.meeting import briefing
-from cockpit.fmt import format_value
+from cockpit.text.numbers import format_value
 from cockpit.i18n import Translator
-from cockpit.meeting.deck import PresenterFilters, build_deck, load_inputs
+from cockpit.meeting.build import build_deck, load_inputs
+from cockpit.meeting.deck import PresenterFilters
 from cockpit.store import Store, decisions
 from cockpit.store.scenarios import Scenario, save_scenario
 from tests.conftest import PROJECT_ROOT, SAMPLE_GEODATA

@@ -15,8 +15,9 @@ import pytest
 
 from cockpit.meeting import briefing
 from cockpit.i18n import Translator
-from cockpit.literal import LONG
-from cockpit.meeting.deck import PresenterFilters, Table, build_deck, load_inputs
+from cockpit.text.literal import LONG
+from cockpit.meeting.build import build_deck, load_inputs
+from cockpit.meeting.deck import PresenterFilters, Table
 from cockpit.meeting.context import text_frame
 from cockpit.store import Store
 

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import pytest
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.store import Store, build_database
 from cockpit.store.case_sql import COUNT_COLUMNS
 from tests.tiny_township import write_tiny_township

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.store import Store
 from cockpit.store.case_sql import COUNT_COLUMNS
 

@@ -5,8 +5,8 @@ import csv
 import pytest
 
 from cockpit.cases.exclusions import EXCLUSION_RULES, exclusions
-from cockpit.cases.filters import CaseFilter
-from cockpit.schema import table
+from cockpit.values.case_filter import CaseFilter
+from cockpit.store.schema import table
 from cockpit.store import Store, build_database
 from cockpit.store.case_queries import EXCLUSION_COLUMNS
 from tests.tiny_township import write_tiny_township

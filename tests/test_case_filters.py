@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.store.case_sql import counts_sql, filter_sql
 
 

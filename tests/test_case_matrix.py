@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.matrix import cell_filter, department_village_matrix, matrix
 from cockpit.cases.overdue import overdue_list
 from cockpit.store import Store, build_database

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.overdue import LIST_COLUMNS, case_list, overdue_list
-from cockpit.export import to_csv_bytes
+from cockpit.text.csv_export import to_csv_bytes
 from cockpit.store import Store, build_database
 from tests.tiny_township import write_tiny_township
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.cases.kpis import kpi_table
 from cockpit.cases.page import load_case_page
 from cockpit.cases.ranking import village_ranking

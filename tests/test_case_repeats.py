@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.repeats import GROUP_COLUMNS, SALT, caller_groups, place_groups, repeats
 from cockpit.store import Store, build_database
 from tests.tiny_township import write_tiny_township

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.today import as_of, due_soon, tasks_due
 from cockpit.store import Store
 

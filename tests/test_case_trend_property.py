@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.store import Store, build_database
 from cockpit.store.case_sql import COUNT_COLUMNS
 from tests.tiny_township import write_tiny_township

@@ -4,9 +4,9 @@ import pandas as pd
 
 import re
 
-from cockpit.choropleth import TOOLTIP, choropleth, tooltip_fields
-from cockpit.literal import display_width
-from cockpit.classify import NO_DATA_COLOR
+from cockpit.geo.choropleth import TOOLTIP, choropleth, tooltip_fields
+from cockpit.text.literal import display_width
+from cockpit.geo.classify import NO_DATA_COLOR
 
 
 def test_colours_follow_classes_and_direction():

@@ -1,7 +1,7 @@
 import pytest
 import math
 
-from cockpit.classify import class_breaks, class_of, ramp
+from cockpit.geo.classify import class_breaks, class_of, ramp
 
 
 def test_quantile_breaks_by_hand():

@@ -2,8 +2,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from cockpit.command import below_target, case_state, overdue_villages
-from cockpit.periods import following_period
+from cockpit.cases.command_screen import below_target, case_state, overdue_villages
+from cockpit.values.periods import following_period
 
 VT = pd.DataFrame({"village_id": ["a", "b", "c", "d"], "overdue_at_end": [0, 3, 1, 3],
                    "on_time_rate": [0.95, 0.6, float("nan"), 0.85]})

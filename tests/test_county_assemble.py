@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cockpit import snapshot
-from cockpit.cases.filters import CaseFilter
+from cockpit.metrics import snapshot
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cli import main
 from cockpit.county import assemble
 from cockpit.county.assemble import add_packages, create_county

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from cockpit import snapshot
+from cockpit.metrics import snapshot
 from cockpit.county.figures import department_township, township_equality, township_table
 from cockpit.services.equity import theil_t
 from cockpit.store import Store

@@ -38,7 +38,7 @@ def test_the_sample_county_holds_its_townships_and_their_boundaries(county):
 
 
 def test_the_townships_lie_side_by_side_not_on_top_of_each_other(county):
-    from cockpit import geo
+    from cockpit.geo import boundaries as geo
 
     gdf = geo.load_villages_geojson(county / "county.geojson")
     boxes = [geo.bounds(gdf[gdf["village_id"].str.startswith(code)]) for code in ("350781101", "350781102", "350781103")]
@@ -56,7 +56,7 @@ def test_the_demo_accounts_sign_in_to_the_sample_county(county):
 
 
 def test_the_townships_dissolve_into_one_shape_each_covering_their_villages(county):
-    from cockpit import geo
+    from cockpit.geo import boundaries as geo
 
     gdf = geo.load_villages_geojson(county / "county.geojson")
     store = Store(county / "county.duckdb")

@@ -5,7 +5,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from cockpit.schema import APP_TABLES, CSV_TABLES, MIGRATIONS, SCHEMA_VERSION
+from cockpit.store.schema import APP_TABLES, CSV_TABLES, MIGRATIONS, SCHEMA_VERSION
 from cockpit.store import Store, build_database, decisions
 from cockpit.store.build import upgrade_database
 from cockpit.store.migrate import migrate

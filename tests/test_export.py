@@ -4,7 +4,7 @@ import io
 
 import pandas as pd
 
-from cockpit.export import safe_cell, to_csv_bytes
+from cockpit.text.csv_export import safe_cell, to_csv_bytes
 
 
 def test_bom_and_chinese():

@@ -1,4 +1,4 @@
-from cockpit.fmt import DASH, format_delta, format_value
+from cockpit.text.numbers import DASH, format_delta, format_value
 
 
 def test_values():
@@ -22,6 +22,6 @@ def test_deltas():
 
 
 def test_a_change_that_reads_as_zero_gets_no_arrow():
-    from cockpit.fmt import shows_no_change
+    from cockpit.text.numbers import shows_no_change
     assert shows_no_change("+0.0 pp") and shows_no_change("-0.0 天") and shows_no_change("+0")
     assert not shows_no_change("+0.1 pp") and not shows_no_change("-3") and not shows_no_change(None)

@@ -1,4 +1,4 @@
-"""Tests of cockpit.geo on small hand-made GeoJSON files (no network, no sample data)."""
+"""Tests of cockpit.geo.boundaries on small hand-made GeoJSON files (no network, no sample data)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, shape
 
-from cockpit import geo
-from cockpit.geo import GeoDataError, GeoRepairWarning
+from cockpit.geo import boundaries as geo
+from cockpit.geo.boundaries import GeoDataError, GeoRepairWarning
 
 SQUARE = [[[118.0, 27.0], [118.1, 27.0], [118.1, 27.1], [118.0, 27.1], [118.0, 27.0]]]
 BOW_TIE = [[[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]]]

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from shapely.geometry import shape
 
-from cockpit import geo
+from cockpit.geo import boundaries as geo
 from cockpit.importer import ImportFailed, Options, check, load, open_upload, suggested_mapping, undo
 from cockpit.importer.coords import gcj02_to_wgs84, wgs84_to_gcj02
 from tests import importer_fixtures as fx

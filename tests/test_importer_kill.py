@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from cockpit.importer.pipeline import PAUSE_ENV
-from cockpit.schema import APP_TABLES, TABLES
+from cockpit.store.schema import APP_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cockpit.importer import ImportFailed, check, load, open_upload, suggested_mapping, undo
-from cockpit.schema import TABLES
+from cockpit.store.schema import TABLES
 from tests import importer_fixtures as fx
 
 ROOT = Path(__file__).resolve().parent.parent

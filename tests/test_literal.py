@@ -1,4 +1,4 @@
-"""cockpit.literal: data text as plain text in Markdown, HTML and Plotly; cleaned and cut."""
+"""cockpit.text.literal: data text as plain text in Markdown, HTML and Plotly; cleaned and cut."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cockpit.literal import ELLIPSIS, clean, cut, display_width, literal
+from cockpit.text.literal import ELLIPSIS, clean, cut, display_width, literal
 
 HOSTILE = [
     "Xikou [clickme](javascript:alert(1)) ![img](http://127.0.0.1:8799/x.png)",

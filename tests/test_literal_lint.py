@@ -7,7 +7,7 @@ argument of those calls: it must be built only from
 
 - literals (and f-strings whose values are formatted numbers or dates, ``{x:.1f}``),
 - the catalogs (``t(...)``, ``ctx.t(...)``, ``t.period(...)``) with safe keyword values,
-- numbers (:func:`cockpit.fmt.format_value`, ``len``, ``int`` …),
+- numbers (:func:`cockpit.text.numbers.format_value`, ``len``, ``int`` …),
 - ``literal(...)``,
 - local names and local helper functions whose every assignment / return is itself safe.
 

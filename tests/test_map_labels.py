@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import geo
-from cockpit.map_labels import label_box, printable, screen_xy
+from cockpit.geo import boundaries as geo
+from cockpit.geo.labels import label_box, printable, screen_xy
 
 
 def test_label_boxes_measure_cjk_as_one_em_and_latin_narrower():

@@ -5,12 +5,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cockpit import snapshot
+from cockpit.metrics import snapshot
 from cockpit.auth.audit_log import read_audit
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.kpis import kpi_table
 from cockpit.cases.page import load_case_page
-from cockpit.month_close import (ClosedFigures, MonthCloseError, close_month, differences, reopen_month,
+from cockpit.metrics.month_close import (ClosedFigures, MonthCloseError, close_month, differences, reopen_month,
                                  standing_closes)
 from cockpit.store import Store, build_database
 from cockpit.store.scope import ScopedStore

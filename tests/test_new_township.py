@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from cockpit.cli import main
-from cockpit.readiness import NEEDS, checklist, missing_for
+from cockpit.metrics.readiness import NEEDS, checklist, missing_for
 from cockpit.store import Store
 from cockpit.store.build import BuildError
 from cockpit.store.new_township import create_township

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from cockpit.party import (branch_trend, monthly_completion, period_bounds, quarter_bounds, quarter_of,
+from cockpit.party.review import (branch_trend, monthly_completion, period_bounds, quarter_bounds, quarter_of,
                            responsibility_list, scoreboard, task_state, township_trend, trend_periods)
 
 TASKS = pd.DataFrame({

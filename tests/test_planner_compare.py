@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit.periods import previous_period
+from cockpit.values.periods import previous_period
 from cockpit.planner.baseline import baseline_from_store, model_from_store
 from cockpit.planner.compare import COLUMNS, best, compare, compare_scenarios, coverage_changes, label_of
 from cockpit.planner.moves import check, shift_to_remotest

@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from cockpit.planner.moves import FUNDING_TOLERANCE_WAN, STAFF_TOLERANCE_FTE, check, remotest, shift_to_remotest
 from cockpit.planner.recommend import recommend
 from cockpit.planner.project import Moves, project, zero_moves
-from cockpit.queueing import handlers, within_time
+from cockpit.planner.queueing import handlers, within_time
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_zero_moves_reproduce_the_baseline_exactly(planner):
 
 
 def test_the_baseline_carries_the_townships_index_weights(sample_db, planner):
-    from cockpit.service_index import index_definition
+    from cockpit.services.index import index_definition
     from cockpit.store import Store
 
     baseline, _ = planner
@@ -44,7 +44,7 @@ def test_the_baseline_carries_the_townships_index_weights(sample_db, planner):
 
 
 def test_the_planners_township_coverage_is_the_overviews_service_index(sample_db, planner):
-    from cockpit import snapshot
+    from cockpit.metrics import snapshot
     from cockpit.store import Store
 
     baseline, model = planner

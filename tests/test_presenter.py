@@ -1,4 +1,4 @@
-"""The joint-meeting deck (cockpit/meeting/deck.py) against cockpit.snapshot and hand-computed values."""
+"""The joint-meeting deck (cockpit/meeting/deck.py) against cockpit.metrics.snapshot and hand-computed values."""
 
 import dataclasses
 import datetime as dt
@@ -10,21 +10,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import snapshot
+from cockpit.metrics import snapshot
 from cockpit.meeting import deck as presenter
 from cockpit.cases.matrix import matrix as case_matrix
-from cockpit.choropleth import choropleth
-from cockpit.fmt import format_delta, format_value
+from cockpit.geo.choropleth import choropleth
+from cockpit.text.numbers import format_delta, format_value
 from cockpit.i18n import Translator
-from cockpit.party import quarter_bounds, quarter_of, scoreboard
-from cockpit.periods import previous_period
+from cockpit.party.review import quarter_bounds, quarter_of, scoreboard
+from cockpit.values.periods import previous_period
 from cockpit.planner.baseline import baseline_from_store, model_from_store
 from cockpit.planner.compare import compare
 from cockpit.planner.moves import shift_to_remotest
 from cockpit.planner.project import Moves, zero_moves
 from cockpit.planner.scenario import scenario_of
-from cockpit.service_index import index_definition
-from cockpit.meeting.deck import OVERVIEW_KPIS, SLIDE_KEYS, PresenterFilters, build_deck, load_inputs
+from cockpit.services.index import index_definition
+from cockpit.meeting.build import build_deck, load_inputs
+from cockpit.meeting.deck import OVERVIEW_KPIS, SLIDE_KEYS, PresenterFilters
 from cockpit.meeting.scenario_slides import store_comparison
 from cockpit.store import Store, build_database, decisions
 from cockpit.store.scenarios import save_scenario
@@ -383,7 +384,7 @@ def test_scenarios_refused_or_gone(scenario_db):
 def test_a_closed_month_is_presented_as_closed(sample_db, tmp_path):
     import shutil
 
-    from cockpit.month_close import close_month
+    from cockpit.metrics.month_close import close_month
 
     db = tmp_path / "cockpit.duckdb"
     shutil.copy2(sample_db, db)

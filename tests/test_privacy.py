@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from cockpit.privacy import mask_address, mask_frame, mask_name, mask_phone
+from cockpit.text.privacy import mask_address, mask_frame, mask_name, mask_phone
 
 
 def test_names_keep_the_first_character():
@@ -50,7 +50,7 @@ def test_mask_frame_masks_only_personal_columns_unless_allowed():
 
 
 def test_free_text_loses_what_points_at_a_person():
-    from cockpit.privacy import mask_frame, mask_text
+    from cockpit.text.privacy import mask_frame, mask_text
     text = "岭头村12组3栋2单元501室张三 13812341234，身份证35078119800101123X，座机0599-5551234"
     masked = mask_text(text)
     assert masked == "岭头村*组*栋*单元*室张三 138****1234，身份证******************，座机****"

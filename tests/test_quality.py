@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from cockpit.cases import quality
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.sample.generate import generate
 from cockpit.store import Store, build_database
 from tests.tiny_township import write_tiny_township

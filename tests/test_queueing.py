@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bench.legacy_queue_fit import erlang_c as erlang_c_recursion
-from cockpit.queueing import (backlog_growth, erlang_b, erlang_c, handlers, mean_time, occupancy, wait_within,
+from cockpit.planner.queueing import (backlog_growth, erlang_b, erlang_c, handlers, mean_time, occupancy, wait_within,
                               within_time)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from cockpit.sample.generate import default_end, generate
 from cockpit.sample.queueing import erlang_c
-from cockpit.schema import CSV_TABLES, TABLES
+from cockpit.store.schema import CSV_TABLES, TABLES
 
 SMALL = dict(villages=6, months=6, cases_per_year=600, seed=7, end="2026-10")
 

@@ -7,7 +7,7 @@ import math
 import duckdb
 import pytest
 
-from cockpit.schema import APP_TABLES, CSV_TABLES, MIGRATIONS, SCENARIOS, SCHEMA_VERSION
+from cockpit.store.schema import APP_TABLES, CSV_TABLES, MIGRATIONS, SCENARIOS, SCHEMA_VERSION
 from cockpit.store import build_database, decisions, scenarios
 from cockpit.store.build import upgrade_database
 from cockpit.store.migrate import current_version, migrate

@@ -1,4 +1,4 @@
-"""The composite service index's one definition (cockpit.service_index): weights fixed over a
+"""The composite service index's one definition (cockpit.services.index): weights fixed over a
 reference period, a leader's own weights, the same index in the village table, the township
 series, the equity trend and the services ranking."""
 
@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import snapshot
+from cockpit.metrics import snapshot
 from cockpit.services import figures as services
 from cockpit.auth.audit_log import read_audit
 from cockpit.services.composite import entropy_weights
 from cockpit.metrics.catalog import coverage_key
-from cockpit.service_index import (ALL_HISTORY, IndexDefinition, index_definition, index_values,
+from cockpit.services.index import (ALL_HISTORY, IndexDefinition, index_definition, index_values,
                                    parse_set_weights, reference_months, reference_weights, save_definition)
 from cockpit.store import Store
 from cockpit.store.scope import ScopedStore

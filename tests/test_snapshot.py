@@ -2,7 +2,7 @@
 
 import pytest
 
-from cockpit.snapshot import township_series, village_table
+from cockpit.metrics.snapshot import township_series, village_table
 from cockpit.store import Store, build_database
 from tests.tiny_township import write_tiny_township
 

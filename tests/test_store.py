@@ -5,7 +5,7 @@ import math
 import duckdb
 import pytest
 
-from cockpit.schema import SCHEMA_VERSION
+from cockpit.store.schema import SCHEMA_VERSION
 from cockpit.store import BuildError, Store, StoreError, build_database
 from tests.tiny_township import write_tiny_township
 
@@ -147,7 +147,7 @@ def test_replace_rebuilds_in_place(tmp_path):
 
 
 def test_existing_version_1_database_is_upgraded_not_rebuilt(tmp_path):
-    from cockpit.schema import MIGRATIONS
+    from cockpit.store.schema import MIGRATIONS
     from cockpit.store.migrate import current_version
 
     folder = write_tiny_township(tmp_path / "src")

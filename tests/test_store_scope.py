@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cockpit import snapshot
-from cockpit.cases.filters import CaseFilter
+from cockpit.metrics import snapshot
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.page import load_case_page
 from cockpit.store import Store
 from cockpit.store.scope import CASE_QUERIES, NO_VILLAGE, SHARED_QUERIES, ScopedStore, ScopeError, narrow_filter

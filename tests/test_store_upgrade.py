@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from cockpit.schema import SCHEMA_VERSION
+from cockpit.store.schema import SCHEMA_VERSION
 from cockpit.store import Store
 from cockpit.store.build import upgrade_database
 from tests.test_store_backup import _health

@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from cockpit import geo
+from cockpit.geo import boundaries as geo
 from cockpit.meeting import briefing
-from cockpit.fmt import format_value
+from cockpit.text.numbers import format_value
 from cockpit.metrics.catalog import coverage_key
 from cockpit.store import decisions
 from cockpit.ui.data import Data

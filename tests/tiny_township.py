@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from cockpit.schema import table
+from cockpit.store.schema import table
 
 ROWS: dict[str, list[dict]] = {
     "meta": [

@@ -14,6 +14,10 @@ import numpy as np
 import pandas as pd
 
 from cockpit.auth.passwords import DEMO_PARAMS, hash_password
+from cockpit.store.schema import table
+from cockpit.i18n import Translator
+from cockpit.auth.login import is_synthetic
+from cockpit.auth.users import list_users
 
 __all__ = ["DemoAccount", "DEMO_ACCOUNTS", "COUNTY_DEMO_ACCOUNTS", "demo_users_frame", "demo_accounts_markdown", "offered_demo_accounts"]
 
@@ -51,7 +55,6 @@ def demo_users_frame(villages: pd.DataFrame, rng: np.random.Generator, created_a
     """The rows of users.csv: the demo accounts, hashed; the secretary gets the first administrative
     village. ``created_at`` is ``YYYY-MM-DD HH:MM:SS``. ``township``: the villages of the sample
     county's first township, which adds its township leader (COUNTY_DEMO_ACCOUNTS)."""
-    from cockpit.schema import table
 
     village = _secretary_village(villages)
     accounts = DEMO_ACCOUNTS + (COUNTY_DEMO_ACCOUNTS if township else ())
@@ -67,7 +70,6 @@ def demo_users_frame(villages: pd.DataFrame, rng: np.random.Generator, created_a
 
 def demo_accounts_markdown() -> str:
     """The demo accounts as the README lists them."""
-    from cockpit.i18n import Translator
 
     en, zh = Translator("en"), Translator("zh")
     lines = ["| user | password | role |", "| --- | --- | --- |"]
@@ -79,8 +81,6 @@ def demo_accounts_markdown() -> str:
 def offered_demo_accounts(con) -> list[DemoAccount]:
     """The demo accounts a sign-in page may list: none unless the database is the synthetic sample,
     and only those still active and flagged demo."""
-    from cockpit.auth.login import is_synthetic
-    from cockpit.auth.users import list_users
 
     if not is_synthetic(con):
         return []

@@ -22,9 +22,10 @@ from cockpit.auth.passwords import DEFAULT_PARAMS, ScryptParams, burn_time, hash
 from cockpit.auth.users import User, get_user, password_hash, replace_hash
 from cockpit.store.login_attempts_sql import recent_failures, record_attempt
 from cockpit.store.real_data import is_synthetic
+from cockpit import settings
 
 __all__ = ["LoginPolicy", "LockStatus", "AuthResult", "REASONS", "lock_status", "authenticate",
-           "session_expired", "is_synthetic", "logout", "setting_number"]
+           "session_expired", "is_synthetic", "logout"]
 
 REASONS = ("ok", "bad_credentials", "locked", "disabled", "demo_disabled")
 """Why a login succeeded or failed; the UI shows ``auth.error.<reason>``."""
@@ -40,7 +41,7 @@ class LoginPolicy:
     @classmethod
     def from_settings(cls) -> "LoginPolicy":
         """The policy of the settings ``lockout_threshold`` and ``lockout_minutes``."""
-        return cls(int(setting_number("lockout_threshold")), setting_number("lockout_minutes"))
+        return cls(int(settings.number("lockout_threshold")), settings.number("lockout_minutes"))
 
 
 @dataclass(frozen=True)
@@ -120,18 +121,6 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, now: 
 def logout(con: duckdb.DuckDBPyConnection, user, now: dt.datetime | None = None, reason: str = "user") -> None:
     """Record that ``user`` signed out (``reason``: user or timeout)."""
     audit(con, user, "logout", {"reason": reason}, now or _now())
-
-
-def setting_number(name: str) -> float:
-    """A numeric setting; raises ``ValueError`` naming the setting and its variable when it is not."""
-    from cockpit import settings
-
-    value = settings.get(name)
-    try:
-        return float(value)
-    except ValueError:
-        env = next(s.env for s in settings.SETTINGS if s.name == name)
-        raise ValueError(f"setting {name} ({env}) must be a number, got {value!r}") from None
 
 
 def session_expired(last_activity: dt.datetime | None, now: dt.datetime, timeout_minutes: float) -> bool:

@@ -9,6 +9,7 @@ Users are any object with ``role``, ``villages`` and ``active`` attributes (see
 """
 
 from __future__ import annotations
+from cockpit.i18n import Translator
 
 from dataclasses import dataclass
 
@@ -147,7 +148,6 @@ def scoped(user, village_ids) -> list[str]:
 
 def roles_table_markdown() -> str:
     """The roles table as the README prints it (English page and capability names)."""
-    from cockpit.i18n import Translator
 
     en, zh = Translator("en"), Translator("zh")
     lines = ["| role | pages | may | villages |", "| --- | --- | --- | --- |"]

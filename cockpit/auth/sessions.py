@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from cockpit import settings
 from cockpit.store import sessions_sql
 
 __all__ = ["COOKIE", "END_REASONS", "SessionPolicy", "WebSession", "new_token", "hash_token", "start_session",
@@ -44,9 +45,8 @@ class SessionPolicy:
     @classmethod
     def from_settings(cls) -> "SessionPolicy":
         """The policy of the settings ``session_timeout_minutes`` and ``session_lifetime_hours``."""
-        from cockpit.auth.login import setting_number
 
-        return cls(setting_number("session_timeout_minutes"), setting_number("session_lifetime_hours"))
+        return cls(settings.number("session_timeout_minutes"), settings.number("session_lifetime_hours"))
 
 
 @dataclass(frozen=True)

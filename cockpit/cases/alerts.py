@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammainc
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 
 __all__ = ["ALERT_COLUMNS", "P_MAX", "robust_z", "poisson_tail", "weekly_alerts", "alerts"]
 

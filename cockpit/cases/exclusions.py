@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 
 __all__ = ["EXCLUSION_RULES", "exclusions"]
 

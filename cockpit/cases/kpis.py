@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.cases.scorecard import DEFAULT_TARGETS, LOWER_IS_BETTER, metric_score
 from cockpit.metrics.cases import RATE_DEFINITIONS, case_rates
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 
 __all__ = ["MATRIX_VALUES", "matrix", "worst_villages", "department_village_matrix", "cell_filter"]
 

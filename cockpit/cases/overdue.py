@@ -2,7 +2,7 @@
 
 Overdue = open at the period's end (or at the data end, when that comes first) and past its
 due time; listed longest overdue first. Names, phones and addresses are masked
-(:mod:`cockpit.privacy`) unless the caller passes ``allowed=True`` for a role that may see them.
+(:mod:`cockpit.text.privacy`) unless the caller passes ``allowed=True`` for a role that may see them.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter
-from cockpit.privacy import mask_frame
+from cockpit.values.case_filter import CaseFilter
+from cockpit.text.privacy import mask_frame
 
 __all__ = ["LIST_COLUMNS", "case_list", "overdue_list"]
 

@@ -15,7 +15,7 @@ import pandas as pd
 from cockpit import settings
 from cockpit.cases.alerts import alerts
 from cockpit.cases.exclusions import exclusions
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.cases.kpis import kpi_rows, trend
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.quality import Finding, run_checks

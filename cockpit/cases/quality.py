@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betainc
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 
 __all__ = ["Finding", "CHECKS", "closed_before_received", "quick_closure_bursts",
            "month_end_spikes", "identical_ratings", "copied_text", "tasks_without_evidence",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cockpit import settings
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.metrics.cases import case_rates, parse_weights
 
 __all__ = ["rank_scores", "ranking", "village_ranking"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 
 __all__ = ["SALT", "GROUP_COLUMNS", "repeats", "caller_groups", "place_groups", "most_telling",
            "RepeatSummary", "repeat_summary"]

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.cases.overdue import case_list
 
 __all__ = ["as_of", "due_soon", "tasks_due", "SOON_DAYS", "WEEK_DAYS"]

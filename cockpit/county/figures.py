@@ -1,6 +1,6 @@
 """The county's figures by township: which of my townships, and how unequal are they.
 
-Everything is computed from the villages' own figures (cockpit.snapshot.village_table) and the
+Everything is computed from the villages' own figures (cockpit.metrics.snapshot.village_table) and the
 department × village case counts, grouped by the township each village belongs to: counts are
 summed and the rates recomputed from the sums (a township's on-time rate is its on-time cases over
 its due cases, not a mean of its villages' rates); coverage and the service index are
@@ -41,7 +41,7 @@ def township_table(villages: pd.DataFrame, townships: pd.DataFrame,
     rates (cockpit.metrics.cases.case_rates, cases_per_10k on the township's population), funding and
     staff summed, funding per resident; ordered by service index, highest first.
 
-    ``villages``: cockpit.snapshot.village_table of a month; ``townships``: Store.townships.
+    ``villages``: cockpit.metrics.snapshot.village_table of a month; ``townships``: Store.townships.
     """
     vt = _with_township(villages, townships)
     by = vt.groupby("township_code")

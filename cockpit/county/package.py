@@ -25,8 +25,8 @@ from typing import Iterator
 import duckdb
 
 from cockpit.auth.audit_log import audit, now
-from cockpit.privacy import PERSONAL_COLUMNS
-from cockpit.schema import MIGRATIONS
+from cockpit.text.privacy import PERSONAL_COLUMNS
+from cockpit.store.schema import MIGRATIONS
 from cockpit.store import package_sql as sql
 from cockpit.store.backup import file_sha256
 from cockpit.store.migrate import current_version

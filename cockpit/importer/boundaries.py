@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, mapping as to_geojson, shape
 
-from cockpit import geo
+from cockpit.geo import boundaries as geo
 from cockpit.importer import coords
 from cockpit.importer.kinds import KINDS
 from cockpit.importer.problems import ImportFailed, Problem
@@ -292,7 +292,7 @@ def merged_collection(existing: dict | None, checked: Checked, villages: dict[st
 
 
 def write_atomic(doc: dict, path: Path) -> str:
-    """Write ``doc`` to ``path`` through a temporary file checked by :func:`cockpit.geo.
+    """Write ``doc`` to ``path`` through a temporary file checked by :func:`cockpit.geo.boundaries.
     load_villages_geojson`; return the SHA-256 of what was written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 
 import numpy as np
 
 from cockpit.importer.problems import ValueProblem
+from cockpit.values.bbox import CHINA, BBox
 
 __all__ = ["BBox", "CHINA", "parse_point", "settle", "wgs84_to_gcj02", "gcj02_to_wgs84",
            "out_of_china", "gcj02_to_wgs84_coords"]
@@ -27,27 +27,6 @@ _POINT = re.compile(r"^[(\[（]?\s*([+-]?\d+(?:\.\d+)?)\s*[,，;\s]\s*([+-]?\d+(
 _WKT = re.compile(r"^POINT\s*\(\s*([+-]?\d+(?:\.\d+)?)\s+([+-]?\d+(?:\.\d+)?)\s*\)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class BBox:
-    """A longitude/latitude box."""
-
-    min_lon: float
-    min_lat: float
-    max_lon: float
-    max_lat: float
-
-    def contains(self, lon: float, lat: float) -> bool:
-        return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat
-
-    def expanded(self, degrees: float) -> "BBox":
-        return BBox(self.min_lon - degrees, self.min_lat - degrees,
-                    self.max_lon + degrees, self.max_lat + degrees)
-
-    def __str__(self) -> str:
-        return f"{self.min_lon:.3f}–{self.max_lon:.3f} E, {self.min_lat:.3f}–{self.max_lat:.3f} N"
-
-
-CHINA = BBox(73.0, 3.0, 136.0, 54.0)
 
 
 def parse_point(value) -> tuple[float, float] | None:

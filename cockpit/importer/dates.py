@@ -26,6 +26,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from cockpit.importer.problems import ValueProblem
+from cockpit import settings
 
 __all__ = ["parse_datetime", "parse_date", "local_time_zone", "LOCAL_TZ", "EXCEL_EPOCH"]
 
@@ -50,7 +51,6 @@ def _zone(name: str) -> ZoneInfo:
 def local_time_zone() -> str:
     """The township's time zone (setting ``local_time_zone``); ValueError naming the setting when
     it is not a time zone this machine knows."""
-    from cockpit import settings
 
     name = settings.get("local_time_zone").strip() or LOCAL_TZ
     try:

@@ -1,8 +1,8 @@
 """Exports of whole tables as CSV or Parquet, respecting the personal-data policy, and recorded.
 
 Callers' names, phones and addresses (case_contacts, and the personal cells of quarantined rows)
-are masked (cockpit.privacy) unless ``allow_personal``, and so are the places cases are about:
-their coordinates are rounded to a grid of :data:`cockpit.privacy.GRID_DEG` degrees, so no exact
+are masked (cockpit.text.privacy) unless ``allow_personal``, and so are the places cases are about:
+their coordinates are rounded to a grid of :data:`cockpit.text.privacy.GRID_DEG` degrees, so no exact
 point sits beside a masked caller. :func:`export_changes` says what an export changes (the export
 dialog shows it). Users are never exported. Every export is recorded in import_batches (direction
 "export") and, where it exists, in the audit log, with what was masked and generalised.
@@ -17,9 +17,9 @@ import json
 import duckdb
 import pandas as pd
 
-from cockpit.export import to_csv_bytes
+from cockpit.text.csv_export import to_csv_bytes
 from cockpit.importer.pipeline import audit_event, now
-from cockpit.privacy import GRID_DEG, LOCATION_COLUMNS, PERSONAL_COLUMNS, generalise_coordinate, \
+from cockpit.text.privacy import GRID_DEG, LOCATION_COLUMNS, PERSONAL_COLUMNS, generalise_coordinate, \
     generalise_frame, mask_frame
 from cockpit.store import imports as sql
 from cockpit.store.atomic import begin, commit, rollback

@@ -1,6 +1,6 @@
 """What can be imported: one kind per table, its target fields and the header names they go by.
 
-The fields of a kind are the columns of its table (cockpit/schema.py), typed from the schema,
+The fields of a kind are the columns of its table (cockpit/store/schema.py), typed from the schema,
 plus a few extra targets: ``point`` ("(lat, lon)" in one cell) wherever a table has lon/lat, and
 the caller's name, phone and address for cases (kept apart in case_contacts). ``boundaries``
 is the village polygons (GeoJSON), which live in a file, not in a table.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cockpit.schema import TABLES, table as schema_table
+from cockpit.store.schema import TABLES, table as schema_table
 
 __all__ = ["Field", "Kind", "KINDS", "kind", "KIND_NAMES", "REFERENCES", "DERIVED", "UPDATES_BY_KEY"]
 

@@ -45,7 +45,7 @@ from typing import Callable
 import duckdb
 import pyarrow as pa
 
-from cockpit import geo
+from cockpit.geo import boundaries as geo
 from cockpit.importer import boundaries as bnd
 from cockpit.importer.dates import local_time_zone
 from cockpit.importer.kinds import REFERENCES, Kind, kind as kind_of
@@ -57,6 +57,7 @@ from cockpit.importer.validate import Checked, Options, validate
 from cockpit.store import imports as sql
 from cockpit.store.atomic import begin, commit, rollback
 from cockpit.store.real_data import mark_real_data
+from cockpit.auth.audit_log import audit
 
 __all__ = ["Upload", "Result", "MODES", "open_upload", "suggested_mapping", "check", "load", "undo",
            "finish_boundary_import", "PAUSE_ENV", "now", "audit_event"]
@@ -180,10 +181,6 @@ def audit_event(con, user: str, event: str, detail: dict) -> None:
     """Also write the event to the audit log of cockpit.auth, where that log exists."""
     if not sql.has_table(con, "audit_log"):
         return
-    try:
-        from cockpit.auth.audit_log import audit
-    except ImportError:  # the audit module is not there: import_batches still records everything
-        return
     audit(con, user, event, detail)
 
 
@@ -305,7 +302,7 @@ def _create_villages(con, batch_id: int, checked: Checked) -> int:
 
 def _place_unlocated(con, batch_id: int, geometries: dict) -> int:
     """Give every village without a seat location among ``geometries`` a point well inside its
-    boundary (:func:`cockpit.geo.label_point`), as part of batch ``batch_id`` (undone with it);
+    boundary (:func:`cockpit.geo.boundaries.label_point`), as part of batch ``batch_id`` (undone with it);
     return how many were placed. A village's own coordinates are never replaced."""
     unlocated = sql.unlocated_villages(con, list(geometries))
     return sql.place_villages(con, batch_id, {vid: geo.label_point(geometries[vid]) for vid in unlocated})

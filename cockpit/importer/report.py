@@ -10,10 +10,10 @@ import json
 
 import pandas as pd
 
-from cockpit.export import to_csv_bytes
+from cockpit.text.csv_export import to_csv_bytes
 from cockpit.i18n import Translator
 from cockpit.importer.validate import Checked, Issue
-from cockpit.privacy import LOCATION_COLUMNS, PERSONAL_COLUMNS
+from cockpit.text.privacy import LOCATION_COLUMNS, PERSONAL_COLUMNS
 
 __all__ = ["report_frame", "report_csv", "summary", "quarantine_rows", "personal_headers", "REPORT_COLUMNS"]
 

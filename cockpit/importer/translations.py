@@ -11,15 +11,12 @@ as a code nor have a translation yet, most frequent first, for the user to trans
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from cockpit.importer.values import ENUMS, parse_enum
 from cockpit.importer.kinds import REFERENCES, Field, Kind
 from cockpit.importer.problems import ValueProblem
 from cockpit.importer.reading import RawTable
-
-if TYPE_CHECKING:  # validate reads cells through translate(): no import cycle at run time
-    from cockpit.importer.validate import Context
+from cockpit.values.import_context import Context
 
 __all__ = ["coded_fields", "allowed", "untranslated", "translate", "parse_value_option", "value_options"]
 

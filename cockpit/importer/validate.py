@@ -30,6 +30,7 @@ from cockpit.importer.mapping import missing_required
 from cockpit.importer.problems import ImportFailed, Problem, ValueProblem
 from cockpit.importer.reading import RawTable
 from cockpit.importer.translations import translate
+from cockpit.values.import_context import Context
 
 __all__ = ["Context", "Options", "Issue", "Checked", "validate", "ARROW_TYPES", "END_OF_DAY_FIELDS",
            "UPDATED_WHEN_DERIVED"]
@@ -42,17 +43,6 @@ ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "SMALLINT": pa.int
 UPDATED_WHEN_DERIVED = frozenset({"status", "due_at", "department_id", "village_id"})
 _NAMED = ("villages", "categories", "departments", "domains", "party_branches")
 _PLACED_BY_POINT = ("cases", "facilities")   # a row without a known village is placed by its point
-
-
-@dataclass
-class Context:
-    """What the database already holds that a file is checked against."""
-
-    ids: dict[str, set[str]] = field(default_factory=dict)                  # table -> ids
-    names: dict[str, dict[str, list[str]]] = field(default_factory=dict)    # table -> name -> ids
-    categories: dict[str, tuple[str, int]] = field(default_factory=dict)    # id -> (dept, days)
-    box: coords.BBox = coords.CHINA
-    boundaries: Any = None                                                   # GeoDataFrame or None
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,10 @@ import pandas as pd
 from fpdf import FPDF, FontFace
 from fpdf.enums import MethodReturnValue, WrapMode, XPos, YPos
 
-from cockpit import geo
+from cockpit.geo import boundaries as geo
 from cockpit.meeting.chart_images import ChartImage, ChartRenderError, chart_problem, render_pngs
 from cockpit.i18n import Translator
-from cockpit.literal import LABEL, LONG, clean
+from cockpit.text.literal import LABEL, LONG, clean
 from cockpit.meeting.deck import Deck, Slide, Table
 from cockpit.meeting.charts import static_map
 
@@ -387,7 +387,7 @@ def briefing_pdf(deck: Deck, boundaries=None, label_points: pd.DataFrame | None 
                  synthetic: bool = False, draw_charts: bool = True) -> bytes:
     """The briefing of ``deck`` as PDF bytes.
 
-    ``boundaries`` (a GeoDataFrame of village polygons, cockpit.geo) and ``label_points``
+    ``boundaries`` (a GeoDataFrame of village polygons, cockpit.geo.boundaries) and ``label_points``
     (village_id, lon, lat) draw the map; without them the map section keeps its table only.
     ``draw_charts=False`` leaves the charts out (a note says so). Raises :class:`BriefingError`
     when the Chinese font is missing; a chart failure only replaces the charts by a note.

@@ -10,7 +10,7 @@ import math
 import pandas as pd
 
 from cockpit.cases.matrix import matrix as case_matrix
-from cockpit.fmt import DASH
+from cockpit.text.numbers import DASH
 from cockpit.meeting.deck import Chart, Figure, Slide, Table
 from cockpit.meeting.charts import matrix_heatmap
 from cockpit.meeting.context import SlideContext, day_text, known, rate, text_frame

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cockpit.literal import LABEL, SHORT, literal
+from cockpit.text.literal import LABEL, SHORT, literal
 
 __all__ = ["FONT", "plain", "trend_chart", "matrix_heatmap", "completion_bars", "change_bars", "static_map"]
 
@@ -128,7 +128,7 @@ def static_map(boundaries, colors: dict[str, list[int]], names: dict[str, str],
                height: int = 820) -> go.Figure:
     """The village polygons filled with their class colours, labelled, with a legend.
 
-    ``boundaries`` is a GeoDataFrame with village_id and geometry (cockpit.geo); ``colors``
+    ``boundaries`` is a GeoDataFrame with village_id and geometry (cockpit.geo.boundaries); ``colors``
     maps village_id to ``[r, g, b, a]``; ``legend`` lists (rgb, text), highest class first.
     ``highlight`` villages get a thick dark outline. Axes keep the local aspect ratio
     (a degree of longitude is cos(latitude) of a degree of latitude).

@@ -13,12 +13,12 @@ from functools import cached_property
 
 import pandas as pd
 
-from cockpit.fmt import DASH, format_delta, format_value
+from cockpit.text.numbers import DASH, format_delta, format_value
 from cockpit.i18n import Translator
-from cockpit.literal import LONG, NAME, clean
+from cockpit.text.literal import LONG, NAME, clean
 from cockpit.metrics import catalog
 from cockpit.metrics.catalog import metric
-from cockpit.periods import previous_period
+from cockpit.values.periods import previous_period
 from cockpit.meeting.deck import Figure, PresenterFilters, PresenterInputs
 
 __all__ = ["SlideContext", "known", "num", "rate", "day_text", "tone_of", "kpi_figure", "text_frame"]
@@ -42,7 +42,7 @@ class SlideContext:
 
     @cached_property
     def village_names(self) -> dict[str, str]:
-        """village_id -> name, one line cut to :data:`cockpit.literal.NAME` (slides have a width)."""
+        """village_id -> name, one line cut to :data:`cockpit.text.literal.NAME` (slides have a width)."""
         v = self.inputs.villages
         return {vid: clean(n, NAME) for vid, n in zip(v["village_id"].astype(str), v[f"name_{self.lang}"])}
 
@@ -118,7 +118,7 @@ def kpi_figure(sc: SlideContext, key: str) -> Figure:
 
 def text_frame(columns: list[str], rows: list[list[str]], limit: int = LONG) -> pd.DataFrame:
     """A table of text cells (object dtype, so nothing is converted back to numbers), each one
-    line of plain text cut to display width ``limit`` (cockpit.literal.clean): a slide and a PDF
+    line of plain text cut to display width ``limit`` (cockpit.text.literal.clean): a slide and a PDF
     page have a width. ``frame.attrs["cut"]`` says whether any cell was cut.
 
     >>> frame = text_frame(["summary"], [["x" * 400]])

@@ -1,21 +1,22 @@
-"""The joint-meeting presenter (联席会议): the slide sequence, built from live data.
+"""The joint-meeting presenter (联席会议): the deck's model, the slide sequence built from live data
+(by cockpit.meeting.build).
 
 One :class:`Deck` per period, filters and language; the presenter page
 (cockpit/ui/presenter_view.py) and the briefing PDF (cockpit/meeting/briefing.py) both render it, so
 the meeting sees on screen exactly what the handout prints. Slides, in order (:data:`SLIDE_KEYS`):
 
 1. ``overview``: township KPIs with the change against the previous month, 12-month trend,
-   the villages needing most attention (cockpit.attention);
+   the villages needing most attention (cockpit.metrics.attention);
 2. ``cross_department``: the 条块 matrix (departments × villages, overdue cases at the month's
    end, cockpit.cases.matrix), the pairs with most overdue cases and the departments with the
    lowest on-time closure;
 3. ``overdue``: the longest-overdue cases, personal fields masked (cockpit.cases.overdue); for a
    role without ``see_case_lists`` (``case_lists=False``) overdue counts by village instead, never
    a case row (the list is not even read);
-4. ``map``: the villages coloured by one metric (cockpit.choropleth classes), worst villages;
+4. ``map``: the villages coloured by one metric (cockpit.geo.choropleth classes), worst villages;
 5. ``scenarios``: up to three saved what-if scenarios (情景推演) side by side
    (cockpit.planner.compare, cockpit/meeting/scenario_slides.py); only when the presenter chose some;
-6. ``party``: party-building quarter to date (cockpit.party.scoreboard), weakest branches;
+6. ``party``: party-building quarter to date (cockpit.party.review.scoreboard), weakest branches;
 7. ``follow_up``: open decisions and action items of earlier meetings (cockpit.store.decisions).
 
 Filters (:class:`PresenterFilters`): villages and departments narrow the case slides and the
@@ -24,31 +25,23 @@ with the chosen ones outlined. The scenarios are projected for the whole townshi
 its own baseline month.
 
 Pure Python: no Streamlit. Every text is in the deck's language; numbers are formatted with
-:func:`cockpit.fmt.format_value` exactly as the other pages show them.
+:func:`cockpit.text.numbers.format_value` exactly as the other pages show them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field, replace
 from numbers import Integral
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cockpit import snapshot
-from cockpit.cases.filters import CaseFilter
-from cockpit.cases.overdue import LIST_COLUMNS, overdue_list
-from cockpit.i18n import Translator
-from cockpit.month_close import ClosedFigures, MonthClose, standing_closes
-from cockpit.service_index import IndexDefinition, index_definition
-from cockpit.store import decisions
-
-if TYPE_CHECKING:
-    from cockpit.planner.compare import Comparison
+from cockpit.metrics.month_close import MonthClose
+from cockpit.planner.compare import Comparison
+from cockpit.services.index import IndexDefinition
+from cockpit.values.case_filter import CaseFilter
 
 __all__ = ["SLIDE_KEYS", "MAX_SCENARIOS", "OVERVIEW_KPIS", "PresenterFilters", "PresenterInputs", "Figure", "Table",
-           "Chart", "MapSpec", "Slide", "Deck", "case_frames", "load_inputs", "build_deck"]
+           "Chart", "MapSpec", "Slide", "Deck"]
 
 SLIDE_KEYS: tuple[str, ...] = ("overview", "cross_department", "overdue", "map", "scenarios", "party",
                                "follow_up")  # "scenarios" only when scenarios are chosen
@@ -122,7 +115,7 @@ class PresenterInputs:
     meeting_items: pd.DataFrame = field(repr=False)  # decisions.items(meeting_id=this meeting)
     scenarios: Comparison | None = field(default=None, repr=False)  # filters.scenario_ids compared
     case_lists: bool = True  # the audience may see single cases (roles: see_case_lists)
-    index: IndexDefinition | None = None  # the composite index's definition (cockpit.service_index)
+    index: IndexDefinition | None = None  # the composite index's definition (cockpit.services.index)
     close: MonthClose | None = None  # the period's month close: its figures are the signed ones
 
 
@@ -197,57 +190,3 @@ class Deck:
 
     def index_of(self, key: str) -> int:
         return [s.key for s in self.slides].index(key)
-
-
-def case_frames(store, period: str, filters: PresenterFilters, case_lists: bool = True) -> dict[str, pd.DataFrame]:
-    """The case frames of a deck: matrix, by_department and the masked overdue top N; without
-    ``case_lists`` (a role without ``see_case_lists``) the overdue list is empty and not read."""
-    filt = filters.case_filter()
-    overdue = (overdue_list(store, period, filt, allowed=False, limit=filters.overdue_limit) if case_lists
-               else pd.DataFrame({c: pd.Series(dtype=object) for c in LIST_COLUMNS}))
-    return {"matrix": store.case_counts_matrix(period, filt),
-            "by_department": store.case_counts_by_department(period, filt), "overdue": overdue}
-
-
-def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: int | None = None,
-                weights=snapshot.WEIGHTS_DEFAULT, model=None, case_lists: bool = True) -> PresenterInputs:
-    """Everything a deck needs, from a :class:`cockpit.store.Store` and a cursor ``con`` of the
-    same database (decisions, departments, scenarios). ``meeting_id`` is the meeting in progress:
-    its items are ``meeting_items``, every other meeting's open items are ``open_items``.
-    ``model`` is the planner's calibrated model (cockpit.planner.baseline.Model), calibrated on
-    the store's history when scenarios are chosen and none is given (a few seconds).
-    ``case_lists=False``: for an audience without ``see_case_lists`` (counts, never case rows)."""
-    from cockpit.meeting.scenario_slides import store_comparison
-
-    meeting_items = (decisions.items(con, meeting_id=meeting_id) if meeting_id is not None
-                     else decisions.items(con, meeting_id=-1))
-    index = index_definition(store)
-    closes = standing_closes(store)
-    store = ClosedFigures(store, closes) if closes else store   # a closed month's figures as signed
-    return PresenterInputs(
-        period=period, filters=filters, meta=store.meta(), series=snapshot.township_series(store, weights, index),
-        villages=snapshot.village_table(store, period, weights, index), domains=store.domains(),
-        departments=decisions.departments(con), **case_frames(store, period, filters, case_lists),
-        party_tasks=store.party_tasks(), party_branches=store.party_branches(),
-        party_assessments=store.party_assessments(),
-        open_items=decisions.open_items(con, exclude_meeting=meeting_id),
-        meeting_items=meeting_items,
-        scenarios=store_comparison(store, con, filters.scenario_ids, model) if filters.scenario_ids else None,
-        case_lists=case_lists, index=index, close=closes.get(period))
-
-
-def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,
-               today: dt.date | None = None) -> Deck:
-    """The slides of ``inputs`` in language ``lang``. ``township`` defaults to the name stored
-    in the database; ``today`` is the meeting's day (items due before it are past due)."""
-    from cockpit.meeting.slides import build_slides, filter_lines, recorded_table
-    from cockpit.meeting.context import SlideContext
-
-    filters = inputs.filters
-    t = Translator(lang)
-    township = township or inputs.meta.get(f"township_name_{lang}", "")
-    sc = SlideContext(inputs, t, filters, today or dt.date.today(), township)
-    return Deck(lang=lang, township=township, period=inputs.period,
-                period_label=t.period(inputs.period), filters=filters,
-                filter_lines=filter_lines(sc), slides=build_slides(sc),
-                recorded=recorded_table(sc))

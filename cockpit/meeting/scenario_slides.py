@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from cockpit.fmt import DASH
+from cockpit.text.numbers import DASH
 from cockpit.planner.baseline import Baseline, Model, baseline_from_store, model_from_store
 from cockpit.planner.compare import Comparison, best, compare
 from cockpit.planner.report import CHANGE_TOLERANCE

@@ -14,15 +14,15 @@ import math
 import pandas as pd
 
 from cockpit.meeting import case_slides, scenario_slides
-from cockpit.attention import attention_ranking
-from cockpit.choropleth import choropleth
-from cockpit.fmt import DASH
+from cockpit.metrics.attention import attention_ranking
+from cockpit.geo.choropleth import choropleth
+from cockpit.text.numbers import DASH
 from cockpit.metrics.catalog import metric
-from cockpit.party import quarter_bounds, quarter_of, scoreboard
-from cockpit.periods import previous_period
-from cockpit.literal import NAME, clean
+from cockpit.party.review import quarter_bounds, quarter_of, scoreboard
+from cockpit.values.periods import previous_period
+from cockpit.text.literal import NAME, clean
 from cockpit.meeting.deck import OVERVIEW_KPIS, Chart, Figure, MapSpec, Slide, Table
-from cockpit.service_index import statement
+from cockpit.services.index import statement
 from cockpit.meeting.charts import completion_bars, trend_chart
 from cockpit.meeting.context import SlideContext, day_text, known, kpi_figure, num, text_frame
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from cockpit.planner.calibrate import CoverageFit, QueueFit, fit_coverage, fit_queue
 from cockpit.planner.cells import domain_weights
-from cockpit.service_index import IndexDefinition, index_definition
+from cockpit.services.index import IndexDefinition, index_definition
 
 __all__ = ["Baseline", "Model", "build_baseline", "calibrate_model", "model_from_store", "baseline_from_store",
            "LOAD_MONTHS"]
@@ -51,7 +51,7 @@ class Baseline:
     lam: np.ndarray
     due_days: np.ndarray
     due_share: np.ndarray
-    domain_weights: np.ndarray | None = None  # (D,) the index's weights (cockpit.service_index); None: equal
+    domain_weights: np.ndarray | None = None  # (D,) the index's weights (cockpit.services.index); None: equal
 
     @property
     def weights(self) -> np.ndarray:

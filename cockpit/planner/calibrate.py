@@ -6,7 +6,7 @@ resident. ``k_d`` is the within-village slope (village fixed effects absorb each
 fitted by weighted least squares with weights ``(1 - coverage)^2`` (the variance of
 ``log(1 - coverage)`` grows as ``1 / (1 - coverage)^2``).
 
-Case handling (per village and month, an M/M/c queue, :mod:`cockpit.queueing`): arrivals
+Case handling (per village and month, an M/M/c queue, :mod:`cockpit.planner.queueing`): arrivals
 ``lam`` = cases received a day, handlers = ``share * staff FTE``, each closing ``mu`` cases a day.
 ``mu`` and ``share`` minimise the squared error, weighted by cases, between the observed and the
 queue's mean days to close: share on a grid, ``log mu`` by a bounded search at every share, all
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from cockpit.planner.bounded import minimize_bounded
-from cockpit.queueing import handlers, mean_time
+from cockpit.planner.queueing import handlers, mean_time
 
 __all__ = ["CoverageFit", "QueueFit", "fit_coverage", "fit_queue", "coverage_slopes"]
 

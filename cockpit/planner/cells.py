@@ -9,7 +9,7 @@ population ``pop_v`` (the village's residents), coverage ``c`` in [0, 1], respon
 
 concave and increasing in ``x``. Arrays are (V, D): V villages, D domains. A village's coverage is
 its composite service index, the weighted mean over its domains with the index's weights ``ω``
-(:mod:`cockpit.service_index`; equal weights when none are given); township *efficiency* is the
+(:mod:`cockpit.services.index`; equal weights when none are given); township *efficiency* is the
 population-weighted mean of village coverage; the *worst-off* village is the one with the lowest
 coverage.
 

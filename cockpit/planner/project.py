@@ -4,7 +4,7 @@ Coverage of village v and domain d after a change of ``df`` yuan a month:
 ``1 - (1 - coverage) * exp(-k_d * df / population_v)`` (DOMAIN.md), clipped to [0, 1]; a village's
 coverage is its composite service index ``Σ_d ω_d cov_vd`` with the baseline's index weights ω. Case handling
 after a change of staff: whole handlers ``round(share * staff)`` in an M/M/c queue
-(:mod:`cockpit.queueing`), the on-time share averaged over the village's mix of deadlines. Every
+(:mod:`cockpit.planner.queueing`), the on-time share averaged over the village's mix of deadlines. Every
 figure also comes as a band, the 10th to 90th percentile over the bootstrap draws of the parameters.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 from cockpit.services.equity import gini, group_gap, theil_decomposition
 from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.cells import village_coverage
-from cockpit.queueing import backlog_growth, handlers, mean_time, within_time
+from cockpit.planner.queueing import backlog_growth, handlers, mean_time, within_time
 
 __all__ = ["Moves", "Projection", "project", "zero_moves", "BAND", "DAYS_PER_MONTH"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cockpit.schema import table
+from cockpit.store.schema import table
 
 __all__ = ["NAT", "fmt_ts", "fmt_date", "fmt_bool", "write_table", "TableWriter"]
 

@@ -70,7 +70,7 @@ def generate(out_dir: Path, geo_dir: Path | None, villages: int, months: int, ca
     Parameters
     ----------
     out_dir : Path
-        Folder for the CSV files (one per table of :mod:`cockpit.schema`) and ``planted.csv``.
+        Folder for the CSV files (one per table of :mod:`cockpit.store.schema`) and ``planted.csv``.
     geo_dir : Path or None
         Folder for ``villages.geojson`` and ``township.geojson``; default ``out_dir.parent / "geodata"``.
     villages : int

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cockpit.queueing import erlang_c
+from cockpit.planner.queueing import erlang_c
 from cockpit.sample.truth import Truth
 
 __all__ = ["Load", "erlang_c", "plan_load", "servers"]

@@ -12,7 +12,7 @@ from cockpit import settings
 from cockpit.services.accessibility import accessibility_by_domain
 from cockpit.services.composite import NORMALIZATION, topsis
 from cockpit.services.equity import equity_table
-from cockpit.service_index import index_values
+from cockpit.services.index import index_values
 
 __all__ = ["INDEX_ID", "NORMALIZATION", "Composite", "coverage_long", "composite", "with_index",
            "equity_trend", "village_accessibility", "SUPPLY_COLUMNS"]
@@ -38,7 +38,7 @@ def coverage_long(coverage: pd.DataFrame, villages: pd.DataFrame) -> pd.DataFram
 
 def composite(wide: pd.DataFrame, weights: pd.Series) -> Composite:
     """Composite service index and TOPSIS closeness of villages (rows) over domains (columns),
-    with the index's fixed weights (cockpit.service_index); villages missing a domain are left out."""
+    with the index's fixed weights (cockpit.services.index); villages missing a domain are left out."""
     wide = wide.dropna(axis=0, how="any")
     weights = weights.reindex(wide.columns).fillna(0.0)
     return Composite(weights, index_values(wide, weights), topsis(wide, weights))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from cockpit.schema import MIGRATIONS, TABLES, Table
+from cockpit.store.schema import MIGRATIONS, TABLES, Table
 from cockpit.store.migrate import current_version, migrate
 from cockpit.store.real_data import is_synthetic, mark_real_data
 

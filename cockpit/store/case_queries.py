@@ -2,9 +2,9 @@
 exclusions, case lists and weekly counts. Mixed into :class:`cockpit.store.Store`.
 
 Every method takes a period (``"YYYY-MM"``, ``"YYYY-MM..YYYY-MM"``, ``(start, end)`` or a
-:class:`~cockpit.cases.filters.Period`) and an optional :class:`~cockpit.cases.filters.CaseFilter`.
+:class:`~cockpit.values.case_filter.Period`) and an optional :class:`~cockpit.values.case_filter.CaseFilter`.
 Personal fields come back raw from :meth:`CaseQueries.case_list`: mask them with
-:func:`cockpit.privacy.mask_frame` before showing them (``cockpit.cases.overdue`` does).
+:func:`cockpit.text.privacy.mask_frame` before showing them (``cockpit.cases.overdue`` does).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter, Period
-from cockpit.periods import month_bounds
+from cockpit.values.case_filter import CaseFilter, Period
+from cockpit.values.periods import month_bounds
 from cockpit.store import case_sql
 from cockpit.store.case_sql import AS_OF, END, NOT_CANCELLED, START, bind, filter_sql
 

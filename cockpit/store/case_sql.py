@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from cockpit.cases.filters import FILTER_FIELDS, CaseFilter
+from cockpit.values.case_filter import FILTER_FIELDS, CaseFilter
 
 __all__ = ["COUNT_COLUMNS", "COUNTS_BY_MONTH", "GROUPINGS", "filter_sql", "bind", "counts_sql",
            "monthly_counts_sql", "closures_by_end_sql", "base_cte", "NOT_CANCELLED", "YM", "START", "END", "AS_OF"]

@@ -1,6 +1,6 @@
 """The decision log of joint meetings (联席会议): meetings, decisions and action items.
 
-Tables ``meetings`` and ``decisions`` (cockpit/schema.py, migration 5) are written by the app,
+Tables ``meetings`` and ``decisions`` (cockpit/store/schema.py, migration 5) are written by the app,
 never loaded from CSV. Every function takes a DuckDB connection or cursor of the cockpit
 database: a writable one for :func:`create_meeting`, :func:`record_item`, :func:`edit_item`,
 :func:`mark_done` and :func:`reopen` (in the app: ``Data.writer()``, which holds the database's one write lock), any
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+from cockpit.values.periods import parse_period
 
 __all__ = ["KINDS", "STATUSES", "Meeting", "create_meeting", "get_meeting", "record_item", "edit_item",
            "mark_done", "reopen", "items", "open_items", "departments", "ITEM_COLUMNS",
@@ -95,7 +96,6 @@ def create_meeting(con: duckdb.DuckDBPyConnection, held_on, title: str, period: 
     Raises ``ValueError`` naming the field when the title is empty, the day is not a date or
     the period is not ``YYYY-MM``.
     """
-    from cockpit.periods import parse_period
 
     held = _day("held_on", held_on)
     if held is None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from cockpit.schema import APP_TABLES, TABLES
+from cockpit.store.schema import APP_TABLES, TABLES
 from cockpit.store.migrate import current_version
 
 __all__ = ["REFERENCES", "Health", "row_counts", "broken_references", "check_database"]

@@ -4,7 +4,7 @@ export reads.
 
 Every function takes a DuckDB connection (or cursor) of the cockpit database; the caller owns the
 transaction (:mod:`cockpit.importer.pipeline` wraps a load in one, begun and ended by
-:mod:`cockpit.store.atomic`). Table and column names come from cockpit/schema.py, never from user
+:mod:`cockpit.store.atomic`). Table and column names come from cockpit/store/schema.py, never from user
 input; every value is a bound parameter.
 
 Loading is an upsert by primary key: new keys are inserted, existing rows whose values differ are
@@ -22,9 +22,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from cockpit import schema
-from cockpit.importer.coords import CHINA, BBox
-from cockpit.importer.validate import Context
+from cockpit.store import schema
+from cockpit.values.bbox import CHINA, BBox
+from cockpit.values.import_context import Context
 
 __all__ = ["context", "unlocated_villages", "place_villages", "next_batch_id", "record_batch", "load_rows", "check_references",
            "add_quarantine", "save_mapping", "saved_mapping", "batches", "batch", "batch_tables", "batch_row_actions",
@@ -49,7 +49,7 @@ def _table(name: str) -> schema.Table:
 
 
 def table_columns(table: str) -> list[str]:
-    """The column names of table ``table`` as cockpit.schema defines them."""
+    """The column names of table ``table`` as cockpit.store.schema defines them."""
     return [c for c, _, _ in _table(table).columns]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from cockpit.schema import MIGRATIONS
+from cockpit.store.schema import MIGRATIONS
 
 __all__ = ["current_version", "migrate"]
 

@@ -1,5 +1,5 @@
 """Closed months: reads (mixed into :class:`cockpit.store.Store`) and the statements that close and
-reopen a month (run by :mod:`cockpit.month_close` on a writable cursor, in its transaction).
+reopen a month (run by :mod:`cockpit.metrics.month_close` on a writable cursor, in its transaction).
 
 A month is closed while its latest close has not been reopened. The frozen counts have the shape
 of ``case_counts`` / ``case_counts_by_department``: one row per village or department and a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cockpit.cases.filters import Period
+from cockpit.values.case_filter import Period
 from cockpit.store.case_sql import COUNT_COLUMNS, bind, counts_sql
 
 __all__ = ["MonthCloseQueries", "RELEVANT_CASES", "CASE_FIELDS", "CLOSES_SQL", "closes", "relevant_case_count",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from cockpit.schema import APP_TABLES, MONTH_CLOSE_COUNTS, MONTH_CLOSES, TABLES
+from cockpit.store.schema import APP_TABLES, MONTH_CLOSE_COUNTS, MONTH_CLOSES, TABLES
 
 __all__ = ["PACKAGE_TABLES", "LEFT_OUT", "package_columns", "write_parquet", "row_count", "parquet_columns",
            "township_meta"]

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.store.case_sql import YM, filter_sql
 
 __all__ = ["QualityQueries"]

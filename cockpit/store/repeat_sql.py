@@ -22,7 +22,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.store.case_sql import NOT_CANCELLED, filter_sql
 
 __all__ = ["RepeatQueries", "REPEAT_KINDS"]

@@ -1,6 +1,6 @@
 """Saved what-if scenarios of the allocation planner (情景推演): store, reopen, export.
 
-Table ``scenarios`` (cockpit/schema.py, migration 6) is written by the app, never loaded from
+Table ``scenarios`` (cockpit/store/schema.py, migration 6) is written by the app, never loaded from
 CSV. Every function taking a connection accepts a DuckDB connection or cursor of the cockpit
 database: a writable one for :func:`save_scenario` and :func:`delete_scenario` (in the app:
 ``Data.writer()``, which holds the database's one write lock), any one for the reads. Every
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from cockpit.export import to_csv_bytes
+from cockpit.text.csv_export import to_csv_bytes
 
 __all__ = ["FORMAT", "MODES", "MAX_NAME", "MAX_NOTE", "LIST_COLUMNS", "MOVE_COLUMNS", "Scenario",
            "NotYours", "ANY_AUTHOR_ROLES", "may_change", "check_scenario", "save_scenario", "list_scenarios",
@@ -362,6 +362,6 @@ def scenario_moves_frame(scenario: Scenario) -> pd.DataFrame:
 
 
 def scenario_to_csv(scenario: Scenario) -> bytes:
-    """:func:`scenario_moves_frame` as CSV for Excel (cockpit.export: UTF-8 with BOM, text cells
+    """:func:`scenario_moves_frame` as CSV for Excel (cockpit.text.csv_export: UTF-8 with BOM, text cells
     that could start a formula prefixed with a quote)."""
     return to_csv_bytes(scenario_moves_frame(scenario))

@@ -6,7 +6,7 @@ the villages of its scope only:
 - village rows, facilities, coverage, allocations, party branches, their tasks and assessments,
   and the latest cases are those of the scope's villages;
 - every case query (counts, lists, exclusions, weekly counts, repeats, data-quality checks) runs
-  with its :class:`~cockpit.cases.filters.CaseFilter` narrowed to the scope by
+  with its :class:`~cockpit.values.case_filter.CaseFilter` narrowed to the scope by
   :func:`narrow_filter`: a filter naming other villages finds nothing;
 - township figures by month (``coverage_by_period``, ``allocations_by_period``,
   ``case_counts_by_period``) are summed over the scope's villages only, so everything computed
@@ -27,7 +27,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.store.store import Store
 
 __all__ = ["ScopedStore", "ScopeError", "narrow_filter", "NO_VILLAGE", "CASE_QUERIES", "SHARED_QUERIES"]

@@ -14,7 +14,7 @@ from cockpit.auth import displays, sessions
 from cockpit.auth.audit_log import audit, now
 from cockpit.auth.users import User
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES
-from cockpit.literal import literal
+from cockpit.text.literal import literal
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key
 from cockpit.ui.kpi import metric_label
 

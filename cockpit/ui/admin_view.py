@@ -16,7 +16,7 @@ import streamlit as st
 from cockpit.auth.audit_log import EVENTS, AuditFilter, read_audit
 from cockpit.auth.roles import CAPABILITIES, PAGE_NAMES, ROLE_IDS, ROLES, can, role
 from cockpit.auth.users import User, UserError, add_user, list_users, set_active, set_password, set_role
-from cockpit.literal import literal
+from cockpit.text.literal import literal
 from cockpit.ui.access_view import access_sections
 
 __all__ = ["admin_page", "page_label", "roles_frame", "users_frame", "audit_frame", "audit_filter",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cockpit.attention import attention_ranking
-from cockpit.fmt import format_value
-from cockpit.literal import NAME, literal
+from cockpit.metrics.attention import attention_ranking
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import NAME, literal
 from cockpit.metrics.catalog import metric
 from cockpit.ui import state
 from cockpit.ui.pages import page_spec

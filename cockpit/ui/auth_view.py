@@ -27,7 +27,7 @@ import streamlit as st
 from cockpit.auth.roles import can_open, role
 from cockpit.auth.sessions import COOKIE
 from cockpit.auth.users import User
-from cockpit.literal import NAME, literal
+from cockpit.text.literal import NAME, literal
 from cockpit.web.gatekeeper import UNAVAILABLE, Check, Identity, gatekeeper
 from cockpit.web.routes import login_notice
 

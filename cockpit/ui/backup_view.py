@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import settings
-from cockpit.literal import literal
+from cockpit.text.literal import literal
 from cockpit.store.backup import list_backups, read_last
 from cockpit.ui.shell import PageContext
 

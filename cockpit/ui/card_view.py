@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cockpit.choropleth import LegendEntry
-from cockpit.fmt import format_value
-from cockpit.literal import LABEL, NAME, SHORT, literal
+from cockpit.geo.choropleth import LegendEntry
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import LABEL, NAME, SHORT, literal
 from cockpit.metrics.catalog import metric
 from cockpit.ui import state
 from cockpit.ui.kpi import metric_label

@@ -7,14 +7,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cockpit.cases.filters import FILTER_FIELDS, SPANS, CaseFilter, Period, span_period
+from cockpit.values.case_filter import FILTER_FIELDS, SPANS, CaseFilter, Period, span_period
 from cockpit.cases.matrix import cell_filter, matrix, worst_villages
 from cockpit.cases.page import CasePage
 from cockpit.cases.scorecard import overall_score
-from cockpit.export import to_csv_bytes
+from cockpit.text.csv_export import to_csv_bytes
 from cockpit.store import StoreError
-from cockpit.fmt import format_value, shows_no_change
-from cockpit.literal import NAME, SHORT, literal
+from cockpit.text.numbers import format_value, shows_no_change
+from cockpit.text.literal import NAME, SHORT, literal
 from cockpit.metrics.catalog import metric
 from cockpit.meeting.charts import plain
 from cockpit.ui.charts import FONT
@@ -67,7 +67,7 @@ def filters(ctx: PageContext, departments: pd.DataFrame, categories: pd.DataFram
 
 
 def span_control(ctx: PageContext) -> str:
-    """The period the page looks at, ending with the chosen month (cockpit.cases.filters.SPANS)."""
+    """The period the page looks at, ending with the chosen month (cockpit.values.case_filter.SPANS)."""
     span = translated_radio(ctx.lang, ctx.t("cases.span"), list(SPANS), "case_span",
                             lambda s: ctx.t(f"cases.span.{s}"), horizontal=True)
     return span_period(ctx.period, span, ctx.periods[0])

@@ -14,12 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import settings
-from cockpit.command import WALL_METRICS, below_target, case_state, overdue_villages
-from cockpit.fmt import format_value
-from cockpit.literal import LONG, NAME, literal
+from cockpit.cases.command_screen import WALL_METRICS, below_target, case_state, overdue_villages
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import LONG, NAME, literal
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
-from cockpit.periods import month_bounds
-from cockpit.privacy import mask_text
+from cockpit.values.periods import month_bounds
+from cockpit.text.privacy import mask_text
 from cockpit.ui.card_view import legend
 from cockpit.ui.kpi import markdown_label, metric_label
 from cockpit.ui.map_view import MapOptions, township_deck

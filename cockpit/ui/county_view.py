@@ -7,11 +7,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from cockpit import geo, settings
-from cockpit.choropleth import choropleth, tooltip_fields
+from cockpit import settings
+
+from cockpit.geo import boundaries as geo
+from cockpit.geo.choropleth import choropleth, tooltip_fields
 from cockpit.county.figures import department_township, township_equality, township_table
-from cockpit.fmt import format_value
-from cockpit.literal import NAME, SHORT, clean
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import NAME, SHORT, clean
 from cockpit.metrics.catalog import metric
 from cockpit.meeting.charts import plain
 from cockpit.ui import state

@@ -28,10 +28,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from cockpit import settings, snapshot
+from cockpit import settings
+
+from cockpit.metrics import snapshot
 from cockpit.services import figures as services
 from cockpit.cases.alerts import alerts
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.kpis import trend
 from cockpit.cases.scorecard import DEFAULT_TARGETS, parse_targets
 from cockpit.cases.overdue import overdue_list
@@ -39,13 +41,13 @@ from cockpit.cases.page import load_case_page
 from cockpit.cases.today import as_of, due_soon
 from cockpit.cases.quality import run_checks
 from cockpit.metrics.cases import parse_weights
-from cockpit.month_close import ClosedFigures, differences, standing_closes
-from cockpit.party import branch_trend
-from cockpit.service_index import IndexDefinition, index_definition
+from cockpit.metrics.month_close import ClosedFigures, differences, standing_closes
+from cockpit.party.review import branch_trend
+from cockpit.services.index import IndexDefinition, index_definition
 from cockpit.auth.audit_log import now as audit_now
 from cockpit.planner.baseline import Baseline, Model, baseline_from_store
 from cockpit.planner.model_cache import stored_or_calibrated, to_json
-from cockpit.meeting.deck import case_frames
+from cockpit.meeting.build import case_frames
 from cockpit.store import StoreError, build_database, decisions
 from cockpit.store.planner_sql import save_planner_model
 from cockpit.store.scope import ScopedStore
@@ -304,7 +306,7 @@ class Data:
         return self._ref("meta")
 
     def village_table(self, period: str) -> pd.DataFrame:
-        """One row per village in scope with all its figures (cockpit.snapshot.village_table)."""
+        """One row per village in scope with all its figures (cockpit.metrics.snapshot.village_table)."""
         # a scope reads current figures, as its own totals are (a close signs the township's)
         table = _village_table(self.path, self.version, period, self.weights, self.scope is None)
         return _in_scope(table, self.scope)
@@ -333,7 +335,7 @@ class Data:
 
     def case_page(self, period: str, filt: CaseFilter, closed: bool = False):
         """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked.
-        ``closed``: a closed month's unfiltered counts as the close froze them (cockpit.month_close)."""
+        ``closed``: a closed month's unfiltered counts as the close froze them (cockpit.metrics.month_close)."""
         page = _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets, closed)
         # the trend covers every month: a change of month reuses it
         return replace(page, trend=_case_trend(self.path, self.version, filt, self.weights, self.scope))
@@ -344,7 +346,7 @@ class Data:
         return _closures_by_end(self.path, self.version, period, filt, self.scope)
 
     def month_closes(self) -> dict:
-        """The months closed now, by period (cockpit.month_close.MonthClose)."""
+        """The months closed now, by period (cockpit.metrics.month_close.MonthClose)."""
         return _closes(self.path, self.version)
 
     def close_changes(self, close) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -380,7 +382,7 @@ class Data:
         return _equity_trend(self.path, self.version, self.scope)
 
     def index_definition(self) -> IndexDefinition:
-        """The township's composite index: its weights and reference period (cockpit.service_index)."""
+        """The township's composite index: its weights and reference period (cockpit.services.index)."""
         return _index_definition(self.path, self.version)
 
     def latest_cases(self, before: datetime, limit: int = 10) -> pd.DataFrame:
@@ -406,7 +408,7 @@ class Data:
         return self._ref("party_assessments", scoped=True)
 
     def party_trend(self, months: tuple[str, ...], by: str, as_of) -> pd.DataFrame:
-        """Each branch's scoreboard by month or quarter (cockpit.party.branch_trend), cut at ``as_of``."""
+        """Each branch's scoreboard by month or quarter (cockpit.party.review.branch_trend), cut at ``as_of``."""
         return _party_trend(self.path, self.version, tuple(months), by, as_of, self.scope)
 
     def planner_model(self) -> Model:
@@ -419,7 +421,7 @@ class Data:
         return _planner_baseline(self.path, self.version, period, self.scope, self.index_definition())
 
     def meeting_case_frames(self, period: str, filters, case_lists: bool) -> dict:
-        """The joint meeting's case figures (cockpit.meeting.deck.case_frames) over the villages in scope."""
+        """The joint meeting's case figures (cockpit.meeting.build.case_frames) over the villages in scope."""
         return _meeting_case_frames(self.path, self.version, period, filters, case_lists, self.scope)
 
     def decision_log(self, meeting: int | None) -> dict:

@@ -16,7 +16,7 @@ import streamlit as st
 from cockpit.auth import audit
 from cockpit.meeting.deck import Deck, PresenterFilters, Slide, Table
 from cockpit.store.atomic import atomic
-from cockpit.literal import LABEL, clean, literal
+from cockpit.text.literal import LABEL, clean, literal
 from cockpit.store import decisions
 from cockpit.ui import connection
 from cockpit.ui.presenter_view import (FLASH_KEY, MEETING_KEY, departments, log_frames, meeting_id,

@@ -30,7 +30,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from cockpit.meeting.chart_images import ChartRenderError
-from cockpit.literal import LONG, clean, literal
+from cockpit.text.literal import LONG, clean, literal
 from cockpit.store import StoreError
 from cockpit.web.gatekeeper import gatekeeper
 

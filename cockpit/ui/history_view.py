@@ -7,8 +7,8 @@ import streamlit as st
 
 from cockpit.importer import ImportFailed, export_table, undo
 from cockpit.importer.exporting import export_changes, mask_quarantine
-from cockpit.privacy import GRID_DEG
-from cockpit.literal import literal
+from cockpit.text.privacy import GRID_DEG
+from cockpit.text.literal import literal
 from cockpit.store import StoreError
 from cockpit.store import imports as imports_sql
 from cockpit.ui.import_view import user_name

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit import settings
-from cockpit.literal import LONG, NAME, SHORT, literal
+from cockpit.text.literal import LONG, NAME, SHORT, literal
 from cockpit.importer import KIND_NAMES, KINDS, MODES, ImportFailed, Options, check, load, open_upload, \
     saved_for, source_name, suggested_mapping
 from cockpit.importer.kinds import UPDATES_BY_KEY

@@ -1,12 +1,12 @@
 """The composite service index on screen: the sentence that states its definition wherever the
-index appears, and the leader's form that changes it for everyone (cockpit.service_index)."""
+index appears, and the leader's form that changes it for everyone (cockpit.services.index)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from cockpit.literal import SHORT, literal
-from cockpit.service_index import ALL_HISTORY, save_definition, statement
+from cockpit.text.literal import SHORT, literal
+from cockpit.services.index import ALL_HISTORY, save_definition, statement
 from cockpit.ui import connection
 from cockpit.ui.shell import PageContext, translated_radio
 
@@ -16,7 +16,7 @@ FLASH_KEY = "_index_flash"
 
 
 def index_statement(ctx: PageContext) -> str:
-    """The index's definition in one sentence (cockpit.service_index.statement), as plain text."""
+    """The index's definition in one sentence (cockpit.services.index.statement), as plain text."""
     d = ctx.data.domains()
     return literal(statement(ctx.data.index_definition(), ctx.t, dict(zip(d["domain_id"], d[f"name_{ctx.lang}"]))))
 

@@ -7,11 +7,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from cockpit.fmt import format_delta, format_value, shows_no_change
-from cockpit.literal import NAME, SHORT, literal
+from cockpit.text.numbers import format_delta, format_value, shows_no_change
+from cockpit.text.literal import NAME, SHORT, literal
 from cockpit.metrics import catalog
 from cockpit.metrics.catalog import access_domain_of, domain_of, metric
-from cockpit.periods import previous_period
+from cockpit.values.periods import previous_period
 from cockpit.ui.shell import PageContext
 
 __all__ = ["kpi_grid", "metric_label", "markdown_label", "metric_help", "coverage_people_help"]
@@ -25,7 +25,7 @@ def metric_label(ctx: PageContext, key: str) -> str:
 
 def markdown_label(ctx: PageContext, key: str) -> str:
     """:func:`metric_label` for Markdown and HTML (a tile's label, a list): the domain name in it
-    (data) as plain text (cockpit.literal), the catalog's words as they are."""
+    (data) as plain text (cockpit.text.literal), the catalog's words as they are."""
     if domain_of(key):
         return ctx.t("metric.coverage.label", domain=literal(_domain_name(ctx, domain_of(key)), SHORT))
     if access_domain_of(key):

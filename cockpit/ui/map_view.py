@@ -9,11 +9,13 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from cockpit import geo, settings
-from cockpit.choropleth import TOOLTIP, choropleth, tooltip_fields
-from cockpit.fmt import format_value
-from cockpit.literal import NAME, SHORT, clean, literal
-from cockpit.map_labels import printable
+from cockpit import settings
+
+from cockpit.geo import boundaries as geo
+from cockpit.geo.choropleth import TOOLTIP, choropleth, tooltip_fields
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import NAME, SHORT, clean, literal
+from cockpit.geo.labels import printable
 from cockpit.metrics.catalog import MAP_METRICS, access_key, coverage_key, domain_of, metric
 from cockpit.ui import state
 from cockpit.ui.device import on_phone

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cockpit.cases.filters import CaseFilter, Period
-from cockpit.fmt import format_value
-from cockpit.literal import literal
+from cockpit.values.case_filter import CaseFilter, Period
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import literal
 from cockpit.metrics.catalog import metric
-from cockpit.month_close import MonthCloseError, close_month, reopen_month
+from cockpit.metrics.month_close import MonthCloseError, close_month, reopen_month
 from cockpit.ui import connection
 from cockpit.ui.kpi import metric_label
 from cockpit.ui.shell import PageContext, translated_radio

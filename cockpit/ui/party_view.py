@@ -7,9 +7,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from cockpit.fmt import format_value
-from cockpit.literal import NAME, clean, literal
-from cockpit.party import (STATES, TREND_BY, monthly_completion, quarter_bounds, quarter_of,
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import NAME, clean, literal
+from cockpit.party.review import (STATES, TREND_BY, monthly_completion, quarter_bounds, quarter_of,
                            responsibility_list, scoreboard, township_trend, weakest_branches)
 from cockpit.ui.charts import FONT, trend_lines
 from cockpit.meeting.charts import plain

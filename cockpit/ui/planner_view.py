@@ -13,12 +13,14 @@ import plotly.graph_objects as go
 import pydeck as pdk
 import streamlit as st
 
-from cockpit import geo, settings
-from cockpit.choropleth import LegendEntry, tooltip_fields
-from cockpit.classify import diverging
+from cockpit import settings
+
+from cockpit.geo import boundaries as geo
+from cockpit.geo.choropleth import LegendEntry, tooltip_fields
+from cockpit.geo.classify import diverging
 from cockpit.county.figures import plan_by_township
-from cockpit.fmt import format_value
-from cockpit.literal import NAME, SHORT, clean, literal
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import NAME, SHORT, clean, literal
 from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.moves import MODES, Problem, balance, check, shift_to_remotest
 from cockpit.planner.project import Moves, Projection, project, zero_moves

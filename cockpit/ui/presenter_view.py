@@ -1,7 +1,7 @@
 """The joint-meeting presenter (联席会议): slides in large type, speaker notes, the decision log
 and the briefing PDF.
 
-The slides come from :func:`cockpit.meeting.deck.build_deck`; this module only draws them (the
+The slides come from :func:`cockpit.meeting.build.build_deck`; this module only draws them (the
 decision log is cockpit/ui/decision_log_view.py). Every text put into Markdown or HTML here goes
 through :func:`cockpit.literal.literal`. Session state (initialised here, the only place):
 ``presenter_slide`` (the slide shown, 0-based, mirrored to ``?slide=N`` 1-based),
@@ -18,10 +18,11 @@ import streamlit as st
 
 from cockpit import settings
 from cockpit.meeting import briefing
-from cockpit.literal import LABEL, LONG, literal
+from cockpit.text.literal import LABEL, LONG, literal
 from cockpit.metrics.catalog import MAP_METRICS, coverage_key, metric
 from cockpit.planner.compare import Comparison
-from cockpit.meeting.deck import MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table, build_deck
+from cockpit.meeting.build import build_deck
+from cockpit.meeting.deck import MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table
 from cockpit.meeting.scenario_slides import comparison_of, saved_scenarios
 from cockpit.store.scenarios import list_scenarios
 from cockpit.ui import planner_data

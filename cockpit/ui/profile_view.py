@@ -9,11 +9,11 @@ import streamlit as st
 
 from cockpit import settings
 from cockpit.meeting import briefing
-from cockpit.fmt import format_value
-from cockpit.literal import LABEL, NAME, SHORT, clean, literal
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import LABEL, NAME, SHORT, clean, literal
 from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.services.norms import norm_gaps
-from cockpit.periods import month_bounds
+from cockpit.values.periods import month_bounds
 from cockpit.ui import state
 from cockpit.ui.charts import coverage_bars, trend_lines
 from cockpit.ui.downloads import made_on_click, not_logged_warning, pdf_problem, record_download

@@ -10,7 +10,7 @@ import streamlit as st
 
 from cockpit import settings
 from cockpit.i18n import Translator
-from cockpit.readiness import Item, checklist, missing_for
+from cockpit.metrics.readiness import Item, checklist, missing_for
 from cockpit.ui.data import Data
 from cockpit.ui.pages import PAGES, page_spec
 

@@ -16,7 +16,7 @@ from cockpit.planner.compare import MAX_COMPARED, compare
 from cockpit.planner.project import Moves
 from cockpit.planner.scenario import moves_of, scenario_of
 from cockpit.meeting.charts import plain
-from cockpit.literal import NAME, literal
+from cockpit.text.literal import NAME, literal
 from cockpit.auth import audit
 from cockpit.store.atomic import atomic
 from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, NotYours, copy_scenario, delete_scenario, list_scenarios,

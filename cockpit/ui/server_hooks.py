@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.runtime import Runtime
 
 from cockpit.i18n import Translator, normalize_language
-from cockpit.literal import literal
+from cockpit.text.literal import literal
 from cockpit.ui import state
 
 __all__ = ["stored_media_file", "show_error_with_id"]

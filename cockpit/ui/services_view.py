@@ -9,8 +9,8 @@ from plotly.subplots import make_subplots
 import streamlit as st
 
 from cockpit import settings
-from cockpit.fmt import format_value
-from cockpit.literal import SHORT, literal
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import SHORT, literal
 from cockpit.metrics.catalog import coverage_key
 from cockpit.services.norms import norm_gaps
 from cockpit.services.figures import INDEX_ID, NORMALIZATION, composite

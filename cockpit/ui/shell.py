@@ -21,13 +21,14 @@ import streamlit as st
 
 from cockpit.auth import User, audit, can, can_open, village_scope
 from cockpit.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
-from cockpit.literal import NAME, literal
-from cockpit.periods import following_period
+from cockpit.text.literal import NAME, literal
+from cockpit.values.periods import following_period
 from cockpit.store import BuildError, StoreError
 from cockpit.ui import auth_view, state
 from cockpit.ui.data import Data, open_data
 from cockpit.ui.pages import PAGES, page_spec
 from cockpit.ui.readiness_view import not_ready
+from cockpit import settings
 
 __all__ = ["PageContext", "page", "persistent_selectbox"]
 
@@ -107,7 +108,6 @@ class PageContext:
     def township_name(self) -> str:
         """The township's name; in a county's database, the township the pages show (one chosen,
         or a township leader's own), else the county's."""
-        from cockpit import settings
 
         names = self.data.townships().drop_duplicates("township_code")[f"name_{self.lang}"]
         if len(names) == 1:

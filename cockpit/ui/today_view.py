@@ -8,9 +8,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.today import tasks_due
-from cockpit.fmt import format_value
+from cockpit.text.numbers import format_value
 from cockpit.ui.cases_view import alert_lines, overdue_cases
 from cockpit.ui.kpi import kpi_grid
 from cockpit.ui.map_view import name_list

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cockpit.importer.translations import allowed, coded_fields, untranslated, value_options
-from cockpit.literal import LABEL, literal
+from cockpit.text.literal import LABEL, literal
 from cockpit.store import imports as imports_sql
 from cockpit.ui.shell import PageContext
 

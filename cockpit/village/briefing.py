@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cockpit.fmt import DASH, format_delta, format_value
+from cockpit.text.numbers import DASH, format_delta, format_value
 from cockpit.i18n import Translator
 from cockpit.metrics import catalog
 from cockpit.metrics.catalog import access_key, coverage_key, metric
 from cockpit.services.norms import norm_gaps
-from cockpit.periods import month_bounds
+from cockpit.values.periods import month_bounds
 from cockpit.meeting.deck import Chart, Deck, Figure, MapSpec, PresenterFilters, Slide, Table
-from cockpit.service_index import IndexDefinition, statement
+from cockpit.services.index import IndexDefinition, statement
 from cockpit.meeting.charts import trend_chart
 from cockpit.meeting.context import day_text, known, text_frame
 from cockpit.village.card import case_rows, resource_rows
@@ -56,7 +56,7 @@ class ProfileInputs:
     open_items: pd.DataFrame = field(repr=False)    # decisions.open_items concerning the village
     meta: dict = field(default_factory=dict, repr=False)
     scoped: bool = False  # read through a village scope: "township" figures cover those villages only
-    index: IndexDefinition | None = None  # the composite index's definition (cockpit.service_index)
+    index: IndexDefinition | None = None  # the composite index's definition (cockpit.services.index)
 
     @property
     def village_id(self) -> str:

@@ -10,6 +10,7 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
 from cockpit import settings
+from cockpit.auth.roles import can_open, role
 
 __all__ = ["header", "client_address", "is_https", "cookie", "safe_next"]
 
@@ -84,7 +85,6 @@ def landing(user, next_path: str) -> str:
     >>> landing(U(role="leader", active=True, village_ids=()), "/"), landing(None, "/map")
     ('/', '/map')
     """
-    from cockpit.auth.roles import can_open, role
 
     path, _, query = next_path.partition("?")
     if path == "/" and user is not None and role(user.role).village_scoped and can_open(user, "today"):

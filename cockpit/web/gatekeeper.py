@@ -24,7 +24,7 @@ import duckdb
 
 from cockpit import settings
 from cockpit.auth import audit_log, displays, sessions
-from cockpit.auth.login import AuthResult, authenticate, is_synthetic, logout, setting_number
+from cockpit.auth.login import AuthResult, authenticate, is_synthetic, logout
 from cockpit.auth.users import User, get_user
 from cockpit.store import StoreError
 from cockpit.ui import connection
@@ -74,8 +74,8 @@ class Gatekeeper:
         self._flushed: dict[str, dt.datetime] = {}  # when activity was last written back
         self._grants: dict[tuple[str, str], dt.datetime] = {}
         self._lock = threading.Lock()
-        self.throttle = AddressThrottle(int(setting_number("signin_address_failures")),
-                                        dt.timedelta(minutes=setting_number("signin_address_minutes")))
+        self.throttle = AddressThrottle(int(settings.number("signin_address_failures")),
+                                        dt.timedelta(minutes=settings.number("signin_address_minutes")))
 
     # --- database ----------------------------------------------------------------------------
     @staticmethod

@@ -24,7 +24,6 @@ from starlette.routing import Route
 from cockpit import settings
 from cockpit.auth import displays, sessions
 from cockpit.auth.demo import offered_demo_accounts
-from cockpit.auth.login import setting_number
 from cockpit.auth.roles import role
 from cockpit.auth.users import list_users
 from cockpit.i18n import Translator, normalize_language
@@ -51,7 +50,7 @@ def _language(request: Request) -> Translator:
 def login_notice(t: Translator, reason: str | None) -> str | None:
     """Why the sign-in page is shown, from the ``reason`` the guard or the app gives (None: no notice)."""
     if reason == "timeout":
-        return t("auth.timed_out", minutes=f"{setting_number('session_timeout_minutes'):g}")
+        return t("auth.timed_out", minutes=f"{settings.number('session_timeout_minutes'):g}")
     known = {"expired": "auth.expired", "ended": "auth.ended", "revoked": "auth.display_revoked",
              "signed_out": "auth.signed_out"}
     return t(known[reason]) if reason in known else None
@@ -128,7 +127,7 @@ def _routes(keeper_of) -> list[Route]:
                 lambda: _login_page(request, keeper, t, next_path=next_path, name=name, status=401,
                                     error=login_message(t, outcome.result)))
         response = RedirectResponse(landing(outcome.result.user, next_path), status_code=303)
-        lifetime = setting_number("session_lifetime_hours")
+        lifetime = settings.number("session_lifetime_hours")
         _set_cookie(response, request, sessions.COOKIE, outcome.token,
                     max_age=int(lifetime * 3600) if lifetime > 0 else None)
         response.delete_cookie(CSRF_COOKIE, path="/auth")

@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from cockpit.i18n import Translator
-from cockpit.literal import literal
+from cockpit.text.literal import literal
 from cockpit.store.backup import record_last
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -99,7 +99,7 @@ def _county_page(lang: str = "en", user: str = "head") -> AppTest:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_county_page_ranks_the_townships_on_their_figures(county, lang):
-    from cockpit import snapshot
+    from cockpit.metrics import snapshot
     from cockpit.county.figures import township_equality, township_table
     from cockpit.i18n import Translator
     from cockpit.store import Store

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from cockpit.auth.audit_log import read_audit
 from cockpit.importer.exporting import export_table, mask_quarantine
-from cockpit.privacy import GRID_DEG
+from cockpit.text.privacy import GRID_DEG
 from tests.app.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,6 +102,6 @@ def test_quarantined_case_rows_lose_their_exact_point():
 @pytest.mark.parametrize(("value", "expected"), [(118.123456, 118.12), (27.675, 27.68), ("26.1", 26.1),
                                                  (None, None), ("", ""), ("not a number", "***")])
 def test_generalise_coordinate(value, expected):
-    from cockpit.privacy import generalise_coordinate
+    from cockpit.text.privacy import generalise_coordinate
 
     assert generalise_coordinate(value) == expected

@@ -18,7 +18,7 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from cockpit import snapshot
+from cockpit.metrics import snapshot
 from cockpit.store import Store, decisions
 from tests.app.conftest import sign_in
 

@@ -11,7 +11,7 @@ import duckdb
 from streamlit.testing.v1 import AppTest
 
 from cockpit.auth.audit_log import read_audit
-from cockpit.snapshot import village_table
+from cockpit.metrics.snapshot import village_table
 from cockpit.store import Store
 from cockpit.ui.shell import radio_key
 from tests.app.conftest import sign_in

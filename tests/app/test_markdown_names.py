@@ -4,7 +4,7 @@ decisions whose names hold Markdown links and images, HTML and a 100 kB string.
 Each test renames the data of a private copy of the sample and reads every text that Streamlit
 renders as Markdown (bodies, labels, help tooltips of every element and block): no raw link or
 image syntax and no URL may be left in them, and where the name is shown it reads as plain text
-(cockpit.literal). Widths: a long name is cut with an ellipsis in a heading and the sidebar, and
+(cockpit.text.literal). Widths: a long name is cut with an ellipsis in a heading and the sidebar, and
 shown whole where it is read (the profile's "Full name").
 """
 
@@ -19,7 +19,7 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit.literal import ELLIPSIS, LABEL, NAME, clean, literal
+from cockpit.text.literal import ELLIPSIS, LABEL, NAME, clean, literal
 from cockpit.store import decisions
 from tests.app.conftest import sign_in
 

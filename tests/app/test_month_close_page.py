@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cockpit.auth.audit_log import read_audit
-from cockpit.fmt import format_value
+from cockpit.text.numbers import format_value
 from cockpit.store import Store
 from cockpit.ui import connection
 from cockpit.ui.shell import radio_key

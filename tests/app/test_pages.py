@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit import snapshot
-from cockpit.fmt import format_value
+from cockpit.metrics import snapshot
+from cockpit.text.numbers import format_value
 from cockpit.i18n import Translator
 from cockpit.store import Store
 from cockpit.ui.shell import radio_key
@@ -165,7 +165,7 @@ def test_unusable_database_gives_clear_message(tmp_path, monkeypatch, sample_db)
     monkeypatch.setenv("COCKPIT_DB", str(junk))
     at = _run(ROOT / "app.py", "en")
     assert not at.exception
-    assert str(junk) in html.unescape(at.error[0].value)  # the path, as plain text (cockpit.literal)
+    assert str(junk) in html.unescape(at.error[0].value)  # the path, as plain text (cockpit.text.literal)
 
 
 def test_first_run_builds_the_missing_database(tmp_path, monkeypatch, sample_db):
@@ -236,7 +236,7 @@ def test_overview_and_command_screen_show_the_months_case_spikes(sample_db, trut
 
 
 def test_cases_page_span_score_and_configured_targets(sample_db, truth, monkeypatch):
-    from cockpit.cases.filters import span_period
+    from cockpit.values.case_filter import span_period
     from cockpit.cases.kpis import kpi_table
     from cockpit.cases.scorecard import overall_score, parse_targets
 
@@ -328,7 +328,7 @@ def test_command_screen_metric_from_url(sample_db):
 
 def test_services_page_equity_figures_and_the_index(sample_db, truth):
     from cockpit.services.equity import gini
-    from cockpit.service_index import index_definition
+    from cockpit.services.index import index_definition
     from cockpit.services.figures import INDEX_ID
 
     vt = truth["villages"]
@@ -371,7 +371,7 @@ def test_services_page_equity_figures_and_the_index(sample_db, truth):
 def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     import pandas as pd
 
-    from cockpit.cases.filters import CaseFilter
+    from cockpit.values.case_filter import CaseFilter
     from cockpit.cases.kpis import kpi_table
 
     store = Store(sample_db)

@@ -1,4 +1,4 @@
-"""AppTest: the party page's trend by branch plots what cockpit.party.branch_trend computes."""
+"""AppTest: the party page's trend by branch plots what cockpit.party.review.branch_trend computes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit.party import branch_trend, township_trend
+from cockpit.party.review import branch_trend, township_trend
 from cockpit.store import Store
 from cockpit.ui.shell import radio_key
 from tests.app.test_pages import ROOT, _app
@@ -80,7 +80,7 @@ def test_quarter_trend_per_branch_equals_branch_trend(sample):
 
 
 def test_heatmap_holds_every_branch_weakest_first(sample):
-    from cockpit.party import weakest_branches
+    from cockpit.party.review import weakest_branches
 
     at = _app(PAGE)
     at.query_params["lang"] = "en"

@@ -40,7 +40,7 @@ def test_baseline_shows_the_township_unchanged(sample_db, planner):
     assert coverage.delta == "+0.00 pp"
     assert _metric(at, "On-time closure").value == f"{base.township_on_time:.1%}"
     assert any("funding +0.00 万元 a year · staff +0.00 FTE" in m.value for m in at.markdown)
-    from cockpit import snapshot
+    from cockpit.metrics import snapshot
     from cockpit.store import Store
     store = Store(sample_db)
     try:

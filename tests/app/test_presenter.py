@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit import snapshot
-from cockpit.fmt import format_value
+from cockpit.metrics import snapshot
+from cockpit.text.numbers import format_value
 from cockpit.i18n import Translator
 from cockpit.meeting.scenario_slides import store_comparison
 from cockpit.store import Store

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cockpit.meeting import briefing
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.overdue import overdue_list
 from cockpit.meeting.chart_images import ChartRenderError
 from cockpit.store import Store

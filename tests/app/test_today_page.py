@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.today import as_of, due_soon, tasks_due
 from cockpit.store import Store

@@ -17,10 +17,10 @@ import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
-from cockpit import snapshot
+from cockpit.metrics import snapshot
 from cockpit.auth import can_open, get_user
-from cockpit.cases.filters import CaseFilter
-from cockpit.fmt import format_value
+from cockpit.values.case_filter import CaseFilter
+from cockpit.text.numbers import format_value
 from cockpit.i18n import Translator
 from cockpit.store import Store
 from tests.app.conftest import sign_in

@@ -6,8 +6,12 @@ import math
 
 import pytest
 
-from cockpit import geo, settings, snapshot
-from cockpit.fmt import format_value
+from cockpit import settings
+
+from cockpit.geo import boundaries as geo
+
+from cockpit.metrics import snapshot
+from cockpit.text.numbers import format_value
 from cockpit.store import Store
 from cockpit.ui.map_view import MAP_HEIGHT, MAP_VIEW_WIDTH
 from tests.e2e.conftest import open_page, save_screenshot, wait_for_app_idle

@@ -20,13 +20,13 @@ import pytest
 from playwright.sync_api import expect
 
 from cockpit import settings
-from cockpit.cases.filters import CaseFilter
+from cockpit.values.case_filter import CaseFilter
 from cockpit.cases.matrix import cell_filter
 from cockpit.cases.overdue import overdue_list
 from cockpit.cases.page import load_case_page
 from cockpit.cases.scorecard import overall_score
-from cockpit.export import FORMULA_PREFIXES
-from cockpit.fmt import format_value
+from cockpit.text.csv_export import FORMULA_PREFIXES
+from cockpit.text.numbers import format_value
 from cockpit.i18n import Translator
 from cockpit.metrics.cases import parse_weights
 from cockpit.metrics.catalog import metric

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from cockpit import geo
+from cockpit.geo import boundaries as geo
 from cockpit.sample.county import generate_county
 from cockpit.store import Store
 from cockpit.ui.map_view import MAP_VIEW_WIDTH

@@ -1,7 +1,7 @@
 """The party-building page (党建引领) and the users-and-audit page in Chromium.
 
 Party page, in Chinese, signed in as the demo party committee: the KPI tiles equal the quarter
-scoreboard cockpit.party computes on the test database; the branch trend charts are drawn and the
+scoreboard cockpit.party.review computes on the test database; the branch trend charts are drawn and the
 period radio (按季度 → 按月) changes the periods plotted; no English words are left, every radio
 shows a choice.
 
@@ -21,9 +21,9 @@ from playwright.sync_api import expect
 
 from cockpit.auth.audit_log import now as audit_now
 from cockpit.auth.roles import ROLES, role
-from cockpit.fmt import format_value
+from cockpit.text.numbers import format_value
 from cockpit.i18n import Translator
-from cockpit.party import TREND_BY, branch_trend, quarter_bounds, quarter_of, scoreboard
+from cockpit.party.review import TREND_BY, branch_trend, quarter_bounds, quarter_of, scoreboard
 from cockpit.store import Store
 from tests.e2e.conftest import open_page, wait_for_app_idle
 from tests.e2e.page_checks import english_words, save_whole_page, unchecked_radios
@@ -75,7 +75,7 @@ def _trend_periods(periods: list[str], period: str, by: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def truth(sample_db):
-    """The party page's figures, from the functions its data layer calls (cockpit.party)."""
+    """The party page's figures, from the functions its data layer calls (cockpit.party.review)."""
     store = Store(sample_db)
     try:
         periods = store.periods()

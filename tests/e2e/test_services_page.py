@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 
 from cockpit import settings
 from cockpit.services import figures as services
-from cockpit.fmt import format_value
+from cockpit.text.numbers import format_value
 from cockpit.i18n import Translator
 from cockpit.services.norms import norm_gaps
-from cockpit.service_index import index_definition
+from cockpit.services.index import index_definition
 from cockpit.services.figures import INDEX_ID
 from cockpit.store import Store
 from cockpit.ui.services_view import EQUITY_FIGURES

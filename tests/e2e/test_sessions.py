@@ -45,8 +45,8 @@ from playwright.sync_api import expect
 from cockpit.auth import displays, sessions
 from cockpit.auth.users import add_user
 from cockpit.i18n import Translator
-from cockpit.periods import month_bounds
-from cockpit.privacy import mask_text
+from cockpit.values.periods import month_bounds
+from cockpit.text.privacy import mask_text
 from cockpit.store import Store
 from cockpit.ui.command_view import ROWS_SHOWN
 from tests import importer_fixtures as fx

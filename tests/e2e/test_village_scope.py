@@ -9,7 +9,9 @@ import re
 import duckdb
 import pytest
 
-from cockpit import geo, settings
+from cockpit import settings
+
+from cockpit.geo import boundaries as geo
 from cockpit.auth import get_user
 from cockpit.i18n import Translator
 from cockpit.ui.map_view import MAP_HEIGHT, MAP_VIEW_WIDTH

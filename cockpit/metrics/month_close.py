@@ -22,7 +22,7 @@ import duckdb
 import pandas as pd
 
 from cockpit.auth.audit_log import audit, now
-from cockpit.cases.filters import CaseFilter, Period
+from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.metrics.cases import case_rates
 from cockpit.store.atomic import atomic
 from cockpit.store.case_sql import COUNT_COLUMNS

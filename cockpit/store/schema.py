@@ -552,7 +552,7 @@ MONTH_CLOSES = Table(
         ("reopen_reason", "VARCHAR", "why it was reopened"),
     ),
     ("period", "version"),
-    "Closed months: the figures of a month as a leader signed them (cockpit/month_close.py).",
+    "Closed months: the figures of a month as a leader signed them (cockpit/metrics/month_close.py).",
 )
 
 _FROZEN_COUNTS = tuple((c, "DOUBLE" if "days" in c else "BIGINT", "as case_counts had it at the close")

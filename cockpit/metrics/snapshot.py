@@ -13,7 +13,7 @@ from cockpit.metrics.catalog import access_key, coverage_key
 from cockpit.services.figures import village_accessibility
 from cockpit.metrics.coverage import coverage_wide
 from cockpit.metrics.resources import funding_per_resident, staff_per_1000
-from cockpit.service_index import IndexDefinition, index_definition, index_values
+from cockpit.services.index import IndexDefinition, index_definition, index_values
 from cockpit.store import Store
 
 __all__ = ["village_table", "township_series", "WEIGHTS_DEFAULT"]

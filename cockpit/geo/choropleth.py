@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cockpit.classify import NO_DATA_COLOR, class_breaks, class_of, ramp
-from cockpit.fmt import format_value
-from cockpit.literal import LABEL, NAME, clean
+from cockpit.geo.classify import NO_DATA_COLOR, class_breaks, class_of, ramp
+from cockpit.text.numbers import format_value
+from cockpit.text.literal import LABEL, NAME, clean
 from cockpit.metrics.catalog import metric
 
 __all__ = ["LegendEntry", "Choropleth", "choropleth", "tooltip_fields", "TOOLTIP", "TOOLTIP_FIELD"]
@@ -65,7 +65,7 @@ with one placeholder there is nothing left for data to fill. The chart shows it 
 def tooltip_fields(title: str, subtitle: str, rows: list[tuple[str, str]], colon: str = ": ") -> dict[str, str]:
     """The object field the tooltip shows (``{"tip": …}``): title, subtitle and ``label: value``
     rows, one per line, each cleaned to one line of plain text and cut to the tooltip's width
-    (cockpit.literal.clean). ``colon`` joins label and value (``"："`` in Chinese).
+    (cockpit.text.literal.clean). ``colon`` joins label and value (``"："`` in Chinese).
 
     >>> tooltip_fields("Xikou {tip}", "village", [("Population", "1,234")])
     {'tip': 'Xikou {tip}\\nvillage\\nPopulation: 1,234'}

@@ -18,7 +18,7 @@ import pandas as pd
 __all__ = ["label_box", "screen_xy", "printable"]
 
 _WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60]")
-WORLD_PX = 512  # deck.gl's world is 512 * 2^zoom px wide (cockpit.geo.view_state)
+WORLD_PX = 512  # deck.gl's world is 512 * 2^zoom px wide (cockpit.geo.boundaries.view_state)
 
 
 def label_box(text: str, font_px: float) -> tuple[float, float]:

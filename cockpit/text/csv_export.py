@@ -7,7 +7,7 @@
   (＝ ＋ － ＠), is prefixed with a single quote (OWASP "CSV injection"), header included;
   numbers, booleans and dates are written as they are (a negative number stays a number).
 
-Mask personal fields first (:func:`cockpit.privacy.mask_frame`): this module writes what it gets.
+Mask personal fields first (:func:`cockpit.text.privacy.mask_frame`): this module writes what it gets.
 
 >>> to_csv_bytes(pd.DataFrame({"a": ["=1+1", "ok"], "n": [-1, 2]})).decode("utf-8-sig")
 "a,n\\r\\n'=1+1,-1\\r\\nok,2\\r\\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
-from cockpit.periods import month_bounds, parse_period
+from cockpit.values.periods import month_bounds, parse_period
 
 __all__ = ["CaseFilter", "Period", "as_period", "FILTER_FIELDS", "SPANS", "span_period"]
 

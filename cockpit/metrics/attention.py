@@ -52,7 +52,7 @@ def attention_ranking(villages: pd.DataFrame, township: dict[str, float], n: int
     ----------
     villages
         One row per village with village_id, population, overdue_at_end and the FACTORS metrics
-        (as from cockpit.snapshot.village_table).
+        (as from cockpit.metrics.snapshot.village_table).
     township
         Township values of the FACTORS metrics except overdue_per_1000, plus overdue_at_end and
         population.
