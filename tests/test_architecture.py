@@ -157,3 +157,14 @@ def test_a_module_imports_alone(module):
     the import graph above does not see) fails here."""
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-600:]
+
+
+def test_every_page_file_is_in_the_one_page_table_and_named_for_its_address():
+    """The router (st.navigation) is built from cockpit.ui.pages.PAGES: a page file outside it
+    would never be served; a file's name is its address."""
+    from cockpit.ui.pages import PAGES
+    files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")}
+    assert files == {spec.path for spec in PAGES}
+    assert [spec.name for spec in PAGES if spec.default] == ["overview"]
+    assert all(spec.url_path == Path(spec.path).stem for spec in PAGES if not spec.default)
+    assert "navigation.run()" in (ROOT / "app.py").read_text(encoding="utf-8")

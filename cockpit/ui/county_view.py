@@ -54,7 +54,7 @@ def equality_tiles(ctx: PageContext) -> None:
 def _open_township(code: str) -> None:
     st.session_state[state.TOWNSHIP] = code
     st.query_params[state.TOWNSHIP] = code
-    st.switch_page("pages/1_map.py")
+    st.switch_page("pages/map.py")
 
 
 def county_map(ctx: PageContext, table: pd.DataFrame) -> None:

@@ -1,8 +1,13 @@
-"""The page registry: every screen, its file and its title key, in sidebar order."""
+"""The page registry: every screen, its file, its address and its title key, in sidebar order.
+
+The one table the router (cockpit/ui/navigation.py, ``st.navigation``), the sidebar's links, the
+roles and the tests read. A page's file is named for its address: pages/cases.py is /cases.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 __all__ = ["PageSpec", "PAGES", "page_spec"]
 
@@ -14,22 +19,32 @@ class PageSpec:
     title_key: str
     icon: str
     kiosk: bool = False  # may be shown full-screen without sidebar or menus (?kiosk=1)
+    default: bool = False  # the front page, at /
+
+    @property
+    def url_path(self) -> str:
+        """The page's address after the slash: its file's name, empty for the front page.
+
+        >>> page_spec("cases").url_path, page_spec("overview").url_path
+        ('cases', '')
+        """
+        return "" if self.default else PurePosixPath(self.path).stem
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("today", "pages/11_today.py", "nav.today", ":material/today:"),
-    PageSpec("overview", "app.py", "nav.overview", ":material/dashboard:"),
-    PageSpec("county", "pages/12_county.py", "nav.county", ":material/account_tree:"),
-    PageSpec("map", "pages/1_map.py", "nav.map", ":material/map:"),
-    PageSpec("services", "pages/2_services.py", "nav.services", ":material/balance:"),
-    PageSpec("cases", "pages/3_cases.py", "nav.cases", ":material/support_agent:"),
-    PageSpec("village", "pages/4_village.py", "nav.village", ":material/home_pin:"),
-    PageSpec("whatif", "pages/10_planner.py", "nav.whatif", ":material/tune:"),
-    PageSpec("party", "pages/5_party.py", "nav.party", ":material/flag:"),
-    PageSpec("command", "pages/6_command.py", "nav.command", ":material/tv:", kiosk=True),
-    PageSpec("presenter", "pages/7_presenter.py", "nav.presenter", ":material/slideshow:"),
-    PageSpec("admin", "pages/8_admin.py", "nav.admin", ":material/admin_panel_settings:"),
-    PageSpec("data", "pages/9_data.py", "nav.data", ":material/upload_file:"),
+    PageSpec("today", "pages/today.py", "nav.today", ":material/today:"),
+    PageSpec("overview", "pages/overview.py", "nav.overview", ":material/dashboard:", default=True),
+    PageSpec("county", "pages/county.py", "nav.county", ":material/account_tree:"),
+    PageSpec("map", "pages/map.py", "nav.map", ":material/map:"),
+    PageSpec("services", "pages/services.py", "nav.services", ":material/balance:"),
+    PageSpec("cases", "pages/cases.py", "nav.cases", ":material/support_agent:"),
+    PageSpec("village", "pages/village.py", "nav.village", ":material/home_pin:"),
+    PageSpec("whatif", "pages/planner.py", "nav.whatif", ":material/tune:"),
+    PageSpec("party", "pages/party.py", "nav.party", ":material/flag:"),
+    PageSpec("command", "pages/command.py", "nav.command", ":material/tv:", kiosk=True),
+    PageSpec("presenter", "pages/presenter.py", "nav.presenter", ":material/slideshow:"),
+    PageSpec("admin", "pages/admin.py", "nav.admin", ":material/admin_panel_settings:"),
+    PageSpec("data", "pages/data.py", "nav.data", ":material/upload_file:"),
 )
 
 

@@ -75,7 +75,7 @@ def not_ready(t: Translator, name: str, data: Data, may_import: bool) -> bool:
             icon=":material/info:")
     checklist_table(t, items)
     if may_import:
-        st.page_link("pages/9_data.py", label=t("ready.go_data"), icon=":material/upload_file:")
+        st.page_link("pages/data.py", label=t("ready.go_data"), icon=":material/upload_file:")
     else:
         st.caption(t("ready.ask"))
     return True

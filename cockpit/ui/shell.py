@@ -36,7 +36,6 @@ _CSS = """
 <style>
 [data-testid="stMetricValue"] { font-size: 2.1rem; font-weight: 600; }
 [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
-[data-testid="stSidebarNav"] { display: none; }
 .block-container { padding-top: 2.2rem; }
 /* a phone (a village secretary's): headings that fit, tiles two to a row, taps of 44 px */
 @media (max-width: 640px) {

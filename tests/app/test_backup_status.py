@@ -17,7 +17,7 @@ EN = Translator("en")
 
 def _data_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/9_data.py")
+    at.switch_page("pages/data.py")
     at.query_params["lang"] = "en"
     return at.run()
 

@@ -55,9 +55,9 @@ def _save(at: AppTest, name: str) -> AppTest:
 
 
 def test_scenarios_belong_to_their_author_and_every_change_is_audited(fresh_db):
-    leader = _save(_page("pages/10_planner.py", "leader"), "Leader's plan")
+    leader = _save(_page("pages/planner.py", "leader"), "Leader's plan")
     assert [s.value for s in leader.success] == ["Saved “Leader&#39;s plan”."]
-    planner = _page("pages/10_planner.py", "planner")
+    planner = _page("pages/planner.py", "planner")
     assert planner.selectbox(key="scenario_chosen").value is not None
     keys = {b.key for b in planner.button}
     assert "scenario_copy" in keys and "scenario_reopen" in keys
@@ -91,8 +91,8 @@ def test_scenarios_belong_to_their_author_and_every_change_is_audited(fresh_db):
 
 
 def test_a_leader_deletes_anyone_s_scenario_audited(fresh_db):
-    _save(_page("pages/10_planner.py", "planner"), "Planner's plan")
-    leader = _page("pages/10_planner.py", "leader")
+    _save(_page("pages/planner.py", "planner"), "Planner's plan")
+    leader = _page("pages/planner.py", "leader")
     assert "scenario_rename" not in {b.key for b in leader.button}  # renaming stays with the author
     leader.button(key="scenario_delete").click().run()
     assert not leader.exception, leader.exception
@@ -102,7 +102,7 @@ def test_a_leader_deletes_anyone_s_scenario_audited(fresh_db):
 
 
 def test_decisions_recorded_edited_and_closed_are_audited_once(fresh_db):
-    at = _page("pages/7_presenter.py", "leader")
+    at = _page("pages/presenter.py", "leader")
     at.text_area(key="dec_text").input("Fix the Houkeng water supply")
     at.text_input(key="dec_owner").input("Chen")
     at.button(key="dec_submit").click().run()
@@ -135,7 +135,7 @@ def test_decisions_recorded_edited_and_closed_are_audited_once(fresh_db):
 
 @pytest.mark.parametrize("user", ["leader"])
 def test_an_edit_that_changes_nothing_writes_no_entry(fresh_db, user):
-    at = _page("pages/7_presenter.py", user)
+    at = _page("pages/presenter.py", user)
     at.text_area(key="dec_text").input("Same text")
     at.button(key="dec_submit").click().run()
     con = duckdb.connect(str(fresh_db), read_only=True)

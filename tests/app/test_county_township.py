@@ -51,7 +51,7 @@ def _services(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/2_services.py")
+    at.switch_page("pages/services.py")
     return at.run()
 
 
@@ -93,7 +93,7 @@ def _county_page(lang: str = "en", user: str = "head") -> AppTest:
     sign_in(at, user)
     at.query_params["lang"] = lang
     at.run()
-    at.switch_page("pages/12_county.py")
+    at.switch_page("pages/county.py")
     return at.run()
 
 
@@ -150,7 +150,7 @@ def test_a_township_leader_sees_their_township_only_on_every_page(county, spec):
     sign_in(at, "daxi")
     at.query_params["lang"] = "zh"
     at.run()
-    if spec.path != "app.py":
+    if spec.path != "pages/overview.py":
         at.switch_page(spec.path)
         at.run()
     assert not at.exception, at.exception
@@ -169,7 +169,7 @@ def test_a_township_leader_s_case_list_download_holds_their_township_only(county
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     sign_in(at, "daxi")
     at.run()
-    at.switch_page("pages/3_cases.py")
+    at.switch_page("pages/cases.py")
     at.run()
     click_download(at, "download_overdue")
     csv = b"".join(downloads).decode("utf-8-sig")
@@ -185,7 +185,7 @@ def test_the_planner_of_a_county_says_what_moves_between_townships(county):
     sign_in(at, "head")
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page("pages/10_planner.py")
+    at.switch_page("pages/planner.py")
     at.run()
     assert not at.exception and not at.error, [*at.exception, *at.error]
     assert "planner.map.no_boundaries" not in str(at.info) and at.info[-1].value.startswith("No village boundaries")

@@ -39,7 +39,7 @@ def _page(path: str, user: str = "leader") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     sign_in(at, user)
     at.run()
-    if path != "app.py":
+    if path != "pages/overview.py":
         at.switch_page(path)
         at.run()
     return at
@@ -53,12 +53,12 @@ def test_every_page_opens_with_a_village_without_location_or_boundary(gappy, spe
 
 
 def test_the_services_page_names_the_village_left_out_of_distances(gappy):
-    at = _page("pages/2_services.py")
+    at = _page("pages/services.py")
     notes = [c.value for c in at.caption if "缺少位置" in c.value or "no location" in c.value]
     assert notes and gappy[UNLOCATED] in notes[0] and "（1 个）" in notes[0]
 
 
 def test_the_map_names_the_village_without_a_boundary(gappy):
-    at = _page("pages/1_map.py")
+    at = _page("pages/map.py")
     notes = [c.value for c in at.caption if "尚无村界" in c.value]
     assert len(notes) == 1 and gappy[UNMAPPED] in notes[0] and "（1 个）" in notes[0]

@@ -21,7 +21,7 @@ from cockpit.ui.shell import radio_key
 from tests import importer_fixtures as fx
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA_PAGE = "pages/9_data.py"
+DATA_PAGE = "pages/data.py"
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_villages_then_boundary_then_map(world, lang):
                                                                  updated="0", unchanged="0", rejected="0")[:8])
     assert fx.NEW_VILLAGE in world.geodata.read_text(encoding="utf-8")
 
-    at.switch_page("pages/1_map.py").run()
+    at.switch_page("pages/map.py").run()
     assert not at.exception
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     layer = next(layer for layer in deck["layers"] if layer["id"] == "villages")

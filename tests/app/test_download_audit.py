@@ -23,9 +23,9 @@ TIMEOUT = 60
 
 # page, download button key, audit event, what the entry says was downloaded
 DOWNLOADS = [
-    ("pages/7_presenter.py", "presenter_pdf", "export", "briefing_pdf"),
-    ("pages/4_village.py", "village_pdf", "export", "village_pdf"),
-    ("pages/3_cases.py", "download_overdue", "download", "overdue cases"),
+    ("pages/presenter.py", "presenter_pdf", "export", "briefing_pdf"),
+    ("pages/village.py", "village_pdf", "export", "village_pdf"),
+    ("pages/cases.py", "download_overdue", "download", "overdue cases"),
 ]
 FAILURES = [WriteUnavailable("database open elsewhere for writing"),
             duckdb.IOException("Could not set lock on file"),
@@ -108,7 +108,7 @@ def test_no_page_keeps_its_own_copy():
 def test_a_download_is_made_on_click_and_served_to_this_session_only(fresh_db, click_download):
     from cockpit.web.gatekeeper import gatekeeper
 
-    at = _page("pages/3_cases.py")
+    at = _page("pages/cases.py")
     data = click_download(at, "download_overdue")
     assert data.decode("utf-8-sig").startswith(Translator("en")("cases.col.case_id"))
     assert gatekeeper().granted("test:leader", data)  # the AppTest seam's session of the leader
@@ -124,7 +124,7 @@ def test_an_unmasking_that_cannot_be_logged_is_not_shown(fresh_db, monkeypatch, 
             raise failure
 
     monkeypatch.setattr(shell, "audit", failing_audit)
-    at = _page("pages/3_cases.py")
+    at = _page("pages/cases.py")
     assert not at.exception, at.exception
     assert Translator("en")("cases.unmask_not_logged") in _warnings(at)
     import csv as csv_module

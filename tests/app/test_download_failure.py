@@ -35,7 +35,7 @@ def test_a_failed_briefing_says_why_in_the_file_the_log_and_the_page(sample_db, 
     monkeypatch.setattr(briefing, "briefing_pdf", broken)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     sign_in(at, "leader")
-    at.switch_page("pages/7_presenter.py")
+    at.switch_page("pages/presenter.py")
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, at.exception
@@ -59,7 +59,7 @@ def test_a_failed_csv_download_gives_text_that_says_why(sample_db, monkeypatch, 
     monkeypatch.setattr(cases_view, "to_csv_bytes", lambda table: (_ for _ in ()).throw(OSError("disk full")))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     sign_in(at, "leader")
-    at.switch_page("pages/3_cases.py")
+    at.switch_page("pages/cases.py")
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, at.exception

@@ -40,7 +40,7 @@ def _page(path: str, user: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     sign_in(at, user)
     at.run()
-    if path != "app.py":
+    if path != "pages/overview.py":
         at.switch_page(path)
         at.run()
     return at
@@ -69,8 +69,8 @@ def test_the_overview_of_an_empty_township_in_english_names_what_is_missing(empt
         "Villages and communities", "Village boundaries (GeoJSON)"]
 
 
-@pytest.mark.parametrize("path, user", [("pages/9_data.py", "admin"), ("pages/8_admin.py", "admin"),
-                                        ("pages/9_data.py", "head")])
+@pytest.mark.parametrize("path, user", [("pages/data.py", "admin"), ("pages/admin.py", "admin"),
+                                        ("pages/data.py", "head")])
 def test_the_data_and_users_pages_of_an_empty_township_open(empty_township, path, user):
     at = _page(path, user)
     assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
@@ -95,7 +95,7 @@ def _villages(db):
 
 def test_a_new_township_starts_from_its_boundaries_on_the_data_page(empty_township, tmp_path, monkeypatch):
     monkeypatch.setenv("COCKPIT_IMPORTS_DIR", str(tmp_path / "imports"))
-    at = _page("pages/9_data.py", "admin")
+    at = _page("pages/data.py", "admin")
     at.selectbox(key="imp_kind").set_value("boundaries").run()
     at.file_uploader(key="imp_file_0").set_value(("行政区划.json", _datav_boundaries(), "application/json")).run()
     assert at.checkbox(key="imp_create_villages").value is True          # a township without villages
@@ -124,13 +124,13 @@ def test_a_new_township_starts_from_its_boundaries_on_the_data_page(empty_townsh
         ("350781105203", "Changle Village (west)", "village", "rural", 905)]
     assert not [s for s in at.subheader if s.value == "待补填的村"]
 
-    at.switch_page("app.py").run()                                       # villages, but no month yet
+    at.switch_page("pages/overview.py").run()                                       # villages, but no month yet
     assert "月度数据" in at.info[0].value and "村（社区）" not in at.info[0].value
     assert list(at.dataframe[0].value["现有"])[:2] == ["3 条", "3 条"]
 
 
 def test_the_data_page_of_an_empty_township_shows_what_it_holds(empty_township):
-    at = _page("pages/9_data.py", "admin")
+    at = _page("pages/data.py", "admin")
     assert "本镇数据现状" in [e.label for e in at.expander]
     table = next(d.value for d in at.dataframe if "数据" in d.value.columns)
     assert list(table["现有"]) == ["暂无"] * 7

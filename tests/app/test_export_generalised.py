@@ -32,7 +32,7 @@ def _decimals(value: str) -> int:
 def _export_page(table: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     sign_in(at, "admin")
-    at.switch_page("pages/9_data.py")
+    at.switch_page("pages/data.py")
     at.query_params["lang"] = "en"
     at.run()
     at.selectbox(key="data_export_table").set_value(table).run()

@@ -90,14 +90,14 @@ def _assert_escaped(at: AppTest, where: str, shown: bool = True) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_command_screen(evil, lang):
-    at = _app("pages/6_command.py", lang)
+    at = _app("pages/command.py", lang)
     _assert_escaped(at, "command screen")  # the alerts panel lists the most overdue village
 
 
 def test_map_tooltips_carry_plain_text(evil):
     """The tooltip is one placeholder shown as text (``innerText``): each village carries its whole
     tooltip as one plain-text field, so nothing in a name is read as HTML or as a placeholder."""
-    at = _app("pages/6_command.py")
+    at = _app("pages/command.py")
     chart = at.get("deck_gl_json_chart")[0].proto
     assert json.loads(chart.tooltip) == {"text": "{tip}", "style": json.loads(chart.tooltip)["style"]}
     deck = json.loads(chart.json)
@@ -114,7 +114,7 @@ def test_map_tooltips_carry_plain_text(evil):
 def test_presenter_slides(evil, lang):
     shown = []
     for slide in range(1, 7):
-        at = _app("pages/7_presenter.py", lang, slide=str(slide))
+        at = _app("pages/presenter.py", lang, slide=str(slide))
         text = _assert_escaped(at, f"presenter slide {slide}", shown=False)
         shown.append(ESCAPED in text)
     assert shown[0] and shown[2], "the overview and the overdue slide name the village"
@@ -136,7 +136,7 @@ def decided(evil, fresh_db):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_decision_log_and_follow_up_slide(decided, lang):
-    at = _app("pages/7_presenter.py", lang, slide="6")  # follow-up: open items of earlier meetings
+    at = _app("pages/presenter.py", lang, slide="6")  # follow-up: open items of earlier meetings
     text = _assert_escaped(at, "follow-up slide and decision log")
     assert text.count(ESCAPED) >= 2 * 3, "village, text and owner, in the slide table and the log list"
     assert "修复&lt;img src=x onerror=alert(1)&gt;光纤" in text

@@ -19,7 +19,7 @@ from tests.app.conftest import sign_in
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _page(user: str, path: str = "pages/2_services.py") -> AppTest:
+def _page(user: str, path: str = "pages/services.py") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     sign_in(at, user)
     at.switch_page(path)
@@ -59,7 +59,7 @@ def test_leader_sets_the_weights_for_everyone(fresh_db):
     assert json.loads(entry["detail"])["weights"].startswith("education=0,health=1")
 
     # another user's map states the same definition
-    other = _page("planner", "pages/1_map.py")
+    other = _page("planner", "pages/map.py")
     assert "Health 1.00" in " ".join(c.value for c in other.caption)
 
 

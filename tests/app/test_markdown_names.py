@@ -100,7 +100,7 @@ def hostile(fresh_db):
 def _app(page: str, user: str = "leader", lang: str = "en", **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     sign_in(at, user)
-    if page != "app.py":
+    if page != "pages/overview.py":
         at.switch_page(page)
     at.query_params["lang"] = lang
     for key, value in params.items():
@@ -109,8 +109,8 @@ def _app(page: str, user: str = "leader", lang: str = "en", **params) -> AppTest
 
 
 def test_overview_attention_headings_are_plain_and_cut(hostile):
-    text = assert_plain(_app("app.py"), "overview")
-    headings = [m.value for m in _app("app.py").markdown if m.value.startswith("#### ")]
+    text = assert_plain(_app("pages/overview.py"), "overview")
+    headings = [m.value for m in _app("pages/overview.py").markdown if m.value.startswith("#### ")]
     assert len(headings) == 3
     for h in headings:
         shown = html.unescape(h[5:])
@@ -122,7 +122,7 @@ def test_overview_attention_headings_are_plain_and_cut(hostile):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_secretary_sidebar_and_scope_notice_are_plain(hostile, lang):
     secretary, _ = hostile
-    at = _app("app.py", "secretary", lang)
+    at = _app("pages/overview.py", "secretary", lang)
     text = assert_plain(at, "overview as village secretary")
     name = f"{MD if lang == 'en' else MD_ZH} 0"
     assert literal(name, NAME) in text  # the scope notice and "your villages" name it, as text
@@ -134,7 +134,7 @@ def test_secretary_sidebar_and_scope_notice_are_plain(hostile, lang):
 
 def test_map_card_profile_party_and_cases_are_plain(hostile):
     secretary, _ = hostile
-    at = _app("pages/1_map.py", village=secretary)
+    at = _app("pages/map.py", village=secretary)
     assert_plain(at, "map with the village card")
     assert at.subheader[0].value == literal(f"{MD} 0", NAME) or any(
         s.value == literal(f"{MD} 0", NAME) for s in at.subheader)
@@ -142,17 +142,17 @@ def test_map_card_profile_party_and_cases_are_plain(hostile):
     features = next(layer for layer in tips["layers"] if layer["id"] == "villages")["data"]["features"]
     tip = next(f["properties"]["tip"] for f in features if f["properties"]["village_id"] == secretary)
     assert tip.split("\n")[0] == clean(f"{MD} 0", NAME)  # text, shown as innerText
-    at = _app("pages/4_village.py", village=secretary)
+    at = _app("pages/village.py", village=secretary)
     text = assert_plain(at, "village profile")
     assert at.title[0].value == f"Village profile: {literal(f'{MD} 0', LABEL)}"
     assert literal(MD, NAME) in text  # the party branch line: branch and secretary names
-    for page in ("pages/5_party.py", "pages/3_cases.py", "pages/2_services.py", "pages/6_command.py"):
+    for page in ("pages/party.py", "pages/cases.py", "pages/services.py", "pages/command.py"):
         assert_plain(_app(page), page)
 
 
 def test_a_100_kb_name_is_cut_in_the_title_and_whole_in_its_place(hostile):
     _, long_id = hostile
-    at = _app("pages/4_village.py", village=long_id)
+    at = _app("pages/village.py", village=long_id)
     assert_plain(at, "profile of the long name")
     title = at.title[0].value
     assert title.endswith(ELLIPSIS) and len(title) < 100
@@ -162,7 +162,7 @@ def test_a_100_kb_name_is_cut_in_the_title_and_whole_in_its_place(hostile):
 
 @pytest.mark.parametrize("slide", range(1, 8))
 def test_presenter_slides_and_decision_log_are_plain(hostile, slide):
-    assert_plain(_app("pages/7_presenter.py", slide=str(slide)), f"presenter slide {slide}")
+    assert_plain(_app("pages/presenter.py", slide=str(slide)), f"presenter slide {slide}")
 
 
 def test_tooltips_have_no_placeholder_data_can_fill(fresh_db):
@@ -173,7 +173,7 @@ def test_tooltips_have_no_placeholder_data_can_fill(fresh_db):
         con.execute("UPDATE villages SET name_en = ? WHERE village_id = ?", ["{tip_sub} {tip_r0} {tip}", vid])
     finally:
         con.close()
-    at = _app("pages/1_map.py")
+    at = _app("pages/map.py")
     chart = at.get("deck_gl_json_chart")[0].proto
     assert json.loads(chart.tooltip)["text"] == "{tip}"  # one placeholder, nothing else to fill
     features = next(layer for layer in json.loads(chart.json)["layers"] if layer["id"] == "villages")["data"]["features"]

@@ -24,7 +24,7 @@ TIMEOUT = 90
 def _cases_page(user: str, lang: str = "en") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     sign_in(at, user)
-    at.switch_page("pages/3_cases.py")
+    at.switch_page("pages/cases.py")
     at.query_params["lang"] = lang
     return at.run()
 

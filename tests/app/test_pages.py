@@ -18,8 +18,9 @@ from cockpit.ui.shell import radio_key
 from tests.app.conftest import sign_in, sign_out_test
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
-MAP_PAGE = ROOT / "pages" / "1_map.py"
+PAGE_FILES = sorted((ROOT / "pages").glob("*.py"))
+OVERVIEW = ROOT / "pages" / "overview.py"
+MAP_PAGE = ROOT / "pages" / "map.py"
 TIMEOUT = 60
 
 
@@ -31,7 +32,7 @@ def _app(path: Path, user: str | None = "leader") -> AppTest:
         sign_in(at, user)
     else:
         sign_out_test(at)
-    if path != ROOT / "app.py":
+    if path != OVERVIEW:  # the front page: the first run lands on it
         at.switch_page(str(path.relative_to(ROOT)))
     return at
 
@@ -67,7 +68,7 @@ def test_every_page_runs(sample_db, path, lang):
 
 
 def test_overview_kpis_equal_the_store(sample_db, truth):
-    at = _run(ROOT / "app.py", "en")
+    at = _run(OVERVIEW, "en")
     tiles = {m.label: m.value for m in at.metric}
     row = truth["series"].loc[truth["period"]]
     assert tiles["On-time closure rate"] == format_value(row["on_time_rate"], "percent")
@@ -79,18 +80,18 @@ def test_overview_kpis_equal_the_store(sample_db, truth):
 
 
 def test_language_switch_changes_labels_and_is_remembered(sample_db):
-    at = _run(ROOT / "app.py")
+    at = _run(OVERVIEW)
     assert "按期结案率" in [m.label for m in at.metric]  # default language is Chinese
     at.selectbox(key="_w_lang").set_value("en").run()
     assert "On-time closure rate" in [m.label for m in at.metric]
     assert at.session_state["lang"] == "en"
-    at.switch_page("pages/1_map.py").run()
+    at.switch_page("pages/map.py").run()
     assert at.title[0].value == Translator("en")("map.title")
 
 
 def test_period_selector_changes_figures(sample_db, truth):
     earlier = truth["series"].index[-7]
-    at = _run(ROOT / "app.py", "en")
+    at = _run(OVERVIEW, "en")
     at.selectbox(key="_w_period").set_value(earlier).run()
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Closure rate"] == format_value(truth["series"].loc[earlier, "closure_rate"], "percent")
@@ -98,7 +99,7 @@ def test_period_selector_changes_figures(sample_db, truth):
 
 
 def test_attention_panel_names_three_villages(sample_db, truth):
-    at = _run(ROOT / "app.py", "zh")
+    at = _run(OVERVIEW, "zh")
     names = set(truth["villages"]["name_zh"])
     shown = [m.value[5:] for m in at.markdown if m.value.startswith("#### ")]
     assert len(shown) == 3 and set(shown) <= names
@@ -163,7 +164,7 @@ def test_unusable_database_gives_clear_message(tmp_path, monkeypatch, sample_db)
     junk = tmp_path / "junk.duckdb"
     junk.write_bytes(b"not a database" * 200)
     monkeypatch.setenv("COCKPIT_DB", str(junk))
-    at = _run(ROOT / "app.py", "en")
+    at = _run(OVERVIEW, "en")
     assert not at.exception
     assert str(junk) in html.unescape(at.error[0].value)  # the path, as plain text (cockpit.text.literal)
 
@@ -171,7 +172,7 @@ def test_unusable_database_gives_clear_message(tmp_path, monkeypatch, sample_db)
 def test_first_run_builds_the_missing_database(tmp_path, monkeypatch, sample_db):
     db = tmp_path / "new" / "cockpit.duckdb"
     monkeypatch.setenv("COCKPIT_DB", str(db))
-    at = _run(ROOT / "app.py", "en")
+    at = _run(OVERVIEW, "en")
     assert not at.exception
     assert db.is_file() and Store(db).periods()
     assert len(at.metric) == 6 + 7 + 2
@@ -180,7 +181,7 @@ def test_first_run_builds_the_missing_database(tmp_path, monkeypatch, sample_db)
 def test_village_profile_from_url(sample_db, truth):
     vt = truth["villages"]
     village = vt[vt["kind"] == "village"].sort_values("coverage:elderly").iloc[0]
-    at = _app(ROOT / "pages" / "4_village.py")
+    at = _app(ROOT / "pages" / "village.py")
     at.query_params["lang"] = "en"
     at.query_params["village"] = village["village_id"]
     at.run()
@@ -217,16 +218,16 @@ def test_overview_and_command_screen_show_the_months_case_spikes(sample_db, trut
     finally:
         store.close()
     name = names[spike["key"]]
-    at = _run(ROOT / "app.py", "en", period=period)
+    at = _run(OVERVIEW, "en", period=period)
     assert not at.exception
     expected = (f"{spike['kind'].capitalize()} {name}: {int(spike['count'])} cases in the week of "
                 f"{str(spike['week'])[:10]}, usual {spike['baseline']:.1f}")
     assert any(w.value.startswith(expected) for w in at.warning), [w.value for w in at.warning]
     quiet = next(p for p in truth["series"].index[13:] if p not in months)
-    at = _run(ROOT / "app.py", "en", period=quiet)
+    at = _run(OVERVIEW, "en", period=quiet)
     assert "No category or village is far above its usual weekly count." in [c.value for c in at.caption]
     monkeypatch.setenv("COCKPIT_COMMAND_ROTATION", "0")  # both panels at once
-    wall = _app(ROOT / "pages" / "6_command.py")
+    wall = _app(ROOT / "pages" / "command.py")
     wall.query_params["lang"] = "en"
     wall.query_params["period"] = period
     wall.run()
@@ -244,7 +245,7 @@ def test_cases_page_span_score_and_configured_targets(sample_db, truth, monkeypa
     targets = parse_targets("on_time_rate=0.5,median_days_to_close=3")
     store = Store(sample_db)
     period = truth["period"]
-    at = _run(ROOT / "pages" / "3_cases.py", "en")
+    at = _run(ROOT / "pages" / "cases.py", "en")
     assert not at.exception
     month = kpi_table(store, period, targets=targets)
     tiles = {m.label: m for m in at.metric}
@@ -267,14 +268,14 @@ def test_cases_page_span_score_and_configured_targets(sample_db, truth, monkeypa
 
 def test_village_profile_offers_its_pdf_to_roles_that_may_export(sample_db):
     label = "Village file (PDF)"
-    at = _app(ROOT / "pages" / "4_village.py")
+    at = _app(ROOT / "pages" / "village.py")
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
     button = _buttons(at)[label]
     assert button.type == "download_button" and not button.proto.disabled
     assert button.proto.help.startswith("The profile of this village as a printable PDF")
-    viewer = _app(ROOT / "pages" / "4_village.py", user="viewer")
+    viewer = _app(ROOT / "pages" / "village.py", user="viewer")
     viewer.query_params["lang"] = "en"
     viewer.run()
     assert not viewer.exception
@@ -292,7 +293,7 @@ def test_party_page_flags_planted_tasks_without_evidence(sample_db):
     done = pd.to_datetime(tasks[tasks["task_id"].isin(ids)]["completed_on"])
     expected = int(((done >= "2025-07-01") & (done <= "2025-09-30")).sum())
     assert expected > 0
-    at = _run(ROOT / "pages" / "5_party.py", "en")
+    at = _run(ROOT / "pages" / "party.py", "en")
     at.selectbox(key="_w_period").set_value("2025-09").run()
     assert not at.exception
     figures = {m.label: m.value for m in at.metric}
@@ -302,7 +303,7 @@ def test_party_page_flags_planted_tasks_without_evidence(sample_db):
 
 
 def test_command_screen_wall_and_kiosk(sample_db, truth):
-    at = _app(ROOT / "pages" / "6_command.py")
+    at = _app(ROOT / "pages" / "command.py")
     at.query_params["lang"] = "en"
     at.query_params["kiosk"] = "1"
     at.run()
@@ -319,7 +320,7 @@ def test_command_screen_wall_and_kiosk(sample_db, truth):
 
 
 def test_command_screen_metric_from_url(sample_db):
-    at = _app(ROOT / "pages" / "6_command.py")
+    at = _app(ROOT / "pages" / "command.py")
     at.query_params["metric"] = "on_time_rate"
     at.run()
     assert not at.exception
@@ -332,7 +333,7 @@ def test_services_page_equity_figures_and_the_index(sample_db, truth):
     from cockpit.services.figures import INDEX_ID
 
     vt = truth["villages"]
-    at = _run(ROOT / "pages" / "2_services.py", "en")
+    at = _run(ROOT / "pages" / "services.py", "en")
     assert not at.exception
     at.selectbox(key="equity_domain").set_value("health").run()
     figures = {m.label: m.value for m in at.metric}
@@ -376,7 +377,7 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
 
     store = Store(sample_db)
     period = truth["period"]
-    at = _run(ROOT / "pages" / "3_cases.py", "en")
+    at = _run(ROOT / "pages" / "cases.py", "en")
     assert not at.exception
     kpis = kpi_table(store, period).set_index("metric")
     tiles = {m.label: m.value for m in at.metric}
@@ -389,9 +390,9 @@ def test_cases_page_kpis_filters_cell_click_and_quality(sample_db, truth):
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["Cases received"] == format_value(filtered.loc["received", "actual"], "count")
     # the filter persists across pages: to the map and back
-    at.switch_page("pages/1_map.py").run()
+    at.switch_page("pages/map.py").run()
     assert not at.exception
-    at.switch_page("pages/3_cases.py").run()
+    at.switch_page("pages/cases.py").run()
     assert at.multiselect(key="_w_case_village_ids").value == [village]
     assert {m.label: m.value for m in at.metric}["Cases received"] == tiles["Cases received"]
     at.multiselect(key="_w_case_village_ids").set_value([]).run()
@@ -430,7 +431,7 @@ def test_cases_matrix_shows_the_worst_villages_when_there_are_many(sample_db, tr
     wide = matrix(store.case_counts_matrix(truth["period"]), "overdue_at_end")
     store.close()
     worst = set(wide.sum(axis=0).sort_values(ascending=False, kind="stable").index[:3])
-    at = _run(ROOT / "pages" / "3_cases.py", "en")
+    at = _run(ROOT / "pages" / "cases.py", "en")
     assert not at.exception
     heatmap = next(d for c in at.get("plotly_chart") for d in json.loads(c.proto.spec)["data"]
                    if d["type"] == "heatmap")
@@ -490,7 +491,7 @@ def test_village_secretary_sees_own_village_cases_unmasked_and_it_is_audited(fre
     names = dict(con.execute("SELECT village_id, name_en FROM villages").fetchall())
     con.close()
     (own,) = secretary.villages
-    at = _app(ROOT / "pages" / "3_cases.py", user="secretary")
+    at = _app(ROOT / "pages" / "cases.py", user="secretary")
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception

@@ -14,7 +14,7 @@ from cockpit.store import Store
 from cockpit.ui.shell import radio_key
 from tests.app.test_pages import ROOT, _app
 
-PAGE = ROOT / "pages" / "5_party.py"
+PAGE = ROOT / "pages" / "party.py"
 MONTH, AS_OF = "2026-08", date(2026, 8, 31)  # Q3 to date; Q3 is assessed in the sample
 
 

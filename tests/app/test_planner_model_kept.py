@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _planner() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     sign_in(at, "planner")
-    at.switch_page("pages/10_planner.py")
+    at.switch_page("pages/planner.py")
     at.query_params["lang"] = "en"
     return at.run()
 

@@ -12,7 +12,7 @@ from cockpit.planner.recommend import recommend
 from cockpit.planner.report import cost_per_point
 from tests.app.test_pages import ROOT, _app
 
-PAGE = ROOT / "pages" / "10_planner.py"
+PAGE = ROOT / "pages" / "planner.py"
 
 
 @pytest.fixture(scope="module")

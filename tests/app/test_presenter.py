@@ -1,4 +1,4 @@
-"""AppTest of the joint-meeting presenter (pages/7_presenter.py): slides, navigation, decision log."""
+"""AppTest of the joint-meeting presenter (pages/presenter.py): slides, navigation, decision log."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from cockpit.store import Store
 from tests.app.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = "pages/7_presenter.py"
+PAGE = "pages/presenter.py"
 TIMEOUT = 60
 
 
@@ -147,7 +147,7 @@ def test_a_saved_scenario_chosen_shows_the_scenario_slide(fresh_db):
     """Save a scenario on the planner page, choose it on the presenter page: a slide after the map
     compares it (table, per-village chart, notes), with the planner's own figures."""
     planner = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    planner.switch_page("pages/10_planner.py")
+    planner.switch_page("pages/planner.py")
     planner.query_params["lang"] = "en"
     planner.run()
     planner.slider(key="planner_quick_percent").set_value(30)

@@ -45,7 +45,7 @@ def no_charts(monkeypatch):
 def _slide(user: str, slide: int = 3) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     sign_in(at, user)
-    at.switch_page("pages/7_presenter.py")
+    at.switch_page("pages/presenter.py")
     at.query_params["lang"] = "en"
     at.query_params["slide"] = str(slide)
     return at.run()

@@ -18,7 +18,7 @@ from cockpit.store import Store
 from cockpit.store.scenarios import save_scenario
 from tests.app.test_pages import ROOT, _app
 
-PAGE = ROOT / "pages" / "10_planner.py"
+PAGE = ROOT / "pages" / "planner.py"
 
 
 def _pp(after: float, before: float) -> str:

@@ -23,7 +23,7 @@ def _today(user: str, lang: str = "zh") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     sign_in(at, user)
     at.query_params["lang"] = lang
-    at.switch_page("pages/11_today.py")
+    at.switch_page("pages/today.py")
     return at.run()
 
 
@@ -49,7 +49,7 @@ def test_the_secretary_sees_their_own_village_only(sample_db):
     assert set(cases["工单号"]) <= set(overdue["case_id"]) | set(soon["case_id"])
     cases_page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     sign_in(cases_page, "secretary")
-    cases_page.switch_page("pages/3_cases.py")
+    cases_page.switch_page("pages/cases.py")
     cases_page.run()
     received = next(m.value for m in cases_page.metric if m.label.startswith("受理诉求"))
     assert at.metric[0].label.startswith("受理诉求") and at.metric[0].value == received

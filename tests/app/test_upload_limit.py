@@ -20,7 +20,7 @@ from cockpit.i18n import Translator
 from tests import importer_fixtures as fx
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA_PAGE = "pages/9_data.py"
+DATA_PAGE = "pages/data.py"
 MB = 1024 * 1024
 
 

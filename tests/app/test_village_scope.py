@@ -61,7 +61,7 @@ def _app(page: str, lang: str = "en", **query) -> AppTest:
     at.query_params["lang"] = lang
     for key, value in query.items():
         at.query_params[key] = value
-    if page != "app.py":
+    if page != "pages/overview.py":
         at.switch_page(page)
     return at
 
@@ -117,7 +117,7 @@ def _scope_note(at: AppTest, lang: str, world) -> None:
 
 def test_the_scan_finds_other_villages_when_there_are_some(sample_db, world):
     """Control: signed in as the township leader, the same scan sees the other villages."""
-    at = _app("pages/1_map.py")
+    at = _app("pages/map.py")
     sign_in(at, "leader")
     at.run()
     text = page_text(at)
@@ -135,7 +135,7 @@ def test_the_secretary_role_opens_these_pages(world):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_overview_shows_own_village_figures_only(sample_db, world, lang):
-    at = _app("app.py", lang).run()
+    at = _app("pages/overview.py", lang).run()
     assert_no_other_village(at, world)
     _scope_note(at, lang, world)
     row = world["row"]
@@ -151,7 +151,7 @@ def test_overview_shows_own_village_figures_only(sample_db, world, lang):
 
 
 def test_map_shows_own_village_and_its_facilities_only(sample_db, world):
-    at = _app("pages/1_map.py").run()
+    at = _app("pages/map.py").run()
     at.multiselect(key="map_facilities").set_value(list(world["domains"].index)).run()
     assert_no_other_village(at, world)
     _scope_note(at, "en", world)
@@ -164,7 +164,7 @@ def test_map_shows_own_village_and_its_facilities_only(sample_db, world):
 
 def test_map_card_compares_with_own_villages(sample_db, world):
     row = world["row"]
-    at = _app("pages/1_map.py", village=world["own"]).run()
+    at = _app("pages/map.py", village=world["own"]).run()
     assert_no_other_village(at, world)
     card = {m.label: m.value for m in at.metric}
     assert card["Population"] == format_value(row["population"], "count")
@@ -174,7 +174,7 @@ def test_map_card_compares_with_own_villages(sample_db, world):
     assert on_time["This village"] == on_time["Township"] == format_value(row["on_time_rate"], "percent")
 
 
-@pytest.mark.parametrize("page", ["pages/1_map.py", "pages/4_village.py"])
+@pytest.mark.parametrize("page", ["pages/map.py", "pages/village.py"])
 def test_a_link_to_another_village_is_refused(sample_db, world, page):
     other = world["others"]["ids"][0]
     at = _app(page, village=other).run()
@@ -184,7 +184,7 @@ def test_a_link_to_another_village_is_refused(sample_db, world, page):
 
 
 def test_village_profile_is_own_village_and_selector_offers_nothing_else(sample_db, world):
-    at = _app("pages/4_village.py").run()
+    at = _app("pages/village.py").run()
     assert_no_other_village(at, world)
     assert at.selectbox(key="_w_village").options == [world["row"]["name_en"]]
     assert at.title[0].value == f"Village profile: {world['row']['name_en']}"
@@ -193,7 +193,7 @@ def test_village_profile_is_own_village_and_selector_offers_nothing_else(sample_
 
 
 def test_services_page_lists_own_village_only(sample_db, world):
-    at = _app("pages/2_services.py").run()
+    at = _app("pages/services.py").run()
     assert_no_other_village(at, world)
     _scope_note(at, "en", world)
     needs_two = EN("services.needs_two_villages", n=1)
@@ -219,7 +219,7 @@ def test_cases_page_counts_own_village_and_the_csv_holds_no_other(sample_db, wor
     downloads = []
     original = cases_view.to_csv_bytes
     monkeypatch.setattr(cases_view, "to_csv_bytes", lambda table: downloads.append(original(table)) or downloads[-1])
-    at = _app("pages/3_cases.py").run()
+    at = _app("pages/cases.py").run()
     assert not downloads, "the CSV is made when clicked, not when the page is drawn"
     click_download(at, "download_overdue")
     csv = b"".join(downloads).decode("utf-8-sig")
@@ -235,7 +235,7 @@ def test_cases_page_counts_own_village_and_the_csv_holds_no_other(sample_db, wor
 
 
 def test_party_page_shows_own_branch_only(sample_db, world):
-    at = _app("pages/5_party.py").run()
+    at = _app("pages/party.py").run()
     assert_no_other_village(at, world)
     board = at.dataframe[0].value
     assert len(board) == 1 and world["row"]["name_en"] in board.iloc[0, 0]
@@ -248,13 +248,13 @@ def test_a_secretary_without_villages_sees_nothing(fresh_db):
     con = duckdb.connect(str(fresh_db))
     con.execute("UPDATE users SET village_ids = '' WHERE user_name = 'secretary'")
     con.close()
-    at = _app("app.py").run()
+    at = _app("pages/overview.py").run()
     assert not at.exception
     assert [e.value for e in at.error] == [EN("scope.no_villages")]
     assert not at.metric and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
 
 
 def test_planner_shows_own_village_only(sample_db, world):
-    at = _app("pages/10_planner.py").run()
+    at = _app("pages/planner.py").run()
     assert_no_other_village(at, world)
     assert at.session_state["planner_base"][1] == (world["own"],)

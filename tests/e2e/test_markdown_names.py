@@ -97,7 +97,7 @@ def hostile_server(sample_db, tmp_path_factory, listener, server_logs):
 
 
 def _url(path: str) -> str:
-    return "/" if path == "app.py" else "/" + Path(path).stem.split("_", 1)[1]
+    return "/" if path == "pages/overview.py" else "/" + Path(path).stem
 
 
 _WIDTH_JS = """() => {

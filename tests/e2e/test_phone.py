@@ -77,8 +77,7 @@ def test_a_secretary_signing_in_on_a_phone_lands_on_today(phone, app_server, sam
 
 
 def _url_path(spec) -> str:
-    """The page's address: its file name without the number (pages/3_cases.py -> cases; app.py -> "")."""
-    return "" if spec.path == "app.py" else spec.path.split("/")[-1].split("_", 1)[1].removesuffix(".py")
+    return spec.url_path
 
 
 def _check(page, name: str, width: int) -> None:

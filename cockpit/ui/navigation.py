@@ -1,0 +1,24 @@
+"""The router: every page of the registry (cockpit/ui/pages.py) handed to ``st.navigation``.
+
+The app's entry (app.py) runs it; Streamlit then runs the page the address asks for. The menu
+Streamlit would draw stays hidden: the sidebar's links are the page shell's, which shows each
+person only the pages their role may open (cockpit/ui/shell.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit.i18n import Translator
+from cockpit.ui import state
+from cockpit.ui.pages import PAGES
+
+__all__ = ["run"]
+
+
+def run() -> None:
+    """Run the page the browser's address names (the front page at /)."""
+    t = Translator(state.init_language())
+    pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path or None,
+                     default=spec.default) for spec in PAGES]
+    st.navigation(pages, position="hidden").run()
