@@ -80,3 +80,15 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.auth_fixtures import tiny_database
 
     return tiny_database(tmp_path_factory.mktemp("tiny"))
+@pytest.fixture(scope="module")
+def tiny_store(tiny: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A Store over this test module's own copy of the tiny township (the module may write to it)."""
+    from cockpit.store import Store
+
+    db = tmp_path_factory.mktemp("tiny_store") / "cockpit.duckdb"
+    shutil.copy2(tiny, db)
+    store = Store(db, read_only=False)
+    yield store
+    store.close()
+
+

@@ -17,7 +17,7 @@ An alert is z ≥ ``threshold`` (3.5), x ≥ ``min_count`` (5) and x improbable 
 with the baseline's level λ = max(median, mean, 0.5): P(X ≥ x | λ) < ``p_max`` (0.001). On
 steady Poisson weeks (λ from 1 to 50) this alerts on under 0.1% of key-weeks (the robust z
 alone: about 1.5%), and finds a week at three times the baseline 56% of the time at λ = 5 and
-90% at λ = 10 (bench-free simulation in tests/test_case_alerts.py).
+90% at λ = 10 (bench-free simulation in tests/cases/test_case_alerts.py).
 """
 
 from __future__ import annotations

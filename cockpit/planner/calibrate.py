@@ -60,7 +60,7 @@ class QueueFit:
 
     The mean days to close pin the capacity per staff FTE, ``mu * share``, much better than its two
     factors: a faster handler and fewer handlers give nearly the same waits. The capacity's interval
-    holds the truth in simulations (tests/test_queue_calibration.py); ``mu``'s alone may not."""
+    holds the truth in simulations (tests/planner/test_queue_calibration.py); ``mu``'s alone may not."""
 
     mu: float
     share: float

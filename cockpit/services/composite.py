@@ -11,7 +11,7 @@ so the choice is named here and must be named in the UI next to the figures:
 - ``"raw"`` (entropy only): the proportions are taken from the raw values, x ≥ 0.
 
 References: pymcdm (``weights.entropy_weights``, ``methods.TOPSIS``) is the reference the tests
-compare against; see tests/test_composite.py for where it and this module differ (zeros).
+compare against; see tests/services/test_composite.py for where it and this module differ (zeros).
 """
 
 from __future__ import annotations

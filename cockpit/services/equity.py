@@ -5,7 +5,7 @@ population, ``w = p / Σp`` and ``μ = Σ w·y`` the township level every reside
 services were shared out equally. Weighting by population asks "how unequal is it for the
 *residents*", not "for the villages": a hamlet of 200 people counts a tenth of a village of 2,000.
 With integer populations every index equals its unweighted value on data where each village
-appears ``p`` times (tests/test_equity.py checks that).
+appears ``p`` times (tests/services/test_equity.py checks that).
 
 Zero and edge policies (the same in every function here):
 

@@ -15,7 +15,7 @@ One Streamlit session serves one signed-in session: when the session behind the 
 Test seam: AppTest cannot send cookies, so tests/app/conftest.py sets :data:`ALLOW_TEST_USER` and
 puts a user name in ``st.session_state[TEST_USER_KEY]``; the account is then checked as a
 session's would be (active; a demo account only on the synthetic sample), without a session record.
-The server never sets the flag; sessions themselves are proven by tests/test_web_*.py and in Chromium.
+The server never sets the flag; sessions themselves are proven by tests/web/ and in Chromium.
 """
 
 from __future__ import annotations

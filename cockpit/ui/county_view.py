@@ -17,6 +17,7 @@ from cockpit.text.literal import NAME, SHORT, clean
 from cockpit.metrics.catalog import metric
 from cockpit.meeting.charts import plain
 from cockpit.ui import state
+from cockpit.ui.pages import page_spec
 from cockpit.ui.card_view import legend
 from cockpit.ui.charts import FONT
 from cockpit.ui.map_view import MAP_VIEW_WIDTH, build_deck, clicked_village, load_boundaries
@@ -53,8 +54,7 @@ def equality_tiles(ctx: PageContext) -> None:
 
 def _open_township(code: str) -> None:
     st.session_state[state.TOWNSHIP] = code
-    st.query_params[state.TOWNSHIP] = code
-    st.switch_page("pages/map.py")
+    st.switch_page(page_spec("map").path, query_params=state.shared_query_params())
 
 
 def county_map(ctx: PageContext, table: pd.DataFrame) -> None:

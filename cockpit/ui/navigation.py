@@ -19,6 +19,7 @@ __all__ = ["run"]
 def run() -> None:
     """Run the page the browser's address names (the front page at /)."""
     t = Translator(state.init_language())
-    pages = [st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path or None,
-                     default=spec.default) for spec in PAGES]
+    # no icons here: a page's Material icon would become the tab's icon, fetched from Google's fonts
+    pages = [st.Page(spec.path, title=t(spec.title_key), url_path=spec.url_path or None, default=spec.default)
+             for spec in PAGES]
     st.navigation(pages, position="hidden").run()

@@ -5,7 +5,7 @@ AppTest cannot send cookies, so the pages' one test seam is used (cockpit/ui/aut
 user name goes where the seam looks, and the account is checked as a session's would be (active,
 demo accounts only on the sample). ``sign_in(at, "secretary")`` signs an AppTest in as another
 user; ``sign_out_test(at)`` leaves it signed out. Sessions and cookies themselves are tested in
-tests/test_web_*.py and in Chromium (tests/e2e/test_sessions.py)."""
+tests/web/ and in Chromium (tests/e2e/test_sessions.py)."""
 
 from __future__ import annotations
 

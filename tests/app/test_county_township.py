@@ -16,7 +16,7 @@ from cockpit.auth.roles import role
 from cockpit.ui.pages import PAGES
 from tests.app.conftest import sign_in
 from tests.app.test_village_scope import page_text
-from tests.test_county_assemble import A, B, _publish, _township
+from tests.county.test_county_assemble import A, B, _publish, _township
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = ScryptParams(n=2**10, r=8, p=1)

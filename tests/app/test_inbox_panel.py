@@ -15,7 +15,7 @@ from cockpit.i18n import Translator
 from cockpit.importer.inbox import prepare_inbox, process_inbox
 from tests.app.conftest import sign_in
 from tests.auth_fixtures import FAST
-from tests.test_importer_inbox import BAD, GEODATA, GOOD
+from tests.importer.test_importer_inbox import BAD, GEODATA, GOOD
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from cockpit.auth.users import add_user
 from tests.auth_fixtures import FAST
 from tests.e2e.conftest import PROJECT_ROOT, open_page, save_screenshot, start_streamlit, wait_for_app_idle
-from tests.test_importer_inbox import GOOD
+from tests.importer.test_importer_inbox import GOOD
 
 
 def test_a_dropped_file_is_imported_moved_and_shown_on_the_overview(browser_page, sample_db, tmp_path):

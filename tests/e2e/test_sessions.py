@@ -1,6 +1,6 @@
 """Web sessions in Chromium, against the real server (``streamlit run serve.py``).
 
-What the unit tests of the HTTP side (tests/test_web_guard.py) prove against a stand-in, proven
+What the unit tests of the HTTP side (tests/web/test_web_guard.py) prove against a stand-in, proven
 here against Streamlit itself:
 
 - a session survives a reload, a new tab and a server restart; signing out in one tab signs the

@@ -16,7 +16,7 @@ from cockpit.auth import get_user
 from cockpit.i18n import Translator
 from cockpit.ui.map_view import MAP_HEIGHT, MAP_VIEW_WIDTH
 from tests.e2e.conftest import open_page, save_screenshot
-from tests.test_briefing import _squash, _text
+from tests.meeting.test_briefing import _squash, _text
 
 
 @pytest.fixture(scope="module")
