@@ -2,8 +2,13 @@
 added to a county database, so the county cockpit runs out of the box.
 
 Each township has its own seed, size (15–30 villages) and caseload, its own code (the villages'
-codes start with it) and name, and is laid beside the others on a grid of the townships' extent,
-so the county map shows them side by side. The county is marked synthetic: the sample's demo
+codes start with it) and name. The townships adjoin as in a real county: an outline of the area
+their villages take is cut into one area per township, in proportion to its villages
+(:func:`cockpit.sample.geography.partition`; the first township, the county seat's, near the
+middle), and each township's villages fill its own area. All the villages are then redrawn from
+one noded set of lines (:func:`cockpit.sample.geography.share_borders`), so neighbours share their
+borders vertex for vertex: the townships tile the county without gaps or overlaps, and dissolving a
+township's villages gives one clean polygon. The county is marked synthetic: the sample's demo
 accounts sign in (the village secretary's village is in the first township), and ``township``
 (password ``demo-township``) is the first township's leader.
 
