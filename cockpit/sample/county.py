@@ -50,8 +50,7 @@ TOWNSHIP_NAMES = (("城关镇", "Chengguan Town"), ("溪口镇", "Xikou Town"), 
 class CountyPlan:
     """The county's map before its townships are generated, in UTM metres
     (:data:`cockpit.sample.geography.UTM_EPSG`): its outline, the townships' areas that partition
-    it (in township order), their seats of the partition, and each township's villages and
-    yearly caseload."""
+    it (in township order), and each township's villages (besides its seat) and yearly caseload."""
 
     outline: Polygon
     areas: tuple

@@ -1,7 +1,9 @@
 """Geography of the sample township: outline, village seats, Voronoi polygons, terrain, GeoJSON.
 
 Everything is built in metres in UTM zone 50N (EPSG:32650, which contains 118.1E) and converted to
-WGS84 longitude/latitude on output, rounded to 6 decimals (about 0.1 m).
+WGS84 longitude/latitude on output, rounded to 6 decimals (about 0.1 m). The sample county adds an
+outline cut into its townships' areas (:func:`partition`) and villages redrawn so that neighbours
+share their borders vertex for vertex (:func:`share_borders`).
 """
 
 from __future__ import annotations
