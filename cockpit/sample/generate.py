@@ -64,7 +64,7 @@ def _write_geo(tw, geo_dir: Path) -> None:
 
 
 def generate(out_dir: Path, geo_dir: Path | None, villages: int, months: int, cases_per_year: int,
-             seed: int, end: str | None, plant: bool = True) -> str:
+             seed: int, end: str | None, plant: bool = True, outline=None) -> str:
     """Write the sample township and return a one-paragraph summary.
 
     Parameters
@@ -85,6 +85,10 @@ def generate(out_dir: Path, geo_dir: Path | None, villages: int, months: int, ca
         Last month 'YYYY-MM'; default the last full calendar month before today.
     plant : bool
         Plant the trace-formalism patterns (see :mod:`cockpit.sample.planted`); false gives a clean township.
+    outline : shapely Polygon or None
+        The township's area in UTM metres (:data:`cockpit.sample.geography.UTM_EPSG`) for the villages
+        to fill, as the sample county gives each of its townships; default an outline drawn for
+        ``villages``, round :data:`cockpit.sample.geography.CENTRE_LONLAT`.
     """
     if months < 1:
         raise ValueError("months must be at least 1")
@@ -96,7 +100,7 @@ def generate(out_dir: Path, geo_dir: Path | None, villages: int, months: int, ca
     end_ts = int(mstart[-1] + days[-1] * cs.DAY - 1)
     first_day, last_day = int(mstart[0] // cs.DAY), int(end_ts // cs.DAY)
 
-    tw = build_township(villages, _rng(seed, 1))
+    tw = build_township(villages, _rng(seed, 1), outline)
     vil = tw.villages
     vids = vil["village_id"].to_numpy()
     domains = [d for d, *_ in DOMAINS]

@@ -1,7 +1,9 @@
 """Geography of the sample township: outline, village seats, Voronoi polygons, terrain, GeoJSON.
 
 Everything is built in metres in UTM zone 50N (EPSG:32650, which contains 118.1E) and converted to
-WGS84 longitude/latitude on output, rounded to 6 decimals (about 0.1 m).
+WGS84 longitude/latitude on output, rounded to 6 decimals (about 0.1 m). The sample county adds an
+outline cut into its townships' areas (:func:`partition`) and villages redrawn so that neighbours
+share their borders vertex for vertex (:func:`share_borders`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+import shapely.affinity
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Polygon, mapping
 
 __all__ = [
-    "CENTRE_LONLAT", "UTM_EPSG", "township_outline", "place_seats", "voronoi_cells", "terrain",
+    "CENTRE_LONLAT", "UTM_EPSG", "township_outline", "county_outline", "unit_area", "place_seats",
+    "voronoi_cells", "power_cells", "partition", "share_borders", "terrain",
     "sample_points", "to_lonlat", "geom_to_lonlat", "write_geojson",
 ]
 
@@ -32,19 +36,39 @@ def _to_wgs() -> Transformer:
     return Transformer.from_crs(UTM_EPSG, 4326, always_xy=True)
 
 
-def township_outline(n_units: int, rng: np.random.Generator) -> Polygon:
-    """An irregular, star-shaped outline about 15 x 12 km (scaled by sqrt(n_units / 19)), in metres."""
-    scale = np.sqrt(max(n_units, 2) / _DEFAULT_UNITS)
-    cx, cy = _to_utm().transform(*CENTRE_LONLAT)
+def _star(centre: tuple[float, float], rx: float, ry: float, amplitude: tuple[float, float],
+          rng: np.random.Generator) -> Polygon:
+    """An irregular star-shaped polygon of radii about ``rx`` x ``ry`` metres round ``centre``: five
+    harmonics of relative amplitude drawn from ``amplitude`` and a little noise, 180 vertices."""
     theta = np.linspace(0.0, 2 * np.pi, 180, endpoint=False)
     radius = np.ones_like(theta)
     for k in range(2, 7):
-        radius += rng.uniform(0.02, 0.09) / (k - 1) ** 0.5 * np.sin(k * theta + rng.uniform(0, 2 * np.pi))
+        radius += rng.uniform(*amplitude) / (k - 1) ** 0.5 * np.sin(k * theta + rng.uniform(0, 2 * np.pi))
     radius += rng.normal(0, 0.008, theta.size)
-    x = cx + 7_500 * scale * radius * np.cos(theta)
-    y = cy + 6_000 * scale * radius * np.sin(theta)
+    x = centre[0] + rx * radius * np.cos(theta)
+    y = centre[1] + ry * radius * np.sin(theta)
     poly = Polygon(np.column_stack([x, y]))
     return shapely.make_valid(poly) if not poly.is_valid else poly
+
+
+def township_outline(n_units: int, rng: np.random.Generator) -> Polygon:
+    """An irregular, star-shaped outline about 15 x 12 km (scaled by sqrt(n_units / 19)), in metres."""
+    scale = np.sqrt(max(n_units, 2) / _DEFAULT_UNITS)
+    return _star(_to_utm().transform(*CENTRE_LONLAT), 7_500 * scale, 6_000 * scale, (0.02, 0.09), rng)
+
+
+def unit_area() -> float:
+    """The area (m^2) of one unit (village or seat) of the sample township: its outline's nominal
+    ellipse, 15 x 12 km for 19 units."""
+    return np.pi * 7_500 * 6_000 / _DEFAULT_UNITS
+
+
+def county_outline(area: float, rng: np.random.Generator) -> Polygon:
+    """An irregular outline of ``area`` m^2 round the sample's centre, a little wider than high and
+    more lobed than a township's, in metres."""
+    poly = _star(_to_utm().transform(*CENTRE_LONLAT), 1.15, 0.87, (0.05, 0.16), rng)
+    poly = shapely.affinity.scale(poly, np.sqrt(area / poly.area), np.sqrt(area / poly.area), origin="centroid")
+    return shapely.set_precision(poly, 0.01)
 
 
 def _uniform_in(poly, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -69,6 +93,8 @@ def place_seats(outline: Polygon, n: int, community: bool, rng: np.random.Genera
     inner = outline.buffer(-0.3 * spacing)
     c = outline.centroid
     seat = np.array([c.x, c.y]) + rng.normal(0, 0.08 * spacing, 2)
+    if not outline.contains(shapely.Point(seat)):   # a crescent's centroid lies outside it
+        seat = np.array(shapely.get_coordinates(shapely.point_on_surface(inner))[0])
     pts = [seat]
     if community and n > 1:
         ang = rng.uniform(0, 2 * np.pi)
@@ -98,11 +124,94 @@ def voronoi_cells(outline: Polygon, seats: np.ndarray) -> list:
             keep = [p for p in parts if p.contains(shapely.Point(seats[i]))]
             cells[i] = keep[0]
             strays += [p for p in parts if p is not keep[0]]
+    return _merge_strays(cells, strays)
+
+
+def _merge_strays(cells: list, strays: list) -> list:
+    """``cells`` with each of ``strays`` merged into the cell sharing the longest border with it."""
     for piece in strays:
         shared = [cells[j].intersection(piece.buffer(1e-6)).length for j in range(len(cells))]
         j = int(np.argmax(shared))
         cells[j] = shapely.union(cells[j], piece).buffer(0)
     return cells
+
+
+def _clip(ring: np.ndarray, normal: np.ndarray, limit: float) -> np.ndarray:
+    """The convex polygon ``ring`` (k x 2, open) cut to the half-plane ``normal . x <= limit``."""
+    side = ring @ normal - limit
+    out = []
+    for i in range(len(ring)):
+        j = (i + 1) % len(ring)
+        if side[i] <= 0:
+            out.append(ring[i])
+        if (side[i] <= 0) != (side[j] <= 0):
+            out.append(ring[i] + side[i] / (side[i] - side[j]) * (ring[j] - ring[i]))
+    return np.array(out).reshape(-1, 2)
+
+
+def power_cells(outline: Polygon, seats: np.ndarray, weights: np.ndarray) -> list:
+    """The power diagram of ``seats`` with ``weights`` (m^2) cut to ``outline``, in seat order:
+    cell i holds the points x where |x - seat_i|^2 - weight_i is least. With equal weights it is the
+    Voronoi diagram; a heavier seat's cell grows. A cell may be empty or in pieces."""
+    x0, y0, x1, y1 = outline.buffer(1_000).bounds
+    frame = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    square = (seats ** 2).sum(1)
+    cells = []
+    for i in range(len(seats)):
+        ring = frame
+        for j in range(len(seats)):
+            if j != i and len(ring):
+                ring = _clip(ring, 2 * (seats[j] - seats[i]), square[j] - square[i] - weights[j] + weights[i])
+        cells.append(shapely.intersection(Polygon(ring), outline) if len(ring) >= 3 else Polygon())
+    return cells
+
+
+def partition(outline: Polygon, shares: np.ndarray, rng: np.random.Generator,
+              rounds: int = 80) -> tuple[np.ndarray, list]:
+    """Cut ``outline`` into ``len(shares)`` adjoining convex-ish pieces of areas in proportion to
+    ``shares`` (within about 1 %): a power diagram whose weights are fitted to the areas while its
+    seats move towards their cells' centroids. Returns the final seats and the pieces, one
+    polygon each (pieces cut off by the outline's bays join their longest neighbour); piece 0
+    lies near the middle."""
+    shares = np.asarray(shares, float)
+    target = outline.area * shares / shares.sum()
+    seats = place_seats(outline, len(shares), False, rng)
+    weights = np.zeros(len(shares))
+    for _ in range(rounds):
+        cells = power_cells(outline, seats, weights)
+        area = np.array([c.area for c in cells])
+        weights += 0.5 * (target - area)
+        centre = np.array([[c.centroid.x, c.centroid.y] if not c.is_empty else s for c, s in zip(cells, seats)])
+        seats = seats + 0.5 * (centre - seats)
+    cells, strays = power_cells(outline, seats, weights), []
+    for i, cell in enumerate(cells):
+        parts = sorted(getattr(cell, "geoms", [cell]), key=lambda p: -p.area)
+        cells[i] = parts[0]
+        strays += parts[1:]
+    return seats, [shapely.set_precision(c, 0.01) for c in _merge_strays(cells, strays)]
+
+
+def share_borders(geoms: list, grid: float = 1e-6) -> list:
+    """Redraw the polygons ``geoms``, which tile an area up to slivers (as separately cut and
+    rounded pieces do), from one noded set of lines on a ``grid``, so that neighbours have the same
+    vertices along their common border and there are neither gaps nor overlaps between them.
+
+    Each face of the noded lines goes to the polygon that covers most of it (a gap's sliver to the
+    nearest one); a polygon is the union of its faces, in the input order."""
+    geoms = shapely.set_precision(np.asarray(geoms, dtype=object), grid)
+    lines = shapely.union_all(shapely.boundary(geoms), grid_size=grid)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    tree = shapely.STRtree(geoms)
+    mine: list[list] = [[] for _ in geoms]
+    for face in faces:
+        near = tree.query(face)
+        cover = shapely.area(shapely.intersection(geoms[near], face, grid_size=grid))
+        if len(near) and cover.max() > 0:
+            owner = near[int(np.argmax(cover))]
+        else:
+            owner = int(tree.query_nearest(shapely.point_on_surface(face))[0])
+        mine[owner].append(face)
+    return [shapely.orient_polygons(shapely.union_all(f)) for f in mine]
 
 
 def terrain(seats: np.ndarray, outline: Polygon, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -108,16 +108,18 @@ def _village_ids(n_villages: int, community: bool) -> list[str]:
     return ids
 
 
-def build_township(n_villages: int, rng: np.random.Generator) -> Township:
+def build_township(n_villages: int, rng: np.random.Generator, outline=None) -> Township:
     """Build the seat community plus ``n_villages`` administrative units (one may be a community).
 
-    With 5 or more villages the first of them is an urban community next to the seat.
+    With 5 or more villages the first of them is an urban community next to the seat. The villages
+    fill ``outline`` (a polygon in UTM metres, as :mod:`cockpit.sample.geography` draws them), by
+    default an outline drawn for their number.
     """
     if n_villages < 1:
         raise ValueError("need at least one village besides the seat")
     community = n_villages >= 5
     n = n_villages + 1
-    outline = geo.township_outline(n, rng)
+    outline = geo.township_outline(n, rng) if outline is None else outline
     seats = geo.place_seats(outline, n, community, rng)
     # order rural villages clockwise from north, as administrative codes often run
     first = 1 + int(community)
