@@ -37,9 +37,7 @@ def _names(frame: pd.DataFrame, key: str, lang: str) -> dict[str, str]:
 def filters(ctx: PageContext, departments: pd.DataFrame, categories: pd.DataFrame) -> CaseFilter:
     """Filter widgets; the choice is kept in the session so it survives page switches."""
     saved: CaseFilter = st.session_state.get(_FILTER_STATE) or CaseFilter()
-    villages = ctx.data.villages()
-    if ctx.scope is not None:  # a village secretary chooses among, and sees, their villages only
-        villages = villages[villages["village_id"].isin(ctx.scope)]
+    villages = ctx.data.villages()   # a village secretary's own only: the data is scoped
     domains = ctx.data.domains()
     options = {
         "village_ids": (list(villages["village_id"]), _names(villages, "village_id", ctx.lang)),
@@ -59,8 +57,6 @@ def filters(ctx: PageContext, departments: pd.DataFrame, categories: pd.DataFram
                                            default=[i for i in getattr(saved, name) if i in ids],
                                            format_func=lambda i, labels=labels: labels.get(i, i),
                                            key=f"_w_case_{name}", placeholder=ctx.t("party.all"))
-    if ctx.scope is not None and not chosen["village_ids"]:
-        chosen["village_ids"] = list(ctx.scope) or ["-"]  # "-": no village, so no case
     filt = CaseFilter(**chosen)
     st.session_state[_FILTER_STATE] = filt
     return filt

@@ -11,15 +11,18 @@ import streamlit as st
 
 from cockpit.i18n import Translator
 from cockpit.ui import state
-from cockpit.ui.pages import PAGES
+from cockpit.ui.pages import PAGES, PageSpec
 
-__all__ = ["run"]
+__all__ = ["run", "page"]
+
+
+def page(spec: PageSpec, t: Translator) -> st.Page:
+    """The page of ``spec`` as the router knows it; a link to it goes to its address (/ for the
+    front page). No icon: a page's Material icon would become the tab's, fetched from Google."""
+    return st.Page(spec.path, title=t(spec.title_key), url_path=spec.url_path or None, default=spec.default)
 
 
 def run() -> None:
     """Run the page the browser's address names (the front page at /)."""
     t = Translator(state.init_language())
-    # no icons here: a page's Material icon would become the tab's icon, fetched from Google's fonts
-    pages = [st.Page(spec.path, title=t(spec.title_key), url_path=spec.url_path or None, default=spec.default)
-             for spec in PAGES]
-    st.navigation(pages, position="hidden").run()
+    st.navigation([page(spec, t) for spec in PAGES], position="hidden").run()

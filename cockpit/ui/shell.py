@@ -26,6 +26,7 @@ from cockpit.values.periods import following_period
 from cockpit.store import BuildError, StoreError
 from cockpit.ui import auth_view, state
 from cockpit.ui.data import Data, open_data
+from cockpit.ui import navigation
 from cockpit.ui.pages import PAGES, page_spec
 from cockpit.ui.readiness_view import not_ready
 from cockpit import settings
@@ -88,7 +89,8 @@ class PageContext:
 
     @property
     def scope(self) -> tuple[str, ...] | None:
-        """Villages the user may see (None: all)."""
+        """The villages the user is bound to (None: all), what they may do; ``data.scope`` is what
+        this page reads, which a county leader's township choice narrows further."""
         return village_scope(self.user)
 
     def can(self, capability: str) -> bool:
@@ -213,7 +215,7 @@ def page(name: str) -> PageContext:
             for p in auth_view.allowed_pages(check.identity.user, PAGES):
                 if p.name == "county" and not county:
                     continue
-                st.page_link(p.path, label=t(p.title_key), icon=p.icon,
+                st.page_link(navigation.page(p, t), label=t(p.title_key), icon=p.icon,
                              query_params=state.shared_query_params())
     identity = auth_view.require(t, name, check=check)
     user = identity.user

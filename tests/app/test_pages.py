@@ -461,6 +461,7 @@ def test_signed_out_every_page_shows_login_and_no_data(sample_db, name):
 @pytest.mark.parametrize("role", ["viewer", "planner", "party", "secretary", "admin"])
 def test_each_role_opens_exactly_the_pages_its_role_allows(sample_db, role):
     from cockpit.auth import can_open, get_user
+    from cockpit.ui.pages import PAGES
     import duckdb
 
     con = duckdb.connect(str(sample_db), read_only=True)
@@ -476,8 +477,7 @@ def test_each_role_opens_exactly_the_pages_its_role_allows(sample_db, role):
         if refused:
             assert not at.metric and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
         links = {link.proto.page for link in at.get("page_link")}  # url paths: "", "map" ...
-        shown = {n for n, p in _page_files_by_name().items()
-                 if (p.stem.split("_", 1)[-1] if p.parent.name == "pages" else "") in links}
+        shown = {spec.name for spec in PAGES if spec.url_path in links}
         assert shown == {n for n in _page_files_by_name() if can_open(user, n)}, (role, name, links)
 
 
