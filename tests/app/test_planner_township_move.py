@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from cockpit.i18n import Translator
+from cockpit.ui.shell import radio_key
 from tests.app.conftest import sign_in
 from tests.app.test_county_township import ROOT, county, county_db  # noqa: F401 (fixtures)
 from tests.test_county_assemble import A, B
@@ -90,3 +91,11 @@ def test_no_township_move_on_a_township_s_database(sample_db, monkeypatch):
     assert not at.exception, at.exception
     assert any(b.key == "planner_quick_apply" for b in at.button)
     assert FORM not in [b.key for b in at.button]
+
+
+def test_with_an_added_budget_the_township_move_waits_for_budget_neutral_mode(county):
+    at = _planner()
+    at.radio(key=radio_key("planner_mode", "en")).set_value("added").run()
+    assert not at.exception, at.exception
+    button = at.button(key=FORM)
+    assert button.disabled and button.help.startswith("A move between townships takes funding")
