@@ -261,7 +261,7 @@ def problems(ctx: PageContext, baseline: Baseline, found: list[Problem]) -> None
 
 def balance_row(ctx: PageContext, moves: Moves, mode: str, added_wan: float, added_fte: float) -> None:
     """One line: the balance (budget-neutral) or what is left of the added budget."""
-    net_wan, net_fte = balance(moves)
+    net_wan, net_fte = (round(x, 6) + 0.0 for x in balance(moves))   # no "-0.00" from floating point
     if mode == "neutral":
         text = ctx.t("planner.balance", wan=f"{net_wan:+,.2f}", fte=f"{net_fte:+,.2f}")
     else:
