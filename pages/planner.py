@@ -33,6 +33,7 @@ def what_if() -> None:
     controls, shown = st.columns([1, 1.1], gap="large")
     with controls:
         planner.quick_move(ctx, baseline)
+        planner.township_move(ctx, baseline, mode)
         planner.moves_editor(ctx, baseline)
     with shown:
         if not found:

@@ -92,7 +92,7 @@ def department_township(matrix: pd.DataFrame, townships: pd.DataFrame, value: st
 
 def plan_by_township(frame: pd.DataFrame, cases_a_day, townships: pd.DataFrame) -> pd.DataFrame:
     """A what-if's villages (cockpit.planner.report.village_frame) summed up by township: the
-    funding (万元 a month) and staff moved to or from each, its coverage before and after
+    funding (万元 a year) and staff moved to or from each, its coverage before and after
     (population-weighted, as a township's index) and its on-time rate before and after (weighted by
     each village's cases a day, ``cases_a_day`` aligned with ``frame``; by population where a
     township has no cases). Index township_code; name_zh, name_en first."""

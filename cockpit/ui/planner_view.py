@@ -25,16 +25,18 @@ from cockpit.planner.baseline import Baseline, Model
 from cockpit.planner.moves import MODES, Problem, balance, check, shift_to_remotest
 from cockpit.planner.project import Moves, Projection, project, zero_moves
 from cockpit.planner.report import cost_per_point, equity_frame, gainers_losers, village_frame
+from cockpit.planner.township_move import move_between_townships
 from cockpit.ui import card_view
 from cockpit.ui.charts import FONT
 from cockpit.ui.index_view import index_caption
 from cockpit.ui.map_view import build_deck, load_boundaries
 from cockpit.ui.shell import PageContext, translated_radio
 
-__all__ = ["model_panel", "mode_controls", "quick_move", "moves_editor", "load_moves", "current_moves",
+__all__ = ["model_panel", "mode_controls", "quick_move", "township_move", "moves_editor", "load_moves", "current_moves",
            "problems", "balance_row", "kpis", "projections", "result_tabs"]
 
 _BASE, _VERSION = "planner_base", "planner_editor_version"
+_TOWNSHIP_REFUSED = "planner_township_refused"  # (the form's values, the reasons) of the last refused move
 
 
 # -- names ---------------------------------------------------------------------------------
@@ -161,6 +163,59 @@ def quick_move(ctx: PageContext, baseline: Baseline) -> None:
                      on_click=lambda: load_moves(baseline, zero_moves(baseline)))
 
 
+def _township_values() -> tuple:
+    state = st.session_state
+    return tuple(state.get(k) for k in ("planner_township_from", "planner_township_to", "planner_township_wan",
+                                        "planner_township_fte"))
+
+
+def township_move(ctx: PageContext, baseline: Baseline, mode: str) -> None:
+    """A county's quick move: funding and staff from one township's villages to another's
+    (cockpit.planner.township_move), added to the moves in the table. Over the whole county only:
+    not inside one township (chosen in the sidebar, or a township leader's own)."""
+    townships = ctx.data.townships()
+    if ctx.scope is not None or townships["township_code"].nunique() < 2:
+        return
+    names = townships.drop_duplicates("township_code").set_index("township_code")[f"name_{ctx.lang}"]
+    codes = list(names.index)
+    township_of = dict(zip(townships["village_id"], townships["township_code"]))
+    with st.container(border=True, key="planner_township_move"):
+        st.markdown(f"**{ctx.t('planner.township_move.title')}**")
+        st.caption(ctx.t("planner.township_move.rule"))
+        cols = st.columns(2) + st.columns(2)
+        cols[0].selectbox(ctx.t("planner.township_move.from"), codes, index=0, key="planner_township_from",
+                          format_func=lambda c: clean(names[c], NAME))
+        cols[1].selectbox(ctx.t("planner.township_move.to"), codes, index=1, key="planner_township_to",
+                          format_func=lambda c: clean(names[c], NAME))
+        cols[2].number_input(ctx.t("planner.township_move.wan"), 0.0, None, 0.0, 10.0, key="planner_township_wan",
+                             format="%.2f")
+        cols[3].number_input(ctx.t("planner.township_move.fte"), 0.0, None, 0.0, 1.0, key="planner_township_fte",
+                             format="%.2f")
+
+        def add_move() -> None:  # a callback runs before the rerun: read the controls' new values
+            values = _township_values()
+            moves, found = move_between_townships(baseline, current_moves(ctx, baseline), township_of, *values[:2],
+                                                  wan=float(values[2]), fte=float(values[3]))
+            if found:
+                st.session_state[_TOWNSHIP_REFUSED] = (values, found)
+            else:
+                st.session_state.pop(_TOWNSHIP_REFUSED, None)
+                load_moves(baseline, moves)
+
+        neutral = mode == "neutral"
+        st.button(ctx.t("planner.township_move.apply"), key="planner_township_apply", type="primary",
+                  on_click=add_move, disabled=not neutral,
+                  help=None if neutral else ctx.t("planner.township_move.neutral_only"))
+        refused = st.session_state.get(_TOWNSHIP_REFUSED)
+        if refused is not None and refused[0] == _township_values():   # said until the form changes
+            lines = []
+            for p in refused[1]:
+                shown = {k: literal(names.get(x, x) if k == "township" else f"{x:,.2f}", NAME)
+                         for k, x in p.values.items()}
+                lines.append("- " + ctx.t(f"planner.problem.{p.key}", **shown))
+            st.error(ctx.t("planner.township_move.refused") + "\n\n" + "\n".join(lines))
+
+
 def _frame(ctx: PageContext, baseline: Baseline, moves: Moves) -> pd.DataFrame:
     frame = pd.DataFrame(moves.funding_wan, columns=domain_names(ctx, baseline),
                          index=village_names(ctx, baseline))
@@ -208,7 +263,7 @@ def problems(ctx: PageContext, baseline: Baseline, found: list[Problem]) -> None
 
 def balance_row(ctx: PageContext, moves: Moves, mode: str, added_wan: float, added_fte: float) -> None:
     """One line: the balance (budget-neutral) or what is left of the added budget."""
-    net_wan, net_fte = balance(moves)
+    net_wan, net_fte = (round(x, 6) + 0.0 for x in balance(moves))   # no "-0.00" from floating point
     if mode == "neutral":
         text = ctx.t("planner.balance", wan=f"{net_wan:+,.2f}", fte=f"{net_fte:+,.2f}")
     else:

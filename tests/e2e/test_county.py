@@ -1,5 +1,6 @@
 """In Chromium: the sample county's page, a township chosen in its ranking opens that township's
-villages on the map, and the sidebar's township choice goes back to the whole county."""
+villages on the map, the sidebar's township choice goes back to the whole county, and the county's
+planner moves funding and staff from township to township."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from cockpit.geo import boundaries as geo
 from cockpit.sample.county import generate_county
@@ -92,3 +94,32 @@ def test_a_click_on_a_township_on_the_county_map_opens_it(browser_page, county_s
     page.wait_for_url(re.compile(r"/map\?.*township=350781103"), timeout=60_000)
     wait_for_app_idle(page)
     save_screenshot(page, "county_map_clicked", full_page=False)
+
+
+def test_the_county_planner_moves_funding_from_township_to_township(browser_page, county_server):
+    page = browser_page
+    open_page(page, f"{county_server}/planner?lang=zh")
+    form = page.locator(".st-key-planner_township_move")
+    form.wait_for()
+    expect(form.get_by_text("乡镇间调配", exact=True)).to_be_visible()
+    wan = form.get_by_label("调配资金（万元/年）")
+    wan.fill("50")
+    wan.press("Enter")
+    wait_for_app_idle(page)
+    staff = form.get_by_label("调配人员（全时当量）")
+    staff.fill("2")
+    staff.press("Enter")
+    wait_for_app_idle(page)
+    form.get_by_role("button", name="在乡镇间调配").click()
+    wait_for_app_idle(page)
+    page.get_by_role("tab", name="按乡镇").click()
+    page.locator("[role='tabpanel']:visible [role='gridcell']").first.wait_for(state="attached")
+    cells = page.evaluate("""() => [...document.querySelectorAll('[role="tabpanel"] [role="gridcell"]')]
+        .map(c => c.innerText.trim())""")
+    # each row: the township, its funding and staff change, then the rates (as far as the grid draws them)
+    moved = {name: (round(float(cells[i + 1]), 6), round(float(cells[i + 2]), 6))
+             for i, name in enumerate(cells) if name in ("城关镇", "溪口镇", "青山乡")}
+    assert moved["城关镇"] == (-50.0, -2.0) and moved["溪口镇"] == (50.0, 2.0) and moved["青山乡"] == (0, 0), cells
+    form.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    save_screenshot(page, "county_planner_township_move", full_page=False)
