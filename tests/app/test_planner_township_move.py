@@ -11,7 +11,7 @@ from cockpit.i18n import Translator
 from cockpit.ui.shell import radio_key
 from tests.app.conftest import sign_in
 from tests.app.test_county_township import ROOT, county, county_db  # noqa: F401 (fixtures)
-from tests.test_county_assemble import A, B
+from tests.county.test_county_assemble import A, B
 
 FORM = "planner_township_apply"
 
@@ -23,7 +23,7 @@ def _planner(user: str = "head", lang: str = "en", **query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/10_planner.py")
+    at.switch_page("pages/planner.py")
     return at.run()
 
 
