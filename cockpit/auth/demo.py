@@ -44,6 +44,9 @@ COUNTY_DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 """Accounts of the sample county only (cockpit/sample/county.py): a role bound to one township."""
 
+COUNTY_DISPLAY_NAMES = {"leader": "演示县领导 Demo county leader"}
+"""In the sample county, the leader leads the county."""
+
 
 def _secretary_village(villages: pd.DataFrame) -> str:
     rural = villages[villages["kind"] == "village"]
@@ -60,7 +63,8 @@ def demo_users_frame(villages: pd.DataFrame, rng: np.random.Generator, created_a
     accounts = DEMO_ACCOUNTS + (COUNTY_DEMO_ACCOUNTS if township else ())
     bound = {"village_secretary": village, "township_leader": " ".join(township)}
     rows = [{
-        "user_name": a.name, "display_name": a.display_name, "role": a.role,
+        "user_name": a.name, "role": a.role,
+        "display_name": COUNTY_DISPLAY_NAMES.get(a.name, a.display_name) if township else a.display_name,
         "village_ids": bound.get(a.role, ""),
         "password_hash": hash_password(a.password, DEMO_PARAMS, salt=rng.bytes(16)),
         "active": "true", "demo": "true", "created_at": created_at, "updated_at": created_at,

@@ -10,10 +10,11 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "catalog", "Translator", "normalize_language"]
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "COUNTY", "catalog", "Translator", "normalize_language"]
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
+COUNTY = "@county"  # a key's variant for pages that show a whole county
 _DIR = Path(__file__).parent
 
 
@@ -37,15 +38,20 @@ def normalize_language(value: str | None, default: str = "zh") -> str:
 class Translator:
     """``t("key", name=...)`` returns the string for ``key`` in one language, formatted."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, county: bool = False):
         self.lang = lang
+        self.county = county
         self._catalog = catalog(lang)
 
     def __call__(self, key: str, **values) -> str:
+        """The text of ``key``; for a whole county (``county``), its ``key@county`` variant where
+        there is one ("全县" where a township's page says "全镇")."""
         try:
             text = self._catalog[key]
         except KeyError:
             raise KeyError(f"missing translation {key!r} for language {self.lang!r}") from None
+        if self.county:
+            text = self._catalog.get(f"{key}{COUNTY}", text)
         return text.format(**values) if values else text
 
     def has(self, key: str) -> bool:

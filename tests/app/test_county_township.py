@@ -208,3 +208,18 @@ def test_the_overview_is_titled_by_the_township_shown(county):
     daxi.query_params["lang"] = "zh"
     daxi.run()
     assert daxi.title[0].value == "大溪镇"
+
+
+@pytest.mark.parametrize("lang, whole, inside", [("zh", "全县运行态势", "全镇运行态势"),
+                                                 ("en", "State of the county", "State of the township")])
+def test_a_whole_county_says_county_and_one_township_says_township(county, lang, whole, inside):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, "head")
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, at.exception
+    assert at.caption[0].value.startswith(whole)
+    at.sidebar.selectbox(key="_w_township").set_value(A)
+    at.run()
+    assert at.caption[0].value.startswith(inside)
+    assert [t.value for t in at.title] == ["小溪镇" if lang == "zh" else "Xiaoxi Town"]

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from cockpit.i18n import LANGUAGES, Translator, catalog, normalize_language
+from cockpit.i18n import COUNTY, LANGUAGES, Translator, catalog, normalize_language
 from cockpit.metrics.catalog import _FIXED, CASE_KPIS, MAP_METRICS, RESOURCE_KPIS
 from cockpit.ui.map_view import LABEL_MODES
 from cockpit.ui.pages import PAGES
@@ -62,3 +62,21 @@ def test_translator_formats_and_names_periods():
 def test_normalize_language(value, expected):
     assert normalize_language(value) == expected
     assert set(LANGUAGES) == {"zh", "en"}
+
+
+def test_county_variants_stand_beside_their_key_and_say_county():
+    """A ``key@county`` text replaces ``key`` on the pages of a whole county: it has its key and the
+    same placeholders, and it says county where the township's says township."""
+    for lang in ("zh", "en"):
+        texts = catalog(lang)
+        variants = [k for k in texts if k.endswith(COUNTY)]
+        assert len(variants) >= 20
+        for key in variants:
+            base = key.removesuffix(COUNTY)
+            assert base in texts, key
+            assert set(re.findall(r"{(\w+)}", texts[key])) == set(re.findall(r"{(\w+)}", texts[base])), key
+            assert "全镇" not in texts[key] and not re.search(r"(?<!{)\btownship\b(?!})", texts[key]), key
+    assert Translator("zh", county=True)("planner.kpi.coverage") == "全县覆盖率"
+    assert Translator("zh")("planner.kpi.coverage") == "全镇覆盖率"
+    assert Translator("en", county=True)("overview.subtitle", period="x") == "State of the county · x"
+    assert Translator("en", county=True)("nav.map") == Translator("en")("nav.map")   # no variant: the key's own

@@ -129,6 +129,7 @@ def test_the_demo_accounts_sign_in_to_the_sample_county(county):
         assert is_synthetic(con)
         leader, secretary = get_user(con, "leader"), get_user(con, "secretary")
     assert leader.role == "leader" and leader.demo
+    assert leader.display_name == "演示县领导 Demo county leader"   # the township's is 演示镇领导
     assert secretary.villages and secretary.villages[0].startswith("350781101")
 
 
