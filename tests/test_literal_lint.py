@@ -1,4 +1,4 @@
-"""Lint: data text reaches a Markdown-rendering Streamlit call only through ``cockpit.literal.literal``.
+"""Lint: data text reaches a Markdown-rendering Streamlit call only through ``cockpit.text.literal.literal``.
 
 Streamlit reads Markdown (and, with ``unsafe_allow_html``, HTML) in headings, captions, info
 boxes, the sidebar, metric labels, widget labels, tabs, expanders, page links and ``help``
@@ -295,7 +295,7 @@ def test_markdown_calls_get_data_text_only_through_literal():
     modules = [Module(p) for p in SOURCES]
     checker = Checker(modules)
     problems = [p for m in modules for p in checker.problems(m)]
-    assert not problems, ("data text reaches Markdown without cockpit.literal.literal():\n"
+    assert not problems, ("data text reaches Markdown without cockpit.text.literal.literal():\n"
                           + "\n".join(problems))
 
 

@@ -1,8 +1,9 @@
 """A county database built from its townships' data packages (``python -m cockpit county add``).
 
 Each package is verified first (cockpit.county.package.verify: checksums, format and schema
-version, no personal column) and then loaded in one transaction: every table of the township, or,
-when anything fails, nothing. A township's newer package replaces what the county held of it; an
+version, no personal column) and then loaded in one transaction: every table of the township, its
+standing month closes among them (under its code), or, when anything fails, nothing. A township's
+newer package replaces what the county held of it, its closes included; an
 older or equally old one is refused as stale, as is a second package of one township in the same
 run and a package whose villages another township of the county already holds. The county's
 keys and shared lists are explained in cockpit/store/county_sql.py.

@@ -6,6 +6,10 @@ summed and the rates recomputed from the sums (a township's on-time rate is its 
 its due cases, not a mean of its villages' rates); coverage and the service index are
 population-weighted means, as a township's own figures are. The service index is the county's
 definition (one set of weights for every township), so townships compare on one scale.
+
+A township that closed the month (月结) counts its cases as it signed them: its township totals
+from the close replace the sums of its villages' current counts (``signed``), as its own cockpit
+shows that month.
 """
 
 from __future__ import annotations
@@ -35,13 +39,16 @@ def _weighted(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def township_table(villages: pd.DataFrame, townships: pd.DataFrame,
-                   weights: tuple[float, float, float]) -> pd.DataFrame:
+                   weights: tuple[float, float, float], signed: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per township (index township_code): name_zh, name_en, villages, population, the
     population-weighted coverage of each domain and service index, the case counts summed with their
     rates (cockpit.metrics.cases.case_rates, cases_per_10k on the township's population), funding and
-    staff summed, funding per resident; ordered by service index, highest first.
+    staff summed, funding per resident, and ``signed``: True where the case counts are those the
+    township signed when it closed the month; ordered by service index, highest first.
 
-    ``villages``: cockpit.metrics.snapshot.village_table of a month; ``townships``: Store.townships.
+    ``villages``: cockpit.metrics.snapshot.village_table of a month; ``townships``: Store.townships;
+    ``signed``: the month's signed township totals (Store.month_close_totals: township_code and the
+    count columns), whose counts replace the villages' sums of those townships.
     """
     vt = _with_township(villages, townships)
     by = vt.groupby("township_code")
@@ -51,8 +58,14 @@ def township_table(villages: pd.DataFrame, townships: pd.DataFrame,
     for column in [c for c in vt.columns if c.startswith("coverage:")] + ["service_index"]:
         out[column] = _weighted(vt, column)
     counts = by[list(COUNT_COLUMNS)].sum()
+    closed = pd.Index([])
+    if signed is not None and len(signed):
+        frozen = signed.set_index("township_code")[list(COUNT_COLUMNS)]
+        closed = frozen.index.intersection(counts.index)
+        counts.loc[closed] = frozen.loc[closed].to_numpy()
     rates = case_rates(counts, out["population"].reindex(counts.index), weights)
     out = out.join(rates)
+    out["signed"] = out.index.isin(closed)
     out["funding_yuan"] = by["funding_yuan"].sum(min_count=1)
     out["staff_fte"] = by["staff_fte"].sum(min_count=1)
     out["funding_per_resident"] = out["funding_yuan"] / out["population"].where(out["population"] > 0)

@@ -31,7 +31,7 @@ def plain(text, limit: int | None = LABEL) -> str:
     """``text`` as Plotly shows it literally, cut to display width ``limit`` (None: whole).
 
     Plotly reads a few HTML tags in labels (``<b>``, ``<br>``, ``<a>`` …) and ``%{…}`` placeholders
-    in hover templates, and decodes character references: :func:`cockpit.literal.literal` writes
+    in hover templates, and decodes character references: :func:`cockpit.text.literal.literal` writes
     every markup character as a reference, which comes out as the same character.
 
     >>> plain("<img src=x>")

@@ -8,7 +8,9 @@ that moves a case to another village. "As of now" stays one click away, with eve
 listed (:func:`differences`, ``Store.month_close_case_changes``).
 
 Reopening is a leader's audited act with a reason; closing the month again makes a new version,
-and the month then shows it was restated (version > 1). The closure rate of a closed month is thus
+and the month then shows it was restated (version > 1). Closing and reopening are a township's
+acts: a county's database holds the closes its townships published, each under the township's
+code (``MonthClose.township``), reads a township's closed months from them and closes nothing. The closure rate of a closed month is thus
 "closures by the close", the convention of the meeting that used it; as of now it counts closures
 to date.
 """
@@ -26,6 +28,7 @@ from cockpit.values.case_filter import CaseFilter, Period
 from cockpit.metrics.cases import case_rates
 from cockpit.store.atomic import atomic
 from cockpit.store.case_sql import COUNT_COLUMNS
+from cockpit.store.county_sql import level
 from cockpit.store import month_close_sql as sql
 
 __all__ = ["MonthClose", "MonthCloseError", "standing_closes", "close_month", "reopen_month",
@@ -46,12 +49,14 @@ class MonthCloseError(ValueError):
 
 @dataclass(frozen=True)
 class MonthClose:
-    """A standing close: ``version`` > 1 means the month was reopened and restated."""
+    """A standing close: ``version`` > 1 means the month was reopened and restated. ``township``:
+    '' in a township's own database, the township's code in a county's."""
 
     period: str
     version: int
     closed_by: str
     closed_at: dt.datetime
+    township: str = ""
 
 
 def _standing(closes: pd.DataFrame) -> dict[str, MonthClose]:
@@ -59,15 +64,16 @@ def _standing(closes: pd.DataFrame) -> dict[str, MonthClose]:
     for row in closes.itertuples():
         if pd.isna(row.reopened_at):
             out[row.period] = MonthClose(row.period, int(row.version), row.closed_by,
-                                         pd.Timestamp(row.closed_at).to_pydatetime())
+                                         pd.Timestamp(row.closed_at).to_pydatetime(), row.township_code)
         else:
             out.pop(row.period, None)
     return out
 
 
-def standing_closes(store) -> dict[str, MonthClose]:
-    """The months closed now (their latest close not reopened), by period."""
-    return _standing(store.month_closes())
+def standing_closes(store, township: str = "") -> dict[str, MonthClose]:
+    """The months ``township`` has closed now (their latest close not reopened), by period; ''
+    (default): the database's own township."""
+    return _standing(store.month_closes(township))
 
 
 def _month(period) -> Period:
@@ -85,6 +91,7 @@ def close_month(con: duckdb.DuckDBPyConnection, period, user, at: dt.datetime | 
     """
     p, at = _month(period), at or now()
     period, (start, end) = p.start, p.bounds()
+    _not_a_county(con)
     if end > at:
         raise MonthCloseError(f"{period} is not over yet", "close.error.not_over")
     if period in _standing(sql.closes(con)):
@@ -107,6 +114,7 @@ def reopen_month(con: duckdb.DuckDBPyConnection, period, user, reason: str,
                  at: dt.datetime | None = None) -> None:
     """Reopen the standing close of ``period`` as ``user`` for ``reason`` (required), audited."""
     period = Period.of(period).start
+    _not_a_county(con)
     close = _standing(sql.closes(con)).get(period)
     if close is None:
         raise MonthCloseError(f"{period} is not closed", "close.error.not_closed")
@@ -119,20 +127,32 @@ def reopen_month(con: duckdb.DuckDBPyConnection, period, user, reason: str,
         audit(con, user, "month_reopen", {"period": period, "version": close.version, "reason": reason}, at=at)
 
 
+def _not_a_county(con) -> None:
+    if level(con) == "county":
+        raise MonthCloseError("a county does not close months: each township closes its own",
+                              "close.error.county")
+
+
 class ClosedFigures:
     """A store whose counts of a closed month, asked without a filter, are the frozen ones (by
     village, by department and in the monthly series); every other query goes to ``store``.
-    ``closes``: :func:`standing_closes`."""
+    ``closes``: :func:`standing_closes` (of one township). ``frozen``: the store the frozen counts
+    are read from when ``store`` is a county narrowed to that township (a ScopedStore of its
+    villages answers no month-close query); default ``store``."""
 
-    def __init__(self, store, closes: dict[str, MonthClose]):
+    def __init__(self, store, closes: dict[str, MonthClose], frozen=None):
         self._store, self._closes = store, closes
+        self._frozen_from = store if frozen is None else frozen
+
+    def _counts(self, close: MonthClose, grouping: str) -> pd.DataFrame:
+        return self._frozen_from.month_close_counts(close.period, close.version, grouping, close.township)
 
     def _frozen(self, period, filt: CaseFilter | None, grouping: str):
         p = Period.of(period)
         close = self._closes.get(p.start) if p.start == p.end else None
         if close is None or (filt is not None and filt != CaseFilter()):
             return None
-        return self._store.month_close_counts(close.period, close.version, grouping)
+        return self._counts(close, grouping)
 
     def case_counts(self, period, filt: CaseFilter | None = None) -> pd.DataFrame:
         frozen = self._frozen(period, filt, "village")
@@ -150,7 +170,7 @@ class ClosedFigures:
         out = out.set_index("period")
         for period, close in self._closes.items():
             if period in out.index:
-                frozen = self._store.month_close_counts(period, close.version, "village")
+                frozen = self._counts(close, "village")
                 total = frozen[frozen["village_id"].isna()]
                 if len(total):
                     out.loc[period, list(COUNT_COLUMNS)] = total.iloc[0][list(COUNT_COLUMNS)].to_numpy()
@@ -160,11 +180,12 @@ class ClosedFigures:
         return getattr(self._store, name)
 
 
-def differences(store, period: str, version: int) -> pd.DataFrame:
-    """The township figures of close ``version`` of ``period`` against now: metric, at_close, now,
-    change (only those that differ)."""
-    frozen = store.month_close_counts(period, version, "village")
-    current = store.case_counts(period)
+def differences(store, period: str, version: int, township: str = "", current_store=None) -> pd.DataFrame:
+    """The township figures of ``township``'s close ``version`` of ``period`` against now: metric,
+    at_close, now, change (only those that differ). ``current_store``: where "now" is read (a
+    county narrowed to the township); default ``store``."""
+    frozen = store.month_close_counts(period, version, "village", township)
+    current = (store if current_store is None else current_store).case_counts(period)
     rows = []
     for label, counts in (("at_close", frozen), ("now", current)):
         total = counts[counts["village_id"].isna()].drop(columns="village_id").reset_index(drop=True)

@@ -7,6 +7,9 @@ the keys a township makes up itself (case, facility, party branch and task ids) 
 its code, ``350781105:QX202610000001``, so two townships' case QX…0001 stay two cases. The shared
 lists (domains, departments, categories, norms) are the union of the townships' lists: an id
 another township already defined differently keeps the first definition, and is reported.
+A township's standing month closes (CLOSE_TABLES) are kept under its code in the tables' township
+key, the frozen cases' ids qualified like its cases, so twelve townships' closes of one month
+stand side by side (cockpit.metrics.month_close reads a township's with its code).
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ import duckdb
 
 from cockpit.store.package_sql import package_columns
 
-__all__ = ["OWN_TABLES", "SHARED_TABLES", "QUALIFIED", "ensure_register", "new_county", "add_users", "level", "set_level", "township_villages", "registered", "villages_elsewhere",
+__all__ = ["OWN_TABLES", "SHARED_TABLES", "CLOSE_TABLES", "QUALIFIED", "ensure_register", "new_county", "add_users", "level", "set_level", "township_villages", "registered", "villages_elsewhere",
            "remove_township", "load_own", "load_shared", "register_township"]
 
 SHARED_TABLES = ("domains", "departments", "categories", "norms")
 OWN_TABLES = ("villages", "facilities", "coverage", "allocations", "party_branches", "party_tasks",
-              "party_assessments", "cases")
+              "party_assessments", "cases", "month_closes", "month_close_counts", "month_close_cases")
+CLOSE_TABLES = ("month_closes", "month_close_counts", "month_close_cases")
+"""Own tables keyed by township_code (the package leaves the key out; the county writes the code)."""
 # the township-made keys of each table, qualified with the township's code
 QUALIFIED: dict[str, tuple[str, ...]] = {
     "facilities": ("facility_id",), "party_branches": ("branch_id",), "party_tasks": ("task_id", "branch_id"),
-    "party_assessments": ("branch_id",), "cases": ("case_id",)}
+    "party_assessments": ("branch_id",), "cases": ("case_id",), "month_close_cases": ("case_id",)}
 _KEYS = {"domains": "domain_id", "departments": "department_id", "categories": "category_id", "norms": "norm_id"}
 
 _REGISTER = """CREATE TABLE IF NOT EXISTS county_townships (
@@ -106,6 +111,8 @@ def remove_township(con: duckdb.DuckDBPyConnection, code: str) -> None:
         con.execute(f"DELETE FROM {table} WHERE branch_id IN ({branches})", [code])
     for table in ("party_branches", "cases", "facilities", "coverage", "allocations", "villages"):
         con.execute(f"DELETE FROM {table} WHERE village_id IN ({villages})", [code])
+    for table in CLOSE_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE township_code = ?", [code])
     con.execute("DELETE FROM county_township_villages WHERE township_code = ?", [code])
     con.execute("DELETE FROM county_townships WHERE township_code = ?", [code])
 
@@ -117,9 +124,11 @@ def load_own(con: duckdb.DuckDBPyConnection, code: str, table: str, parquet: Pat
     columns = package_columns(table)   # identifiers from the schema, never from a file
     qualified = QUALIFIED.get(table, ())
     select = ", ".join(f"? || ':' || {c}" if c in qualified else c for c in columns)
+    keyed = table in CLOSE_TABLES      # the township's code in the township key
     before = _count(con, table)
-    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} FROM read_parquet(?)",
-                [code] * len(qualified) + [str(parquet)])
+    con.execute(f"INSERT INTO {table} ({'township_code, ' if keyed else ''}{', '.join(columns)}) "
+                f"SELECT {'?, ' if keyed else ''}{select} FROM read_parquet(?)",
+                [code] * (len(qualified) + keyed) + [str(parquet)])
     if table == "villages":
         con.execute("INSERT INTO county_township_villages SELECT ?, village_id FROM read_parquet(?)",
                     [code, str(parquet)])

@@ -4,6 +4,10 @@ reopen a month (run by :mod:`cockpit.metrics.month_close` on a writable cursor, 
 A month is closed while its latest close has not been reopened. The frozen counts have the shape
 of ``case_counts`` / ``case_counts_by_department``: one row per village or department and a
 total row whose key is NULL.
+
+Every row belongs to a township (``township``): '' in a township's own database, where closing and
+reopening happen; a township's code in a county's, which holds the closes its townships published
+(cockpit.store.county_sql) and never closes a month itself.
 """
 
 from __future__ import annotations
@@ -23,19 +27,26 @@ RELEVANT_CASES = ("received_at < ? AND (received_at >= ? OR due_at >= ? OR close
 """Cases that can count in a month [start, end): received before its end and received, due or
 closed in it or after its start, or never closed (parameters: end, start, start, start)."""
 
-CLOSES_SQL = """SELECT period, version, closed_by, closed_at, reopened_by, reopened_at, reopen_reason
-FROM month_closes ORDER BY period, version"""
+CLOSES_SQL = """SELECT township_code, period, version, closed_by, closed_at, reopened_by, reopened_at, reopen_reason
+FROM month_closes WHERE township_code = ? ORDER BY period, version"""
 
 _COUNTS = f"""SELECT key AS {{key}}, {', '.join(COUNT_COLUMNS)} FROM month_close_counts
-WHERE period = ? AND version = ? AND grouping = ? ORDER BY key NULLS LAST"""
+WHERE township_code = ? AND period = ? AND version = ? AND grouping = ? ORDER BY key NULLS LAST"""
+
+_TOTALS = f"""SELECT c.township_code, c.version, c.closed_by, c.closed_at, {', '.join(f'n.{c}' for c in COUNT_COLUMNS)}
+FROM month_closes c JOIN month_close_counts n USING (township_code, period, version)
+WHERE c.period = ? AND c.reopened_at IS NULL AND n.grouping = 'village' AND n.key IS NULL
+ORDER BY c.township_code"""
 
 _FIELD_CHANGES = " UNION ALL ".join(
     f"SELECT case_id, '{f}' AS field, CAST(s_{f} AS VARCHAR) AS at_close, CAST(n_{f} AS VARCHAR) AS now "
     f"FROM both_ WHERE s_case IS NOT NULL AND n_case IS NOT NULL AND s_{f} IS DISTINCT FROM n_{f}"
     for f in CASE_FIELDS)
 
-_CHANGES = f"""WITH s AS (SELECT * FROM month_close_cases WHERE period = ? AND version = ?),
-n AS (SELECT case_id, {', '.join(CASE_FIELDS)} FROM cases WHERE {RELEVANT_CASES}),
+# a county's township: its cases are those whose id it qualified (cockpit.store.county_sql)
+_CHANGES = f"""WITH s AS (SELECT * FROM month_close_cases WHERE township_code = ? AND period = ? AND version = ?),
+n AS (SELECT case_id, {', '.join(CASE_FIELDS)} FROM cases
+  WHERE (? = '' OR starts_with(case_id, ? || ':')) AND {RELEVANT_CASES}),
 both_ AS (SELECT coalesce(s.case_id, n.case_id) AS case_id, s.case_id AS s_case, n.case_id AS n_case,
   {', '.join(f's.{f} AS s_{f}, n.{f} AS n_{f}' for f in CASE_FIELDS)}
   FROM s FULL OUTER JOIN n ON s.case_id = n.case_id)
@@ -51,9 +62,9 @@ def current_counts(con, grouping: str, start, end) -> pd.DataFrame:
     return con.execute(*bind(query, args, start, end)).df()
 
 
-def closes(con) -> pd.DataFrame:
-    """Every close of every month, through ``con`` (inside a transaction: what it sees)."""
-    return con.execute(CLOSES_SQL).df()
+def closes(con, township: str = "") -> pd.DataFrame:
+    """Every close of every month of ``township``, through ``con`` (inside a transaction: what it sees)."""
+    return con.execute(CLOSES_SQL, [township]).df()
 
 
 def relevant_case_count(con, start, end) -> int:
@@ -62,8 +73,8 @@ def relevant_case_count(con, start, end) -> int:
 
 
 def next_version(con, period: str) -> int:
-    return 1 + int(con.execute("SELECT coalesce(max(version), 0) FROM month_closes WHERE period = ?",
-                               [period]).fetchone()[0])
+    return 1 + int(con.execute("SELECT coalesce(max(version), 0) FROM month_closes "
+                               "WHERE township_code = '' AND period = ?", [period]).fetchone()[0])
 
 
 def freeze_counts(con, period: str, version: int, grouping: str, counts: pd.DataFrame) -> None:
@@ -71,8 +82,8 @@ def freeze_counts(con, period: str, version: int, grouping: str, counts: pd.Data
     columns = ", ".join(COUNT_COLUMNS)
     con.register("frozen_counts", counts[["key", *COUNT_COLUMNS]])
     try:
-        con.execute(f"INSERT INTO month_close_counts (period, version, grouping, key, {columns}) "
-                    f"SELECT ?, ?, ?, key, {columns} FROM frozen_counts", [period, version, grouping])
+        con.execute(f"INSERT INTO month_close_counts (township_code, period, version, grouping, key, {columns}) "
+                    f"SELECT '', ?, ?, ?, key, {columns} FROM frozen_counts", [period, version, grouping])
     finally:
         con.unregister("frozen_counts")
 
@@ -80,39 +91,48 @@ def freeze_counts(con, period: str, version: int, grouping: str, counts: pd.Data
 def freeze_cases(con, period: str, version: int, start, end) -> None:
     """Keep the fields of every case that can count in the month, as they are now."""
     fields = ", ".join(CASE_FIELDS)
-    con.execute(f"INSERT INTO month_close_cases (period, version, case_id, {fields}) "
-                f"SELECT ?, ?, case_id, {fields} FROM cases WHERE {RELEVANT_CASES}",
+    con.execute(f"INSERT INTO month_close_cases (township_code, period, version, case_id, {fields}) "
+                f"SELECT '', ?, ?, case_id, {fields} FROM cases WHERE {RELEVANT_CASES}",
                 [period, version, end, start, start, start])
 
 
 def record_close(con, period: str, version: int, closed_by: str, at) -> None:
-    con.execute("INSERT INTO month_closes (period, version, closed_by, closed_at) VALUES (?, ?, ?, ?)",
+    con.execute("INSERT INTO month_closes (township_code, period, version, closed_by, closed_at) "
+                "VALUES ('', ?, ?, ?, ?)",
                 [period, version, closed_by, at])
 
 
 def record_reopen(con, period: str, version: int, reopened_by: str, at, reason: str) -> None:
     con.execute("UPDATE month_closes SET reopened_by = ?, reopened_at = ?, reopen_reason = ? "
-                "WHERE period = ? AND version = ?", [reopened_by, at, reason, period, version])
+                "WHERE township_code = '' AND period = ? AND version = ?", [reopened_by, at, reason, period, version])
 
 
 class MonthCloseQueries:
     """Needs ``self._df(sql, params)`` (the Store)."""
 
-    def month_closes(self) -> pd.DataFrame:
-        """Every close of every month, reopened ones included (oldest first)."""
-        return self._df(CLOSES_SQL, [])
+    def month_closes(self, township: str = "") -> pd.DataFrame:
+        """Every close of every month of ``township`` ('': the database's own), reopened ones
+        included (oldest first)."""
+        return self._df(CLOSES_SQL, [township])
 
-    def month_close_counts(self, period: str, version: int, grouping: str) -> pd.DataFrame:
-        """The frozen counts of close ``version`` of ``period`` by ``grouping`` ('village' or
-        'department'), in the shape of ``case_counts`` / ``case_counts_by_department``."""
+    def month_close_counts(self, period: str, version: int, grouping: str, township: str = "") -> pd.DataFrame:
+        """The frozen counts of ``township``'s close ``version`` of ``period`` by ``grouping``
+        ('village' or 'department'), in the shape of ``case_counts`` / ``case_counts_by_department``."""
         if grouping not in ("village", "department"):
             raise ValueError(f"grouping must be 'village' or 'department', got {grouping!r}")
-        frame = self._df(_COUNTS.format(key=f"{grouping}_id"), [period, int(version), grouping])
+        frame = self._df(_COUNTS.format(key=f"{grouping}_id"), [township, period, int(version), grouping])
         return frame.astype({c: "int64" for c in COUNT_COLUMNS if "days" not in c})
 
-    def month_close_case_changes(self, period: str, version: int) -> pd.DataFrame:
-        """What changed in the cases behind close ``version`` of ``period`` since: one row per
-        case and field (case_id, field, at_close, now); field 'case' for a case that appeared
-        (at_close empty: imported or re-dated since) or dropped out (now empty)."""
+    def month_close_totals(self, period: str) -> pd.DataFrame:
+        """The township totals every standing close of ``period`` signed, one row per township
+        (township_code, version, closed_by, closed_at and the count columns): in a county, the
+        townships that closed the month; in a township's database, its own close (key '')."""
+        frame = self._df(_TOTALS, [period])
+        return frame.astype({c: "int64" for c in COUNT_COLUMNS if "days" not in c})
+
+    def month_close_case_changes(self, period: str, version: int, township: str = "") -> pd.DataFrame:
+        """What changed in the cases behind ``township``'s close ``version`` of ``period`` since:
+        one row per case and field (case_id, field, at_close, now); field 'case' for a case that
+        appeared (at_close empty: imported or re-dated since) or dropped out (now empty)."""
         start, end = Period.of(period).bounds()
-        return self._df(_CHANGES, [period, int(version), end, start, start, start])
+        return self._df(_CHANGES, [township, period, int(version), township, township, end, start, start, start])

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Table", "TABLES", "CSV_TABLES", "APP_TABLES", "IMPORT_TABLES", "DECISION_TABLES",
-           "SCENARIO_TABLES", "PLANNER_MODELS", "MONTH_CLOSES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
+           "SCENARIO_TABLES", "PLANNER_MODELS", "MONTH_CLOSES", "MONTH_CLOSE_COUNTS", "MONTH_CLOSE_CASES",
+           "MONTH_CLOSE_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "table"]
 
 
 @dataclass(frozen=True)
@@ -540,7 +541,7 @@ MIGRATIONS[7] = ("web sessions and registered wall displays", [
 
 # -- month close (月结): a month's figures frozen when a leader closes it ----------------------------
 
-MONTH_CLOSES = Table(
+_MONTH_CLOSES_V8 = Table(
     "month_closes",
     (
         ("period", "VARCHAR NOT NULL", "the month closed, YYYY-MM"),
@@ -560,7 +561,7 @@ _FROZEN_COUNTS = tuple((c, "DOUBLE" if "days" in c else "BIGINT", "as case_count
                                  "closed", "rated", "satisfied", "resolution_flagged", "resolved",
                                  "open_at_end", "overdue_at_end", "median_days_to_close", "p90_days_to_close"))
 
-MONTH_CLOSE_COUNTS = Table(
+_MONTH_CLOSE_COUNTS_V8 = Table(
     "month_close_counts",
     (
         ("period", "VARCHAR NOT NULL", "the month"),
@@ -572,7 +573,7 @@ MONTH_CLOSE_COUNTS = Table(
     "The case counts of a closed month per village and per department (and their totals).",
 )
 
-MONTH_CLOSE_CASES = Table(
+_MONTH_CLOSE_CASES_V8 = Table(
     "month_close_cases",
     (
         ("period", "VARCHAR NOT NULL", "the month"),
@@ -590,11 +591,42 @@ MONTH_CLOSE_CASES = Table(
     "The cases behind a closed month's figures as they were at the close (to list what changed since).",
 )
 
-APP_TABLES = APP_TABLES + (MONTH_CLOSES, MONTH_CLOSE_COUNTS, MONTH_CLOSE_CASES)
-
 MIGRATIONS[8] = ("month close: closed months, their frozen counts and cases", [
-    MONTH_CLOSES.create_sql(), MONTH_CLOSE_COUNTS.create_sql(), MONTH_CLOSE_CASES.create_sql(),
+    _MONTH_CLOSES_V8.create_sql(), _MONTH_CLOSE_COUNTS_V8.create_sql(), _MONTH_CLOSE_CASES_V8.create_sql(),
 ])
+
+# Since version 10 the month-close tables carry the township whose close a row belongs to, so a county
+# holds each township's closes side by side (cockpit/county/assemble.py). A township's database
+# keeps its own closes under the empty key '': its code may be unknown (villages without 12-digit
+# codes, no meta township_code) or set later, and "this database's own township" never goes stale.
+# A package leaves the key out; the county writes the township's code (cockpit/store/county_sql.py).
+_TOWNSHIP_KEY = ("township_code", "VARCHAR NOT NULL DEFAULT ''",
+                 "the township whose close it is: empty in a township's own database, its code in a county's")
+
+
+def _keyed(t: Table) -> Table:
+    return Table(t.name, (_TOWNSHIP_KEY, *t.columns), ("township_code", *t.primary_key) if t.primary_key else (),
+                 t.description)
+
+
+MONTH_CLOSES = _keyed(_MONTH_CLOSES_V8)
+MONTH_CLOSE_COUNTS = _keyed(_MONTH_CLOSE_COUNTS_V8)
+MONTH_CLOSE_CASES = _keyed(_MONTH_CLOSE_CASES_V8)
+MONTH_CLOSE_TABLES: tuple[Table, ...] = (MONTH_CLOSES, MONTH_CLOSE_COUNTS, MONTH_CLOSE_CASES)
+
+APP_TABLES = APP_TABLES + MONTH_CLOSE_TABLES
+
+
+def _rekeyed(new: Table, old: Table) -> list[str]:
+    """Rebuild ``old``'s table as ``new`` (its rows under the township key ''): DuckDB cannot change
+    a primary key in place."""
+    columns = ", ".join(old.column_names)
+    staged = new.create_sql().replace(f"CREATE TABLE {new.name} (", f"CREATE TABLE {new.name}_v10 (", 1)
+    return [staged,
+            f"INSERT INTO {new.name}_v10 (township_code, {columns}) SELECT '', {columns} FROM {old.name}",
+            f"DROP TABLE {old.name}",
+            f"ALTER TABLE {new.name}_v10 RENAME TO {new.name}"]
+
 
 # -- the planner's calibration, kept per set of history it was fitted on --------------------------
 
@@ -612,5 +644,9 @@ PLANNER_MODELS = Table(
 APP_TABLES = APP_TABLES + (PLANNER_MODELS,)
 
 MIGRATIONS[9] = ("the planner's calibration kept per history", [PLANNER_MODELS.create_sql()])
+
+MIGRATIONS[10] = ("month closes keyed by township, so a county holds its townships' closes side by side", [
+    sql for new, old in zip(MONTH_CLOSE_TABLES, (_MONTH_CLOSES_V8, _MONTH_CLOSE_COUNTS_V8, _MONTH_CLOSE_CASES_V8))
+    for sql in _rekeyed(new, old)])
 
 SCHEMA_VERSION: int = max(MIGRATIONS)

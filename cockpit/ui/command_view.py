@@ -2,7 +2,7 @@
 
 Everything inside ``screen`` runs in one ``st.fragment(run_every=...)``; data come from the
 cache, so a refresh re-reads the database only when it changed. Every text put into HTML here
-goes through :func:`cockpit.literal.literal`.
+goes through :func:`cockpit.text.literal.literal`.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def screen(ctx: PageContext) -> None:
 
 def _closed_mark(ctx: PageContext) -> str:
     """"closed · " when the month's figures are the signed ones (month close), else nothing."""
-    closed = ctx.scope is None and ctx.period in ctx.data.month_closes()
+    closed = ctx.data.signed() and ctx.period in ctx.data.month_closes()
     return f"{literal(ctx.t('close.figures.closed'))} · " if closed else ""
 
 

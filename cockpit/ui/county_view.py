@@ -37,7 +37,8 @@ def is_county(ctx: PageContext) -> bool:
 
 
 def townships_figures(ctx: PageContext) -> pd.DataFrame:
-    return township_table(ctx.data.village_table(ctx.period), ctx.data.townships(), ctx.data.weights)
+    return township_table(ctx.data.village_table(ctx.period), ctx.data.townships(), ctx.data.weights,
+                          ctx.data.month_close_totals(ctx.period))
 
 
 def equality_tiles(ctx: PageContext) -> None:
@@ -100,10 +101,11 @@ def ranking(ctx: PageContext, table: pd.DataFrame) -> None:
         ctx.t("county.villages"): table["villages"].astype(int),
         ctx.t("county.population"): [format_value(v, "count", ctx.lang) for v in table["population"]],
         **{ctx.t(f"metric.{key}.label"): [format_value(v, metric(key).unit, ctx.lang) for v in table[key]]
-           for key in _RANKED}})
+           for key in _RANKED},
+        ctx.t("county.figures"): [ctx.t("county.figures.signed" if s else "county.figures.now") for s in table["signed"]]})
     event = st.dataframe(shown, hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3, on_select="rerun",
                          selection_mode="single-row", key="county_ranking")
-    st.caption(ctx.t("county.ranking_note"))
+    st.caption(ctx.t("county.ranking_note") + " " + ctx.t("county.signed_note"))
     rows = event.selection.rows if event is not None else []
     if rows:
         _open_township(str(table.index[rows[0]]))

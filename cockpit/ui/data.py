@@ -15,6 +15,12 @@ figures (the township series, the equity trend) are computed over them alone. Pe
 view shows for them (accessibility counts every facility within reach and everyone competing
 for it, as it would without a scope), limited to the scope's villages. A page cannot forget the
 scope: it never sees an unscoped Data.
+
+Month close: a closed month's figures are the signed ones (cockpit.metrics.month_close.ClosedFigures)
+wherever the data is one whole township: a township's database seen unscoped (its own closes,
+key ''), or a county's narrowed to exactly one township's villages (the sidebar's township choice
+or a township leader's scope: the closes that township published, key its code). A scope that is
+part of a township, or the whole county, reads current figures.
 """
 
 from __future__ import annotations
@@ -79,26 +85,26 @@ def _index_definition(path: str, version: int) -> IndexDefinition:
     return index_definition(_store(path, version))
 
 
-def _signed(path: str, version: int):
-    """The whole township's store with the closed months' counts as they were signed (month close):
-    what every page shows for a closed month; the appeals page offers "as of now" beside it."""
-    store = _store(path, version)
-    closes = _closes(path, version)
-    return ClosedFigures(store, closes) if closes else store
+def _signed(path: str, version: int, township: str | None = "", scope: Scope = None):
+    """The store of ``scope`` with the closed months' counts of ``township`` as they were signed
+    (month close): what every page shows for a closed month; the appeals page offers "as of now"
+    beside it. ``township`` None: no close applies (current figures)."""
+    store = _store(path, version, scope)
+    closes = _closes(path, version, township) if township is not None else {}
+    return ClosedFigures(store, closes, frozen=_store(path, version)) if closes else store
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def _village_table(path: str, version: int, period: str, weights: tuple, signed: bool = True) -> pd.DataFrame:
-    store = _signed(path, version) if signed else _store(path, version)
-    return snapshot.village_table(store, period, weights, _index_definition(path, version))
+def _village_table(path: str, version: int, period: str, weights: tuple, township: str | None = "") -> pd.DataFrame:
+    # every village's row (a scope keeps its own): a township's closed month as it signed it
+    return snapshot.village_table(_signed(path, version, township), period, weights, _index_definition(path, version))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def _township_series(path: str, version: int, weights: tuple, scope: Scope) -> pd.DataFrame:
-    # a scope's own totals are current figures (a close freezes the township's); the index
-    # definition is the township's, also for a scope: a village's index is the same for everyone
-    store = _signed(path, version) if scope is None else _store(path, version, scope)
-    return snapshot.township_series(store, weights, _index_definition(path, version))
+def _township_series(path: str, version: int, weights: tuple, scope: Scope, township: str | None = "") -> pd.DataFrame:
+    # a part of a township's own totals are current figures (a close freezes the whole township's);
+    # the index definition is the database's, also for a scope: a village's index is the same for everyone
+    return snapshot.township_series(_signed(path, version, township, scope), weights, _index_definition(path, version))
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
@@ -145,10 +151,9 @@ def _equity_trend(path: str, version: int, scope: Scope = None) -> pd.DataFrame:
 
 @st.cache_data(ttl=600, max_entries=32, show_spinner=False)
 def _case_page(path: str, version: int, period: str, filt: CaseFilter, weights: tuple, scope: Scope = None,
-               targets: tuple | None = None, closed: bool = False):
-    store = _store(path, version, scope)
-    if closed and scope is None:  # a closed month's counts as they were signed
-        store = ClosedFigures(store, standing_closes(store))
+               targets: tuple | None = None, township: str | None = None):
+    # ``township``: whose closed month's counts are read as they were signed (None: as of now)
+    store = _signed(path, version, township, scope)
     return load_case_page(store, period, filt, weights=weights,
                           targets=dict(targets) if targets else None, with_trend=False)
 
@@ -158,15 +163,22 @@ def _case_trend(path: str, version: int, filt: CaseFilter, weights: tuple, scope
     return trend(_store(path, version, scope), filt, weights, days=False)
 
 
-@st.cache_data(ttl=3600, max_entries=4, show_spinner=False)
-def _closes(path: str, version: int) -> dict:
-    return standing_closes(_store(path, version))
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _closes(path: str, version: int, township: str = "") -> dict:
+    return standing_closes(_store(path, version), township)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def _close_totals(path: str, version: int, period: str) -> pd.DataFrame:
+    return _store(path, version).month_close_totals(period)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
-def _close_changes(path: str, version: int, period: str, close_version: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _close_changes(path: str, version: int, period: str, close_version: int, township: str = "",
+                   scope: Scope = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     store = _store(path, version)
-    return differences(store, period, close_version), store.month_close_case_changes(period, close_version)
+    return (differences(store, period, close_version, township, _store(path, version, scope)),
+            store.month_close_case_changes(period, close_version, township))
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -292,6 +304,36 @@ class Data:
         township's database."""
         return self._ref("townships", scoped=True)
 
+    def is_county(self) -> bool:
+        """True for a county's database (many townships' packages), whatever the scope."""
+        return not self._ref("townships").empty
+
+    @property
+    def township(self) -> str | None:
+        """The code of the county's township whose villages are exactly the scope (the sidebar's
+        township choice, a township leader); None in a township's database or for any other scope."""
+        if "township" not in self._memo:
+            code = None
+            if self.scope:
+                all_ = self._ref("townships")
+                mine = all_[all_["village_id"].isin(self.scope)]["township_code"].unique()
+                if len(mine) == 1 and set(all_.loc[all_["township_code"] == mine[0], "village_id"]) == set(self.scope):
+                    code = str(mine[0])
+            self._memo["township"] = code
+        return self._memo["township"]
+
+    def _close_key(self) -> str | None:
+        """Whose closes sign this data's figures: '' (the database's own) for a township's database
+        seen whole, a county township's code when narrowed to it, None otherwise (current figures)."""
+        if self.township is not None:
+            return self.township
+        return "" if self.scope is None and not self.is_county() else None
+
+    def signed(self) -> bool:
+        """True when a closed month's figures are shown as signed here: one whole township, in its
+        own database or in a county's narrowed to it (see the module doc)."""
+        return self._close_key() is not None
+
     def facilities(self) -> pd.DataFrame:
         return self._ref("facilities", scoped=True)
 
@@ -307,13 +349,13 @@ class Data:
 
     def village_table(self, period: str) -> pd.DataFrame:
         """One row per village in scope with all its figures (cockpit.metrics.snapshot.village_table)."""
-        # a scope reads current figures, as its own totals are (a close signs the township's)
-        table = _village_table(self.path, self.version, period, self.weights, self.scope is None)
+        # a part of a township reads current figures, as its own totals are (a close signs the whole's)
+        table = _village_table(self.path, self.version, period, self.weights, self._close_key())
         return _in_scope(table, self.scope)
 
     def township_series(self) -> pd.DataFrame:
         """Township figures by month, over the villages in scope only."""
-        return _township_series(self.path, self.version, self.weights, self.scope)
+        return _township_series(self.path, self.version, self.weights, self.scope, self._close_key())
 
     def accessibility(self, threshold_km: float, method: str) -> pd.DataFrame:
         """Accessibility per village in scope (index) and domain (cockpit.services.village_accessibility)."""
@@ -335,8 +377,10 @@ class Data:
 
     def case_page(self, period: str, filt: CaseFilter, closed: bool = False):
         """Everything the cases page shows (cockpit.cases.page.CasePage); overdue list masked.
-        ``closed``: a closed month's unfiltered counts as the close froze them (cockpit.metrics.month_close)."""
-        page = _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets, closed)
+        ``closed``: a closed month's unfiltered counts as the close froze them (cockpit.metrics.month_close),
+        where they apply (:meth:`signed`)."""
+        page = _case_page(self.path, self.version, period, filt, self.weights, self.scope, self.targets,
+                          self._close_key() if closed else None)
         # the trend covers every month: a change of month reuses it
         return replace(page, trend=_case_trend(self.path, self.version, filt, self.weights, self.scope))
 
@@ -346,14 +390,25 @@ class Data:
         return _closures_by_end(self.path, self.version, period, filt, self.scope)
 
     def month_closes(self) -> dict:
-        """The months closed now, by period (cockpit.metrics.month_close.MonthClose)."""
-        return _closes(self.path, self.version)
+        """The months closed now, by period (cockpit.metrics.month_close.MonthClose): the township's own, or
+        in a county narrowed to one township, those it published (none for the whole county)."""
+        key = self._close_key()
+        return _closes(self.path, self.version, "" if key is None else key)
+
+    def month_close_totals(self, period: str) -> pd.DataFrame:
+        """The township totals each township's standing close of ``period`` signed
+        (Store.month_close_totals): the county page's signed townships; with a scope, only the
+        township it is (if it is one)."""
+        totals = _close_totals(self.path, self.version, period)
+        if self.scope is None:
+            return totals
+        return totals[totals["township_code"] == self.township].reset_index(drop=True)
 
     def close_changes(self, close) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(township figures that differ, changed case fields) since ``close``; whole township only."""
-        if self.scope is not None:
+        if not self.signed():
             raise ValueError("the changes since a close are township figures")
-        return _close_changes(self.path, self.version, close.period, close.version)
+        return _close_changes(self.path, self.version, close.period, close.version, close.township, self.scope)
 
     def quality_findings(self, period: str | None, filt: CaseFilter) -> tuple:
         """Trace-formalism findings for a month, or for all the data when ``period`` is None."""

@@ -3,7 +3,7 @@ screen is kept with it), list this meeting's items and the open items of earlier
 with "edit" and "mark done". Writes go through ``Data.writer()`` (the database's one write lock),
 each in one transaction with its audit entry (decision_create, decision_edit, decision_close);
 the meeting itself is saved with its first item. Every text put into Markdown or HTML goes
-through :func:`cockpit.literal.literal`.
+through :func:`cockpit.text.literal.literal`.
 """
 
 from __future__ import annotations

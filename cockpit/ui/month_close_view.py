@@ -1,5 +1,7 @@
 """Month close (月结) on the appeals page: whether a month is closed, closed or current figures,
-what changed since the close, and a leader's close and reopen."""
+what changed since the close, and a leader's close and reopen. In a county's database a township's
+closed months show as that township signed them, and nobody closes or reopens: that is the
+township's act, in its own cockpit."""
 
 from __future__ import annotations
 
@@ -33,16 +35,19 @@ def month_close_panel(ctx: PageContext, period, case_filter: CaseFilter) -> bool
         return False
     label = ctx.t.period(p.start)
     close = ctx.data.month_closes().get(p.start)
+    county = ctx.data.is_county()
     if close is None:
         st.caption(ctx.t("close.convention.now", by_end=by_end))
-        if ctx.can("close_months") and ctx.scope is None:
+        if county:   # a county closes nothing: say who does
+            st.caption(ctx.t("close.county.none" if ctx.data.township else "close.county.choose"))
+        elif ctx.can("close_months") and ctx.scope is None:
             _close_form(ctx, p.start, label)
         return False
     when = close.closed_at.strftime("%Y-%m-%d %H:%M")
     restated = ctx.t("close.restated", version=int(close.version)) if close.version > 1 else ""
     st.info(ctx.t("close.banner", period=label, who=literal(close.closed_by), when=when) + " " + restated,
             icon=":material/lock:")
-    if ctx.scope is not None or case_filter != CaseFilter():
+    if not ctx.data.signed() or case_filter != CaseFilter():
         st.caption(ctx.t("close.filtered") + " " + ctx.t("close.convention.now", by_end=by_end))
         return False
     choice = translated_radio(ctx.lang, ctx.t("close.figures"), ["closed", "now"], FIGURES_KEY,
@@ -50,7 +55,9 @@ def month_close_panel(ctx: PageContext, period, case_filter: CaseFilter) -> bool
     st.caption(ctx.t("close.convention.closed", when=when, by_end=by_end) if choice == "closed"
                else ctx.t("close.convention.now", by_end=by_end))
     _changes(ctx, close)
-    if ctx.can("close_months"):
+    if county:
+        st.caption(ctx.t("close.county.signed"))
+    elif ctx.can("close_months"):
         _reopen_form(ctx, p.start, label)
     return choice == "closed"
 

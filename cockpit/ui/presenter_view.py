@@ -3,7 +3,7 @@ and the briefing PDF.
 
 The slides come from :func:`cockpit.meeting.build.build_deck`; this module only draws them (the
 decision log is cockpit/ui/decision_log_view.py). Every text put into Markdown or HTML here goes
-through :func:`cockpit.literal.literal`. Session state (initialised here, the only place):
+through :func:`cockpit.text.literal.literal`. Session state (initialised here, the only place):
 ``presenter_slide`` (the slide shown, 0-based, mirrored to ``?slide=N`` 1-based),
 ``presenter_meeting`` (id of the meeting being recorded, once its first item is saved) and
 ``presenter_flash`` (a message for the next run).

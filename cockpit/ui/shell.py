@@ -238,7 +238,7 @@ def page(name: str) -> PageContext:
     if not kiosk and periods:
         with st.sidebar:
             persistent_selectbox(t("app.period"), periods[::-1], state.PERIOD, t.period)
-            close = data.month_closes().get(period) if data.scope is None else None
+            close = data.month_closes().get(period) if data.signed() else None
             if close is not None:
                 st.caption(t("close.signed_note", who=literal(close.closed_by),
                              when=close.closed_at.strftime("%Y-%m-%d %H:%M")))
