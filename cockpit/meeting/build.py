@@ -58,11 +58,12 @@ def load_inputs(store, con, period: str, filters: PresenterFilters, meeting_id: 
 
 
 def build_deck(inputs: PresenterInputs, lang: str, township: str | None = None,
-               today: dt.date | None = None) -> Deck:
+               today: dt.date | None = None, county: bool = False) -> Deck:
     """The slides of ``inputs`` in language ``lang``. ``township`` defaults to the name stored
-    in the database; ``today`` is the meeting's day (items due before it are past due)."""
+    in the database; ``today`` is the meeting's day (items due before it are past due);
+    ``county``: the deck covers a whole county (its texts say county where a township's say township)."""
     filters = inputs.filters
-    t = Translator(lang)
+    t = Translator(lang, county=county)
     township = township or inputs.meta.get(f"township_name_{lang}", "")
     sc = SlideContext(inputs, t, filters, today or dt.date.today(), township)
     return Deck(lang=lang, township=township, period=inputs.period,

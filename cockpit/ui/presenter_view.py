@@ -148,7 +148,7 @@ def load_deck(ctx: PageContext, filters: PresenterFilters) -> Deck:
         party_assessments=ctx.data.party_assessments(), open_items=log["open_items"],
         meeting_items=log["meeting_items"], scenarios=_comparison(ctx, filters), case_lists=case_lists,
         index=ctx.data.index_definition(), close=ctx.data.month_closes().get(ctx.period))
-    return build_deck(inputs, ctx.lang, township=ctx.township_name)
+    return build_deck(inputs, ctx.lang, township=ctx.township_name, county=ctx.t.county)
 
 
 # -- navigation ------------------------------------------------------------------------------

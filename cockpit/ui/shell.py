@@ -242,7 +242,8 @@ def page(name: str) -> PageContext:
             if close is not None:
                 st.caption(t("close.signed_note", who=literal(close.closed_by),
                              when=close.closed_at.strftime("%Y-%m-%d %H:%M")))
-            account(t, lang, user, data)
+            # a county's leader leads the county, whichever township the pages show
+            account(Translator(lang, county=townships["township_code"].nunique() > 1), lang, user, data)
     whole_county = townships["township_code"].nunique() > 1 and data.scope is None
     t = Translator(lang, county=whole_county)   # "全县" where a township's page says "全镇"
     return PageContext(name, kiosk, lang, t, data, period, periods, user, identity.token_hash)

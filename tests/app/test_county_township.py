@@ -223,3 +223,11 @@ def test_a_whole_county_says_county_and_one_township_says_township(county, lang,
     at.run()
     assert at.caption[0].value.startswith(inside)
     assert [t.value for t in at.title] == ["小溪镇" if lang == "zh" else "Xiaoxi Town"]
+
+
+def test_the_county_s_leader_is_named_county_leader_in_the_sidebar(county):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    sign_in(at, "head")
+    at.query_params["lang"] = "zh"
+    at.run()
+    assert any("县领导" in c.value and "乡镇领导" not in c.value for c in at.sidebar.caption)

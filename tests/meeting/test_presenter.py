@@ -407,3 +407,11 @@ def test_a_closed_month_is_presented_as_closed(sample_db, tmp_path):
     assert inputs.villages["open_at_end"].sum() == closed_open
     slide = _slide(deck, "overview")
     assert slide.notes.startswith("October 2026 was closed on 2026-11-03 09:30 by leader: the figures are as closed.")
+
+
+def test_a_whole_county_s_deck_says_county(sample_deck):
+    inputs, _ = sample_deck
+    township, county = build_deck(inputs, "zh"), build_deck(inputs, "zh", county=True)
+    assert _slide(township, "overview").subtitle.startswith("全镇 · ")
+    assert _slide(county, "overview").subtitle.startswith("全县 · ")
+    assert [s.key for s in county.slides] == [s.key for s in township.slides]
