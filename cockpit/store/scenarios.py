@@ -153,6 +153,11 @@ class Scenario:
     scenario_id: int | None = None
     created_at: dt.datetime | None = None
 
+    @property
+    def villages(self) -> set[str]:
+        """The villages whose funding or staff the scenario changes."""
+        return set(self.funding) | set(self.staff)
+
     def __post_init__(self) -> None:
         for name in ("name", "author", "note"):
             value = getattr(self, name)

@@ -56,6 +56,7 @@ from cockpit.planner.model_cache import stored_or_calibrated, to_json
 from cockpit.meeting.build import case_frames
 from cockpit.store import StoreError, build_database, decisions
 from cockpit.store.planner_sql import save_planner_model
+from cockpit.store.scenarios import list_scenarios, load_scenario
 from cockpit.store.scope import ScopedStore
 from cockpit.ui import connection
 
@@ -483,6 +484,17 @@ class Data:
         """The decision log: departments, the open items of other meetings and those of ``meeting``
         (cached by version: every write to the log changes it)."""
         return _decision_log(self.path, self.version, meeting)
+
+    def saved_scenarios(self) -> pd.DataFrame:
+        """The saved what-if scenarios (cockpit.store.scenarios.list_scenarios); with a scope, only
+        those that change nothing outside it (a village secretary's; a county's chosen township)."""
+        with self.reader() as con:
+            saved = list_scenarios(con)
+            if self.scope is None or saved.empty:
+                return saved
+            allowed = set(self.scope)
+            inside = [sid for sid in saved["scenario_id"] if load_scenario(con, int(sid)).villages <= allowed]
+        return saved[saved["scenario_id"].isin(inside)].reset_index(drop=True)
 
     def reader(self):
         """Context manager: a cursor for reads outside the cached queries (import records)."""

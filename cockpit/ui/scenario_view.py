@@ -19,7 +19,7 @@ from cockpit.meeting.charts import plain
 from cockpit.text.literal import NAME, literal
 from cockpit.auth import audit
 from cockpit.store.atomic import atomic
-from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, NotYours, copy_scenario, delete_scenario, list_scenarios,
+from cockpit.store.scenarios import (MAX_NAME, MAX_NOTE, NotYours, copy_scenario, delete_scenario,
                                      load_scenario, may_change, rename_scenario, save_scenario, scenario_to_csv,
                                      scenario_to_json)
 from cockpit.ui.connection import WriteUnavailable
@@ -33,22 +33,6 @@ __all__ = ["scenarios_panel", "RELOAD"]
 
 RELOAD = "planner_reload"  # a reopened scenario of another month: the whole page must rerun
 FLASH = "scenario_flash"  # (kind, message) of the last change, shown at the next run
-
-
-def _saved(ctx: PageContext) -> pd.DataFrame:
-    """Saved scenarios; a user bound to villages sees only those that move nothing elsewhere."""
-    with ctx.data.reader() as con:
-        saved = list_scenarios(con)
-        if ctx.scope is None or saved.empty:
-            return saved
-        allowed = set(ctx.scope)
-        mine = [sid for sid in saved["scenario_id"]
-                if _villages(load_scenario(con, int(sid))) <= allowed]
-    return saved[saved["scenario_id"].isin(mine)].reset_index(drop=True)
-
-
-def _villages(scenario) -> set[str]:
-    return set(scenario.funding) | set(scenario.staff)
 
 
 def _save_form(ctx: PageContext, baseline: Baseline, moves: Moves, mode: str, added_wan: float,
@@ -230,7 +214,7 @@ def scenarios_panel(ctx: PageContext, baseline: Baseline, model: Model, moves: M
         st.success(ctx.t("scenario.reopened", name=literal(reopened[0], NAME)))
         if reopened[1]:
             st.warning(ctx.t("scenario.unknown_ids", n=len(reopened[1])))
-    saved = _saved(ctx)
+    saved = ctx.data.saved_scenarios()
     left, right = st.columns([1, 1.4], gap="large")
     with left:
         if not ctx.can("run_scenarios"):
@@ -239,7 +223,7 @@ def scenarios_panel(ctx: PageContext, baseline: Baseline, model: Model, moves: M
             st.info(ctx.t("scenario.fix_first"))
         else:
             _save_form(ctx, baseline, moves, mode, added_wan, saved)
-            saved = _saved(ctx)
+            saved = ctx.data.saved_scenarios()
     with right:
         if saved.empty:
             st.caption(ctx.t("scenario.none"))

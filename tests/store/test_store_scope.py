@@ -184,3 +184,24 @@ def test_data_reads_a_reference_table_once_per_run_and_hands_out_copies(sample_d
     # another run (a new Data) reads again
     data_module.Data(str(sample_db), 1, (0.3, 0.35, 0.35)).domains()
     assert reads[-1] == ("domains", None)
+
+
+def test_a_scope_lists_only_the_saved_scenarios_that_stay_inside_it(sample_db, tmp_path):
+    import shutil
+
+    import duckdb
+
+    from cockpit.store.scenarios import Scenario, save_scenario
+    from cockpit.ui.data import Data
+
+    db = tmp_path / "cockpit.duckdb"
+    shutil.copy2(sample_db, db)
+    period = Store(db).periods()[-1]
+    with duckdb.connect(str(db)) as con:
+        mine = save_scenario(con, Scenario("own", "secretary", None, period, "neutral", 0.0, staff={OWN: 1.0}))
+        both = save_scenario(con, Scenario("both", "leader", None, period, "neutral", 0.0,
+                                           funding={OWN: {"education": 2.0}, OTHER: {"education": -2.0}}))
+    data = Data(str(db), 1, (0.3, 0.35, 0.35))
+    assert set(data.saved_scenarios()["scenario_id"]) == {mine, both}
+    assert list(data.scoped([OWN]).saved_scenarios()["scenario_id"]) == [mine]
+    assert data.scoped([OTHER]).saved_scenarios().empty
