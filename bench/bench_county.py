@@ -21,6 +21,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -34,8 +35,10 @@ import duckdb
 from cockpit.values.case_filter import Period
 from cockpit.county.assemble import add_packages, create_county
 from cockpit.county.package import publish, verify
+from cockpit.metrics.month_close import close_month
 from cockpit.sample.generate import generate
 from cockpit.store import Store, build_database
+from cockpit.store.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench_data" / "county_packages"
@@ -49,10 +52,13 @@ def _code(i: int) -> str:
 
 
 def township_package(i: int) -> Path:
-    """The package of township ``i`` (made once: generated, built, published)."""
+    """The package of township ``i`` (made once: generated, built, its September closed, published;
+    made again when the cockpit's schema has moved on since)."""
     out = DATA / f"package-{_code(i)}"
-    if (out / "manifest.json").is_file():
+    manifest = out / "manifest.json"
+    if manifest.is_file() and json.loads(manifest.read_text(encoding="utf-8")).get("schema_version") == max(MIGRATIONS):
         return out
+    shutil.rmtree(out, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix="bench-county-"))
     try:
         csv = work / "csv"
@@ -63,6 +69,7 @@ def township_package(i: int) -> Path:
         build_database(csv, db)
         DATA.mkdir(parents=True, exist_ok=True)
         with duckdb.connect(str(db)) as con:
+            close_month(con, "2026-09", "bench", at=datetime(2026, 10, 8, 9, 0))   # a close travels too
             publish(con, None, out, "bench", at=datetime(2026, 11, 2, 9, 0))
     finally:
         shutil.rmtree(work, ignore_errors=True)
