@@ -18,6 +18,7 @@ from cockpit import settings
 from cockpit.geo import boundaries as geo
 from cockpit.geo.choropleth import LegendEntry, tooltip_fields
 from cockpit.geo.classify import diverging
+from cockpit.geo.labels import printable
 from cockpit.county.figures import plan_by_township
 from cockpit.text.numbers import format_value
 from cockpit.text.literal import NAME, SHORT, clean, literal
@@ -334,9 +335,13 @@ def change_map(ctx: PageContext, baseline: Baseline, frame: pd.DataFrame) -> Non
     shown = gdf[gdf["village_id"].isin(frame["village_id"])]
     fc = geo.to_feature_collection(shown, pd.DataFrame(props))
     empty = {"type": "FeatureCollection", "features": []}
-    labels = [{"lon": float(r.lon), "lat": float(r.lat), "text": clean(names[r.village_id], SHORT)}
-              for r in geo.label_points(shown).itertuples()]
-    deck = build_deck(fc, empty, labels, [], geo.view_state(shown, width_px=900, height_px=460))
+    view = geo.view_state(shown, width_px=900, height_px=460)
+    spots = geo.label_points(shown)
+    spots = spots.assign(text=[clean(names[v], SHORT) for v in spots["village_id"]],
+                         weight=[abs(change[v]) for v in spots["village_id"]])
+    spots = spots[printable(spots, view)]   # no name over another: the largest changes named first
+    labels = [{"lon": float(r.lon), "lat": float(r.lat), "text": r.text} for r in spots.itertuples()]
+    deck = build_deck(fc, empty, labels, [], view)
     st.pydeck_chart(deck, height=460, key="planner_map")
     card_view.legend(ctx, ctx.t("planner.map.legend"), [LegendEntry(c, t) for c, t in legend],
                      ctx.t("planner.pp_unit"))

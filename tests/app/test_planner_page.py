@@ -144,3 +144,34 @@ def test_apply_recommendation_fills_the_controls(sample_db, planner):
     assert _metric(at, "Worst-off village").value == f"{after.equity['min']:.1%}"
     assert _metric(at, "Township coverage").value == f"{after.township_coverage:.1%}"
     assert after.equity["min"] > project(baseline, model, zero_moves(baseline)).equity["min"]
+
+
+@pytest.fixture(scope="module")
+def small_county(tmp_path_factory):
+    from cockpit.sample.county import generate_county
+
+    out = tmp_path_factory.mktemp("planner-county") / "county"
+    generate_county(out, townships=3, months=3, end="2026-10")
+    return out
+
+
+def test_the_change_map_prints_no_name_over_another(small_county, monkeypatch):
+    """A county's 60-odd villages on a 900 px map: the names that would cover another are left out."""
+    import json
+
+    from cockpit.geo.labels import label_box, screen_xy
+
+    monkeypatch.setenv("COCKPIT_DB", str(small_county / "county.duckdb"))
+    monkeypatch.setenv("COCKPIT_GEODATA", str(small_county / "county.geojson"))
+    at = _open("zh")
+    assert not at.exception, at.exception
+    [deck] = at.get("deck_gl_json_chart")   # the planner's one map: the change map
+    spec = json.loads(deck.proto.json)
+    labels = next(layer for layer in spec["layers"] if layer["id"] == "labels")["data"]
+    assert 0 < len(labels)
+    x, y = screen_xy([l["lon"] for l in labels], [l["lat"] for l in labels], spec["initialViewState"])
+    boxes = [(x[i] - w / 2, y[i] - h / 2, x[i] + w / 2, y[i] + h / 2)
+             for i, (w, h) in enumerate(label_box(l["text"], 14) for l in labels)]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
