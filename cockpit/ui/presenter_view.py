@@ -24,7 +24,6 @@ from cockpit.planner.compare import Comparison
 from cockpit.meeting.build import build_deck
 from cockpit.meeting.deck import MAX_SCENARIOS, Deck, PresenterFilters, PresenterInputs, Slide, Table
 from cockpit.meeting.scenario_slides import comparison_of, saved_scenarios
-from cockpit.store.scenarios import list_scenarios
 from cockpit.ui import planner_data
 from cockpit.ui.card_view import legend
 from cockpit.ui.downloads import made_on_click, not_logged_warning, pdf_problem, record_download
@@ -80,9 +79,8 @@ def departments(ctx: PageContext) -> pd.DataFrame:
 
 
 def _saved_scenarios(ctx: PageContext) -> dict[int, str]:
-    """Saved scenarios, newest first: id -> name."""
-    with ctx.data.reader() as con:
-        saved = list_scenarios(con)
+    """Saved scenarios in scope, newest first: id -> name."""
+    saved = ctx.data.saved_scenarios()
     return {int(i): str(n) for i, n in zip(saved["scenario_id"], saved["name"])}
 
 
