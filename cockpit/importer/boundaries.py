@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import pyarrow.compute as pc
 import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 from shapely.geometry import MultiPolygon, Polygon, mapping as to_geojson, shape
 
 from cockpit.geo import boundaries as geo
@@ -88,9 +90,6 @@ def _crs(doc: dict):
         raise ImportFailed("bad_crs", crs=str(crs)[:80])
     if name.upper() in _WGS84:
         return None
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
     try:
         return CRS.from_user_input(name)
     except CRSError:

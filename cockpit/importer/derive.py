@@ -22,6 +22,7 @@ from collections import Counter
 from datetime import timedelta
 
 import numpy as np
+import shapely
 
 from cockpit.importer.problems import Problem
 from cockpit.importer.romanize import english_name
@@ -44,8 +45,6 @@ def locate(cols: dict, ctx, rows, notes: list, unknown: dict[int, str] | None = 
     todo = [i for i in range(n) if vill[i] is None and lon and lon[i] is not None and not rows.errors.get(i)]
     found: dict[int, list[str]] = {}
     if todo and ctx.boundaries is not None and len(ctx.boundaries):
-        import shapely
-
         tree = shapely.STRtree(np.asarray(ctx.boundaries.geometry))
         points = shapely.points([lon[i] for i in todo], [lat[i] for i in todo])
         pairs = tree.query(points, predicate="within")

@@ -230,7 +230,8 @@ def page(name: str) -> PageContext:
         with st.sidebar:
             account(t, lang, user, data)
     townships = data.townships()
-    if townships["township_code"].nunique() > 1 and name != "county":  # a county's: one township, or all
+    county = townships["township_code"].nunique() > 1   # a county's database
+    if county and name != "county":  # a county's pages show one township, or all
         data = _township(t, lang, data, townships, kiosk)
     if not_ready(t, name, data, can(user, "import")):
         st.stop()  # a township without the data this page needs: it says what and where to add it
@@ -243,9 +244,8 @@ def page(name: str) -> PageContext:
                 st.caption(t("close.signed_note", who=literal(close.closed_by),
                              when=close.closed_at.strftime("%Y-%m-%d %H:%M")))
             # a county's leader leads the county, whichever township the pages show
-            account(Translator(lang, county=townships["township_code"].nunique() > 1), lang, user, data)
-    whole_county = townships["township_code"].nunique() > 1 and data.scope is None
-    t = Translator(lang, county=whole_county)   # "全县" where a township's page says "全镇"
+            account(Translator(lang, county=county), lang, user, data)
+    t = Translator(lang, county=county and data.scope is None)   # "全县" where a township's page says "全镇"
     return PageContext(name, kiosk, lang, t, data, period, periods, user, identity.token_hash)
 
 
